@@ -1,0 +1,51 @@
+/**
+ * The neutral description of a finished bundler build: what each adapter hands to the core.
+ * No esbuild or rollup types leak past this point.
+ */
+
+/** One file the bundler emitted. */
+export interface OutputFile {
+  /** Absolute path. */
+  path: string;
+  contents: Uint8Array;
+}
+
+/** Bytes a source module contributed to one output file (esbuild `bytesInOutput`). */
+export interface ModuleBytes {
+  /** Module path relative to the project root, `/`-separated, as the bundler names it. */
+  path: string;
+  /** Bytes of this module in `output`. */
+  bytes: number;
+  /** Absolute path of the output file the bytes sit in. */
+  output: string;
+}
+
+/** An import the bundler left unbundled. */
+export interface ExternalImport {
+  /** The specifier as written (`sharp`, `@aws-sdk/client-s3/foo`). */
+  specifier: string;
+  /** Absolute path of the source file that imports it, when known. */
+  importer?: string;
+}
+
+/** One function: an entry point and everything it loads. */
+export interface FunctionOutput {
+  /** Absolute path of the entry's output file. */
+  entry: string;
+  /** Names the entry exports (metafile `exports`). */
+  exports: string[];
+  /** Absolute paths of every output file this function needs: entry, chunks, their maps. */
+  files: string[];
+  /** Per-module bytes over all of `files`. */
+  modules: ModuleBytes[];
+  /** Imports left external by the bundler (runtime-provided or shipped by slimfn). */
+  externals: ExternalImport[];
+}
+
+export interface BuildOutput {
+  /** Absolute output folder (esbuild `outdir`, or the folder of `outfile`). */
+  outdir: string;
+  /** Every output file of the build, in memory. */
+  files: Map<string, OutputFile>;
+  functions: FunctionOutput[];
+}

@@ -1,0 +1,110 @@
+/**
+ * One neutral message type for everything slimfn reports. Adapters map it onto their bundler:
+ * esbuild `{ id, text, location, notes }`, rollup `this.warn` / `this.error`. Codes are stable:
+ * users filter and search by them, tests assert them.
+ */
+
+export type Severity = "error" | "warning" | "info";
+
+/** A place in a source file. `line` is 1-based, `column` 0-based (as esbuild reports them). */
+export interface Location {
+  /** Path relative to the project root, with `/` separators. */
+  file: string;
+  line: number;
+  column: number;
+  /** The whole source line, for a code frame. */
+  lineText?: string;
+}
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  /** What happened and what to do about it. */
+  message: string;
+  loc?: Location;
+  /** Extra lines shown under the message (for example an import chain). */
+  notes?: string[];
+}
+
+/**
+ * Every code slimfn can emit. Adding a code is fine; renaming or reusing one is a breaking change.
+ */
+export type DiagnosticCode =
+  // options
+  | "OPTION_UNKNOWN"
+  | "OPTION_INVALID"
+  // build shape
+  | "ENTRY_NOT_FOUND"
+  | "OUTPUT_FORMAT_UNSUPPORTED"
+  | "ZIP_NAME_MISSING"
+  | "ZIP_NAME_COLLISION"
+  | "ZIP_WRITE_FAILED"
+  | "REPORT_WRITE_FAILED"
+  | "NO_HANDLER_EXPORT"
+  | "OUTPUT_MISSING"
+  // shipping unbundled packages
+  | "EXTERNAL_UNRESOLVED"
+  | "PACKAGE_UNREADABLE"
+  | "SYMLINK_LOOP"
+  | "SHIP_VERSION_CONFLICT"
+  | "NATIVE_AUTO_EXTERNAL"
+  | "INCLUDE_EMPTY"
+  | "FOREIGN_BINARY"
+  | "NATIVE_MISSING_FOR_TARGET"
+  | "PLATFORM_PACKAGE_DROPPED"
+  // verification
+  | "VERIFY_FAILED"
+  | "VERIFY_SKIPPED"
+  | "VERIFY_NODE_MISMATCH"
+  // lazy imports
+  | "LAZY_UNMATCHED"
+  | "LAZY_GLOB_INVALID"
+  | "LAZY_STAYS_EAGER"
+  | "LAZY_ANNOTATION_MISPLACED"
+  | "LAZY_PARSE_ERROR"
+  | "LAZY_STILL_EAGER"
+  // reports and budgets
+  | "BUDGET_EXCEEDED"
+  | "LAMBDA_LIMIT_EXCEEDED"
+  | "REPORT_INVALID";
+
+/** An Error that carries diagnostics, so callers can turn a failure into bundler messages. */
+export class SlimfnError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic | Diagnostic[]) {
+    const list = Array.isArray(diagnostics) ? diagnostics : [diagnostics];
+    super(list.map((d) => `${d.code}: ${d.message}`).join("\n"));
+    this.name = "SlimfnError";
+    this.diagnostics = list;
+  }
+}
+
+export function error(code: DiagnosticCode, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
+  return { code, severity: "error", message, ...extra };
+}
+
+export function warning(code: DiagnosticCode, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
+  return { code, severity: "warning", message, ...extra };
+}
+
+export function info(code: DiagnosticCode, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
+  return { code, severity: "info", message, ...extra };
+}
+
+/** Turn anything thrown into diagnostics: ours keep their codes, others are wrapped. */
+export function toDiagnostics(thrown: unknown, fallback: DiagnosticCode): Diagnostic[] {
+  if (thrown instanceof SlimfnError) return thrown.diagnostics;
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return [error(fallback, message)];
+}
+
+/** One line per diagnostic, in the `file:line:column: severity: [CODE] message` form of compilers. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.loc ? `${d.loc.file}:${d.loc.line}:${d.loc.column}: ` : "";
+  const lines = [`${where}${d.severity}: [${d.code}] ${d.message}`];
+  if (d.loc?.lineText !== undefined) {
+    lines.push(`    ${d.loc.lineText}`, `    ${" ".repeat(d.loc.column)}^`);
+  }
+  for (const note of d.notes ?? []) lines.push(`  ${note}`);
+  return lines.join("\n");
+}
