@@ -1,0 +1,95 @@
+/**
+ * Load a size model written by `report: { json }` and check it before anything reads a figure
+ * from it: a wrong file must fail with a message naming the file and the field, never turn into
+ * a crash deep in a formatter or a silent zero in a PR comment.
+ */
+import { readFile } from "node:fs/promises";
+import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
+import { SCHEMA_ID, SCHEMA_VERSION, type SizeModel } from "./model.js";
+
+/** A size model and the file it came from (shown in messages and reports). */
+export interface LoadedModel {
+  file: string;
+  model: SizeModel;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+
+/** Read and validate one size model file. Throws a `SlimfnError` with `REPORT_INVALID`. */
+export async function readModel(file: string): Promise<LoadedModel> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "it does not exist" : (e as Error).message;
+    throw new SlimfnError(invalid(file, `cannot be read: ${reason}. Pass the size model that report.json (or slimfn build --report) wrote.`));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new SlimfnError(invalid(file, `is not JSON (${(e as Error).message}), so it is not a slimfn size model.`));
+  }
+  return { file, model: validateModel(json, file) };
+}
+
+/** Check a parsed JSON value against the parts of the schema the report reads. */
+export function validateModel(json: unknown, file: string): SizeModel {
+  if (!isObject(json) || json.schema !== SCHEMA_ID) {
+    throw new SlimfnError(
+      invalid(file, `is not a slimfn size model: it has no "schema": "${SCHEMA_ID}". Pass the file that report.json (or slimfn build --report) wrote.`),
+    );
+  }
+  const version = json.schemaVersion;
+  if (!isCount(version) || version < 1) {
+    throw new SlimfnError(invalid(file, `has an invalid "schemaVersion" (${JSON.stringify(version)}); expected a whole number from 1.`));
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new SlimfnError(
+      invalid(
+        file,
+        `was written by a newer slimfn (size model schema version ${version}; this slimfn reads up to version ${SCHEMA_VERSION}). Run the report with the slimfn version that built it, or upgrade slimfn.`,
+      ),
+    );
+  }
+  const problems: string[] = [];
+  const functions = json.functions;
+  if (!Array.isArray(functions)) {
+    problems.push(`"functions" must be an array`);
+  } else {
+    const seen = new Set<string>();
+    functions.forEach((fn: unknown, i) => {
+      const at = `functions[${i}]`;
+      if (!isObject(fn)) return problems.push(`${at} must be an object`);
+      if (typeof fn.name !== "string" || fn.name === "") problems.push(`${at}.name must be a non-empty string`);
+      else if (seen.has(fn.name)) problems.push(`${at}.name "${fn.name}" appears twice`);
+      else seen.add(fn.name);
+      for (const key of ["zipBytes", "unzippedBytes", "entryCount"]) {
+        if (!isCount(fn[key])) problems.push(`${at}.${key} must be a whole number of bytes, got ${JSON.stringify(fn[key])}`);
+      }
+      if (!Array.isArray(fn.packages)) return problems.push(`${at}.packages must be an array`);
+      fn.packages.forEach((p: unknown, j) => {
+        const pat = `${at}.packages[${j}]`;
+        if (!isObject(p)) return problems.push(`${pat} must be an object`);
+        if (typeof p.name !== "string" || p.name === "") problems.push(`${pat}.name must be a non-empty string`);
+        if (typeof p.version !== "string") problems.push(`${pat}.version must be a string`);
+        for (const key of ["bytes", "zipBytes"]) {
+          if (!isCount(p[key])) problems.push(`${pat}.${key} must be a whole number of bytes, got ${JSON.stringify(p[key])}`);
+        }
+        return undefined;
+      });
+      return undefined;
+    });
+  }
+  if (problems.length) {
+    const shown = problems.slice(0, 5);
+    const more = problems.length > shown.length ? ` (and ${problems.length - shown.length} more)` : "";
+    throw new SlimfnError(invalid(file, `is a damaged slimfn size model: ${shown.join("; ")}${more}.`));
+  }
+  return json as unknown as SizeModel;
+}
+
+function invalid(file: string, what: string): Diagnostic {
+  return error("REPORT_INVALID", `${file} ${what}`);
+}
