@@ -65,6 +65,8 @@ export type DiagnosticCode =
   | "LAZY_STILL_EAGER"
   // reports and budgets
   | "BUDGET_EXCEEDED"
+  | "BUDGET_INVALID"
+  | "BUDGET_NOT_MEASURED"
   | "LAMBDA_LIMIT_EXCEEDED"
   | "REPORT_INVALID";
 
