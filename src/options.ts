@@ -9,6 +9,7 @@
 import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "./diagnostics.js";
 import { RUNTIMES, type Runtime, type RuntimeInfo } from "./runtime.js";
+import { includeGlobProblem } from "./ship/include.js";
 
 export interface ReportOptions {
   /**
@@ -17,6 +18,32 @@ export interface ReportOptions {
    * @default undefined (no file)
    */
   json?: string;
+}
+
+/** How the zip is proven to start before it is written (issue 3). */
+export interface VerifyOptions {
+  /**
+   * How many fresh `node` processes import the handler; the init time reported is their median,
+   * next to a bare `node` start measured interleaved in the same run.
+   * @default 5
+   */
+  runs?: number;
+  /**
+   * An event to invoke the handler with once after import: a path to a JSON file (relative to
+   * the project root) or the event itself. The result is shown in the summary.
+   * @default undefined (import only)
+   */
+  event?: string | Record<string, unknown>;
+  /**
+   * Environment variables for the verification processes (the function's configuration).
+   * @default {}
+   */
+  env?: Record<string, string>;
+  /**
+   * Also verify on watch rebuilds (skipped there by default to keep rebuilds fast).
+   * @default false
+   */
+  watch?: boolean;
 }
 
 export interface Options {
@@ -38,6 +65,26 @@ export interface Options {
    * @default {}
    */
   report?: ReportOptions;
+  /**
+   * Packages to ship unbundled in the zip's `node_modules` with their production dependency
+   * closure (esbuild `external` patterns: a name covers its subpaths, one `*` wildcard).
+   * Packages with native code in their closure are shipped this way automatically. The
+   * bundler's own `external` keeps meaning "provided by the runtime": not shipped.
+   * @default []
+   */
+  external?: string[];
+  /**
+   * Globs (fast-glob syntax, relative to the project root) of files the function reads at run
+   * time, added to the zip at the same relative paths. A glob that matches nothing warns.
+   * @default []
+   */
+  include?: string[];
+  /**
+   * Extract the zip into an empty folder, import the handler in fresh `node` processes and fail
+   * the build when the import throws; report init time and memory. `false` turns it off.
+   * @default true
+   */
+  verify?: boolean | VerifyOptions;
 }
 
 export interface ResolvedOptions {
@@ -47,19 +94,38 @@ export interface ResolvedOptions {
   readonly report: { readonly json: string | undefined };
   /** Absolute project root that relative paths were resolved against. */
   readonly root: string;
+  readonly external: readonly string[];
+  readonly include: readonly string[];
+  readonly verify: ResolvedVerify | false;
+}
+
+export interface ResolvedVerify {
+  readonly runs: number;
+  /** Absolute path of a JSON event file, the event itself, or undefined. */
+  readonly event: string | Readonly<Record<string, unknown>> | undefined;
+  readonly env: Readonly<Record<string, string>>;
+  readonly watch: boolean;
 }
 
 export const DEFAULTS = Object.freeze({
   runtime: "nodejs22.x",
   zip: true,
   report: Object.freeze({}) as ReportOptions,
+  external: Object.freeze([]) as unknown as string[],
+  include: Object.freeze([]) as unknown as string[],
+  verify: true,
 } satisfies Options);
+
+export const VERIFY_DEFAULTS = Object.freeze({ runs: 5, env: Object.freeze({}), watch: false });
 
 /** One line of documentation per option key, used by the README table test and `--help`. */
 export const OPTION_DOCS = Object.freeze({
   runtime: 'Lambda runtime: "nodejs20.x", "nodejs22.x" or "nodejs24.x". Sets target and checks.',
   zip: "Zip path template with [name]; true = <outdir>/[name].zip; false = no zip.",
   report: "{ json?: path } writes the size model (schema-versioned JSON) for the whole build.",
+  external: "Packages shipped unbundled in node_modules with their dependency closure (native ones automatically).",
+  include: "Globs (relative to the root) of files the function reads at run time, zipped at the same paths.",
+  verify: "false, or { runs, event, env, watch }: import the handler from the extracted zip; report init and memory.",
 } satisfies Record<keyof Options, string>);
 
 /**
@@ -145,11 +211,43 @@ const reportChecks: Record<keyof ReportOptions, Check> = {
   json: checks.string,
 };
 
+const verifyChecks: Record<keyof VerifyOptions, Check> = {
+  runs: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1000 ? undefined : "an integer from 1 to 1000"),
+  event: checks.either(checks.string, (v) => (isPlainObject(v) ? undefined : "an object")),
+  env: (v) =>
+    isPlainObject(v) && Object.values(v).every((x) => typeof x === "string")
+      ? undefined
+      : "an object of string values",
+  watch: checks.boolean,
+};
+
 const optionChecks: Record<keyof Options, Check> = {
   runtime: checks.oneOf(Object.keys(RUNTIMES)),
   zip: checks.either(checks.string, checks.boolean),
   report: checks.object(reportChecks),
+  external: checks.stringArray,
+  include: ((v, key, out) => {
+    const bad = checks.stringArray(v, key, out);
+    if (bad) return bad;
+    for (const glob of v as string[]) {
+      const problem = includeGlobProblem(glob);
+      if (problem) out.push(error("OPTION_INVALID", `slimfn option "${key}" must hold ${problem}, got ${JSON.stringify(glob)}.`));
+    }
+    return undefined;
+  }) as Check,
+  verify: checks.either(checks.boolean, checks.object(verifyChecks)),
 };
+
+function resolveVerify(verify: boolean | VerifyOptions, abs: (p: string) => string): ResolvedVerify | false {
+  if (verify === false) return false;
+  const set = verify === true ? {} : verify;
+  return Object.freeze({
+    runs: set.runs ?? VERIFY_DEFAULTS.runs,
+    event: typeof set.event === "string" ? abs(set.event) : set.event === undefined ? undefined : Object.freeze({ ...set.event }),
+    env: Object.freeze({ ...(set.env ?? VERIFY_DEFAULTS.env) }),
+    watch: set.watch ?? VERIFY_DEFAULTS.watch,
+  });
+}
 
 /** Validate without resolving paths: the plugin factory calls this so typos fail early. */
 export function validateOptions(raw: unknown): Diagnostic[] {
@@ -176,5 +274,8 @@ export function resolveOptions(raw: Options | undefined, root: string): Resolved
     zip,
     report: Object.freeze({ json: options.report.json === undefined ? undefined : abs(options.report.json) }),
     root,
+    external: Object.freeze([...options.external]),
+    include: Object.freeze([...options.include]),
+    verify: resolveVerify(options.verify, abs),
   });
 }

@@ -1,0 +1,145 @@
+/**
+ * Which bare imports slimfn ships unbundled. The bundler asks once per import; the answer is
+ * cached per (importing folder, package name) and, for native detection, per package folder.
+ *
+ * - An import matched by the bundler's own `external` is provided by the runtime: never shipped.
+ * - An import matched by slimfn's `external` is shipped.
+ * - Any other package whose dependency closure holds native code is shipped too, with a note:
+ *   a bundler cannot inline a `.node` file or a shared library.
+ */
+import path from "node:path";
+import { info, SlimfnError, type Diagnostic } from "../diagnostics.js";
+import type { ResolvedOptions } from "../options.js";
+import { closureDirs, type ShipRoot } from "./closure.js";
+import { listPackageFiles } from "./files.js";
+import { isNativeFile } from "./native.js";
+import { findPackageDir, isBareSpecifier, isBuiltin, packageNameOf } from "./resolve.js";
+
+/** esbuild's `external` pattern semantics: one `*` wildcard; a plain name also covers subpaths. */
+export function matchesExternal(pattern: string, specifier: string): boolean {
+  if (pattern.includes("*")) {
+    const re = new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    return re.test(specifier);
+  }
+  return specifier === pattern || specifier.startsWith(`${pattern}/`);
+}
+
+export type ImportDecision =
+  | { kind: "ship"; name: string; why: "external" | "native" }
+  | { kind: "runtime" }
+  | { kind: "bundle" };
+
+export class ShipRegistry {
+  /** Notes for the summary (NATIVE_AUTO_EXTERNAL), one per package. */
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly decisions = new Map<string, ImportDecision>();
+  private readonly nativeFiles = new Map<string, string | null>();
+  private readonly closureNative = new Map<string, string | null>();
+  /** specifier -> roots recorded for it (one per importing folder). */
+  private readonly shipped = new Map<string, ShipRoot[]>();
+  private readonly noted = new Set<string>();
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    /** The bundler's own `external` patterns: provided by the runtime. */
+    private readonly runtimeExternals: readonly string[],
+  ) {}
+
+  /** Decide what happens to `specifier` imported from `importer` (resolved from `resolveDir`). */
+  decide(specifier: string, resolveDir: string, importer?: string): ImportDecision {
+    if (!isBareSpecifier(specifier) || isBuiltin(specifier)) return { kind: "bundle" };
+    if (this.runtimeExternals.some((p) => matchesExternal(p, specifier))) return { kind: "runtime" };
+    const name = packageNameOf(specifier);
+    if (!name) return { kind: "bundle" };
+    const key = `${resolveDir}\0${name}`;
+    let decision = this.decisions.get(key);
+    if (!decision) {
+      decision = this.classify(specifier, name, resolveDir);
+      this.decisions.set(key, decision);
+    }
+    if (decision.kind === "ship") this.record(specifier, decision.name, resolveDir, importer);
+    return decision;
+  }
+
+  private classify(specifier: string, name: string, resolveDir: string): ImportDecision {
+    if (this.options.external.some((p) => matchesExternal(p, specifier) || matchesExternal(p, name))) {
+      return { kind: "ship", name, why: "external" };
+    }
+    let found: ReturnType<typeof findPackageDir>;
+    try {
+      found = findPackageDir(name, resolveDir);
+    } catch (e) {
+      if (e instanceof SlimfnError) throw e;
+      return { kind: "bundle" };
+    }
+    // Not installed: the bundler reports it as it would without slimfn.
+    if (!found) return { kind: "bundle" };
+    const native = this.nativeInClosure(found.realDir, name);
+    if (native === null) return { kind: "bundle" };
+    if (!this.noted.has(name)) {
+      this.noted.add(name);
+      this.diagnostics.push(
+        info(
+          "NATIVE_AUTO_EXTERNAL",
+          `"${name}" is shipped unbundled in node_modules because its dependency closure holds native code (${native}). Add it to slimfn's "external" to make this explicit.`,
+        ),
+      );
+    }
+    return { kind: "ship", name, why: "native" };
+  }
+
+  private record(specifier: string, name: string, fromDir: string, importer?: string): void {
+    const list = this.shipped.get(specifier) ?? [];
+    if (!list.some((r) => r.fromDir === fromDir)) {
+      list.push(importer ? { name, fromDir, importer } : { name, fromDir });
+      this.shipped.set(specifier, list);
+    }
+  }
+
+  /** The first native file (as `<package>/<file>`) in a package's closure, or null. */
+  nativeInClosure(realDir: string, name: string): string | null {
+    const cached = this.closureNative.get(realDir);
+    if (cached !== undefined) return cached;
+    let hit: string | null = null;
+    for (const dep of closureDirs(realDir, name)) {
+      const file = this.nativeFileOf(dep.realDir);
+      if (file !== null) {
+        hit = `${dep.name}/${file}`;
+        break;
+      }
+    }
+    this.closureNative.set(realDir, hit);
+    return hit;
+  }
+
+  private nativeFileOf(realDir: string): string | null {
+    const cached = this.nativeFiles.get(realDir);
+    if (cached !== undefined) return cached;
+    const file = listPackageFiles(realDir).find((f) => isNativeFile(f.rel, f.abs)) ?? null;
+    this.nativeFiles.set(realDir, file ? file.rel : null);
+    return file ? file.rel : null;
+  }
+
+  /**
+   * The shipped packages a function imports, from its bundler-reported external imports. A
+   * specifier imported from several folders yields one root per folder, so two different
+   * installed copies surface as a version conflict instead of one winning silently.
+   */
+  rootsFor(externals: readonly { specifier: string; importer?: string }[]): ShipRoot[] {
+    const roots: ShipRoot[] = [];
+    for (const ext of externals) {
+      const recorded = this.shipped.get(ext.specifier);
+      if (!recorded) continue;
+      const mine = ext.importer ? recorded.filter((r) => r.fromDir === path.dirname(ext.importer!)) : [];
+      for (const r of mine.length ? mine : recorded) {
+        if (!roots.some((x) => x.name === r.name && x.fromDir === r.fromDir)) roots.push(r);
+      }
+    }
+    return roots;
+  }
+
+  /** True when the bundler left `specifier` external because slimfn ships it. */
+  isShipped(specifier: string): boolean {
+    return this.shipped.has(specifier);
+  }
+}

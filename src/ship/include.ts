@@ -1,0 +1,48 @@
+/**
+ * `include`: files the function reads at run time (templates, certificates), matched by globs
+ * relative to the project root and placed at the same relative paths in the zip.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import fg from "fast-glob";
+import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
+import type { ZipEntryInput } from "../zip/write.js";
+
+export interface IncludedFiles {
+  entries: ZipEntryInput[];
+  diagnostics: Diagnostic[];
+}
+
+/** Why an `include` glob is not allowed, or `undefined`: globs stay inside the project root. */
+export function includeGlobProblem(glob: string): string | undefined {
+  if (path.isAbsolute(glob) || glob.startsWith("/")) return "a glob relative to the project root, not an absolute path";
+  if (glob.split("/").includes("..")) return 'a glob inside the project root (no ".." parts)';
+  return undefined;
+}
+
+export function includedFiles(globs: readonly string[], root: string): IncludedFiles {
+  const diagnostics: Diagnostic[] = [];
+  const found = new Map<string, string>();
+  for (const glob of globs) {
+    const matches = fg.sync(glob, { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: true, unique: true });
+    if (matches.length === 0) {
+      diagnostics.push(
+        warning(
+          "INCLUDE_EMPTY",
+          `The include glob ${JSON.stringify(glob)} matches no file under ${root}. Fix the pattern (it is relative to the project root) or remove it.`,
+        ),
+      );
+    }
+    for (const m of matches) found.set(m, path.join(root, m));
+  }
+  const entries: ZipEntryInput[] = [];
+  for (const [rel, abs] of [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    try {
+      entries.push({ path: rel, data: fs.readFileSync(abs) });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      throw new SlimfnError(error("PACKAGE_UNREADABLE", `Cannot read the included file ${abs} (${code}).`));
+    }
+  }
+  return { entries, diagnostics };
+}
