@@ -43,6 +43,8 @@ export interface FunctionOutput {
 }
 
 export interface BuildOutput {
+  /** Module format of the output: decides how Lambda must load `.js` files. */
+  format: "esm" | "cjs";
   /** Absolute output folder (esbuild `outdir`, or the folder of `outfile`). */
   outdir: string;
   /** Every output file of the build, in memory. */

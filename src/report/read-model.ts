@@ -4,6 +4,7 @@
  * a crash deep in a formatter or a silent zero in a PR comment.
  */
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import { SCHEMA_ID, SCHEMA_VERSION, type SizeModel } from "./model.js";
 
@@ -16,11 +17,14 @@ export interface LoadedModel {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
 
-/** Read and validate one size model file. Throws a `SlimfnError` with `REPORT_INVALID`. */
-export async function readModel(file: string): Promise<LoadedModel> {
+/**
+ * Read and validate one size model file. Throws a `SlimfnError` with `REPORT_INVALID`.
+ * `file` is shown in messages and reports as given; `cwd` resolves it.
+ */
+export async function readModel(file: string, cwd = process.cwd()): Promise<LoadedModel> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readFile(path.resolve(cwd, file), "utf8");
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "it does not exist" : (e as Error).message;
     throw new SlimfnError(invalid(file, `cannot be read: ${reason}. Pass the size model that report.json (or slimfn build --report) wrote.`));

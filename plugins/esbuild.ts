@@ -1,0 +1,221 @@
+/**
+ * slimfn for esbuild: a thin adapter. It maps esbuild's options, hooks and metafile onto the
+ * bundler-neutral core in src/, and the core's diagnostics back onto esbuild messages.
+ *
+ * It uses the esbuild instance its `setup` receives (`build.esbuild`), never a second copy.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { BuildOptions, BuildResult, Metafile, OutputFile, PartialMessage, Plugin, PluginBuild } from "esbuild";
+import type { BuildOutput, ExternalImport, FunctionOutput, ModuleBytes } from "../src/build-output.js";
+import { error, toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
+import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
+import { leanDefaults } from "../src/lean-defaults.js";
+import { resolveOptions, validateOptions, type Options, type ResolvedOptions } from "../src/options.js";
+import { packageFunctions, type PackageResult } from "../src/package-functions.js";
+import { formatSummary, useColor } from "../src/summary.js";
+
+export type { Options } from "../src/options.js";
+
+/** Map a neutral diagnostic onto an esbuild message; the whole diagnostic rides in `detail`. */
+export function toMessage(d: Diagnostic): PartialMessage {
+  return {
+    pluginName: "slimfn",
+    text: `${d.code}: ${d.message}`,
+    location: d.loc ? { file: d.loc.file, line: d.loc.line, column: d.loc.column, lineText: d.loc.lineText ?? "" } : null,
+    notes: (d.notes ?? []).map((text) => ({ text })),
+    detail: d,
+  };
+}
+
+function split(diagnostics: readonly Diagnostic[]): { errors: PartialMessage[]; warnings: PartialMessage[] } {
+  return {
+    errors: diagnostics.filter((d) => d.severity === "error").map(toMessage),
+    warnings: diagnostics.filter((d) => d.severity === "warning").map(toMessage),
+  };
+}
+
+/** Set slimfn's lean defaults on every option the user left unset: what the user set wins. */
+function applyDefaults(initial: BuildOptions, options: ResolvedOptions): void {
+  const lean = leanDefaults(options.runtime);
+  const setDefault = <K extends keyof BuildOptions>(key: K, value: BuildOptions[K]) => {
+    if (initial[key] === undefined) initial[key] = value;
+  };
+  setDefault("bundle", lean.bundle);
+  setDefault("platform", lean.platform);
+  setDefault("target", lean.target);
+  setDefault("format", lean.format);
+  setDefault("mainFields", lean.mainFields);
+  setDefault("minifySyntax", lean.minifySyntax);
+  setDefault("minifyWhitespace", lean.minifyWhitespace);
+  setDefault("sourcemap", lean.sourcemap);
+  if (initial.format === "esm") {
+    if (initial.outdir !== undefined) {
+      setDefault("outExtension", lean.outExtension);
+      setDefault("splitting", lean.splitting);
+    }
+    const define = { ...initial.define };
+    for (const [name, value] of Object.entries(lean.esmDefine)) define[name] ??= value;
+    initial.define = define;
+  }
+  // The core needs the metafile; it changes nothing in the output.
+  initial.metafile = true;
+}
+
+/** Entry points as written, for the one onResolve that turns "Could not resolve" into advice. */
+function entryPaths(entryPoints: BuildOptions["entryPoints"]): string[] {
+  if (!entryPoints) return [];
+  if (Array.isArray(entryPoints)) return entryPoints.map((e) => (typeof e === "string" ? e : e.in));
+  return Object.values(entryPoints);
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+function checkEntriesExist(build: PluginBuild, root: string): void {
+  // Only plain file paths: globs and package names are esbuild's to resolve.
+  const files = entryPaths(build.initialOptions.entryPoints).filter((e) => !/[*?{[]/.test(e) && (e.startsWith(".") || e.startsWith("/") || e.includes("/") || path.extname(e) !== ""));
+  if (!files.length) return;
+  const filter = new RegExp(`^(?:${files.map(escapeRegex).join("|")})$`);
+  build.onResolve({ filter }, async (args) => {
+    if (args.kind !== "entry-point") return undefined;
+    const abs = path.resolve(args.resolveDir || root, args.path);
+    const exists = await fs.stat(abs).then((s) => s.isFile(), () => false);
+    if (exists) return undefined;
+    const d = error("ENTRY_NOT_FOUND", `Entry point "${args.path}" does not exist (looked for ${abs}). Fix the path in entryPoints; paths are relative to ${args.resolveDir || root}.`);
+    return { errors: [toMessage(d)] };
+  });
+}
+
+/** The output files a function needs: its entry, every chunk it imports, and their maps. */
+function functionFiles(metafile: Metafile, entryKey: string): string[] {
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    if (seen.has(key) || !metafile.outputs[key]) return;
+    seen.add(key);
+    for (const imp of metafile.outputs[key]!.imports) {
+      if (!imp.external && (imp.kind === "import-statement" || imp.kind === "dynamic-import" || imp.kind === "require-call")) visit(imp.path);
+    }
+  };
+  visit(entryKey);
+  for (const key of [...seen]) if (metafile.outputs[`${key}.map`]) seen.add(`${key}.map`);
+  return [...seen];
+}
+
+const isBuiltin = (specifier: string) => specifier.startsWith("node:") || BUILTINS.has(specifier.split("/")[0]!);
+const BUILTINS = new Set((await import("node:module")).builtinModules);
+
+/** Translate esbuild's metafile into the neutral description of the build. */
+function toBuildOutput(initial: BuildOptions, root: string, metafile: Metafile, files: OutputFile[]): BuildOutput {
+  const outdir = path.resolve(root, initial.outdir ?? path.dirname(initial.outfile ?? "."));
+  const abs = (key: string) => path.resolve(root, key);
+  const functions: FunctionOutput[] = [];
+  for (const [key, output] of Object.entries(metafile.outputs)) {
+    if (!output.entryPoint || !/\.[cm]?js$/.test(key)) continue;
+    const keys = functionFiles(metafile, key);
+    const modules: ModuleBytes[] = [];
+    const externals: ExternalImport[] = [];
+    for (const k of keys) {
+      const out = metafile.outputs[k]!;
+      for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
+        modules.push({ path: input, bytes: bytesInOutput, output: abs(k) });
+      }
+      for (const imp of out.imports ?? []) {
+        if (imp.external && !isBuiltin(imp.path)) externals.push({ specifier: imp.path });
+      }
+    }
+    functions.push({ entry: abs(key), exports: output.exports, files: keys.map(abs), modules, externals });
+  }
+  return {
+    format: initial.format === "cjs" ? "cjs" : "esm",
+    outdir,
+    files: new Map(files.map((f) => [f.path, { path: f.path, contents: f.contents }])),
+    functions,
+  };
+}
+
+/** Add the `require` shim where ESM output needs it; keep each `.map` file in step. */
+function shimOutputs(files: OutputFile[], format: BuildOptions["format"]): OutputFile[] {
+  if (format !== "esm") return files;
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const replaced = new Map<string, Uint8Array>();
+  for (const f of files) {
+    if (!/\.[cm]?js$/.test(f.path)) continue;
+    const shimmed = addRequireShim(f.text);
+    if (!shimmed) continue;
+    replaced.set(f.path, Buffer.from(shimmed.code));
+    const map = byPath.get(`${f.path}.map`);
+    if (map) replaced.set(map.path, Buffer.from(shiftSourceMap(map.text, shimmed.line)));
+  }
+  return files.map((f) => {
+    const contents = replaced.get(f.path);
+    if (!contents) return f;
+    return { path: f.path, contents, hash: f.hash, get text() { return Buffer.from(contents).toString("utf8"); } };
+  });
+}
+
+async function writeOutputs(files: readonly OutputFile[]): Promise<void> {
+  await Promise.all(
+    files.map(async (f) => {
+      await fs.mkdir(path.dirname(f.path), { recursive: true });
+      await fs.writeFile(f.path, f.contents);
+    }),
+  );
+}
+
+/** Print the summary unless the user explicitly quietened esbuild's log. */
+function printSummary(result: PackageResult, root: string, logLevel: BuildOptions["logLevel"]): void {
+  if (logLevel === "warning" || logLevel === "error" || logLevel === "silent") return;
+  process.stderr.write(formatSummary(result.functions, root, { color: useColor(process.stderr) }));
+}
+
+/**
+ * The esbuild plugin. Add it to the build you already have:
+ * `plugins: [slimfn({ runtime: "nodejs22.x", zip: "dist/[name].zip" })]`.
+ */
+export default function slimfn(options: Options = {}): Plugin {
+  // Validate now so a typo is reported once, as a build error, before anything is built.
+  const problems = validateOptions(options);
+  return {
+    name: "slimfn",
+    async setup(build) {
+      if (problems.length) {
+        build.onStart(() => split(problems));
+        return;
+      }
+      const initial = build.initialOptions;
+      const root = path.resolve(initial.absWorkingDir ?? process.cwd());
+      const resolved = resolveOptions(options, root);
+      if (initial.format === "iife" || (initial.platform !== undefined && initial.platform !== "node")) {
+        const d = error("OUTPUT_FORMAT_UNSUPPORTED", `slimfn builds Node.js functions: it needs platform "node" and format "esm" or "cjs" (got platform ${JSON.stringify(initial.platform ?? "node")}, format ${JSON.stringify(initial.format)}). Remove those options to get slimfn's defaults.`);
+        build.onStart(() => split([d]));
+        return;
+      }
+      const userWrite = initial.write ?? true;
+      const userLogLevel = initial.logLevel;
+      applyDefaults(initial, resolved);
+      // slimfn writes the files itself after adding shims, so it sees them first in memory.
+      initial.write = false;
+      checkEntriesExist(build, root);
+
+      build.onEnd(async (result: BuildResult) => {
+        if (result.errors.length || !result.metafile || !result.outputFiles) return undefined;
+        try {
+          const files = shimOutputs(result.outputFiles, initial.format);
+          if (userWrite) await writeOutputs(files);
+          else result.outputFiles.splice(0, result.outputFiles.length, ...files);
+          const packaged = await packageFunctions({
+            options: resolved,
+            build: toBuildOutput(initial, root, result.metafile, files),
+            bundler: { name: "esbuild", version: build.esbuild.version },
+          });
+          printSummary(packaged, root, userLogLevel);
+          return split(packaged.diagnostics);
+        } catch (thrown) {
+          return split(toDiagnostics(thrown, "ZIP_WRITE_FAILED"));
+        }
+      });
+    },
+  };
+}
+
+export { slimfn };

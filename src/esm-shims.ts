@@ -1,0 +1,45 @@
+/**
+ * ESM output needs `require` for bundled CommonJS that requires Node built-ins or unbundled
+ * packages. esbuild routes every such call through its `__require` helper, which throws
+ * `Dynamic require of "x" is not supported` unless a `require` exists in scope. We give it one,
+ * only in output files that contain the helper, on a line of its own so source maps shift by
+ * exactly one line. (`__dirname` and `__filename` need no shim: they are defined as
+ * `import.meta.dirname` / `import.meta.filename`, Node >= 20.11, so they can never collide with
+ * a user's own declarations of those names.)
+ */
+
+/** The text of esbuild's `__require` helper that exists only when the bundle calls `require`. */
+const REQUIRE_HELPER_MARK = 'Dynamic require of "';
+const SHIM =
+  'import{createRequire as __slimfnCreateRequire}from"node:module";const require=__slimfnCreateRequire(import.meta.url);';
+const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
+
+export function needsRequireShim(code: string): boolean {
+  return code.includes(REQUIRE_HELPER_MARK);
+}
+
+/** Insert an empty line group at `line` (0-based) into a source map's `mappings`. */
+export function shiftSourceMap(mapJson: string, line: number): string {
+  const map = JSON.parse(mapJson) as { mappings: string };
+  const groups = map.mappings.split(";");
+  groups.splice(line, 0, "");
+  map.mappings = groups.join(";");
+  return JSON.stringify(map);
+}
+
+/**
+ * Add the `require` shim to an ESM output file when it needs one. Returns the new code and the
+ * line the shim went on (after a `#!` line), or undefined when nothing changed.
+ */
+export function addRequireShim(code: string): { code: string; line: number } | undefined {
+  if (!needsRequireShim(code)) return undefined;
+  const line = code.startsWith("#!") ? 1 : 0;
+  const cut = line === 1 ? code.indexOf("\n") + 1 : 0;
+  let out = `${code.slice(0, cut)}${SHIM}\n${code.slice(cut)}`;
+  const inline = INLINE_MAP.exec(out);
+  if (inline) {
+    const shifted = shiftSourceMap(Buffer.from(inline[1]!, "base64").toString("utf8"), line);
+    out = out.slice(0, inline.index) + `//# sourceMappingURL=data:application/json;base64,${Buffer.from(shifted).toString("base64")}\n`;
+  }
+  return { code: out, line };
+}

@@ -1,0 +1,43 @@
+/**
+ * The lean bundler settings slimfn applies where the user has not set them. The choice lives
+ * here, in the core; adapters only translate key names for their bundler.
+ */
+import type { RuntimeInfo } from "./runtime.js";
+
+export interface LeanDefaults {
+  bundle: true;
+  platform: "node";
+  target: string;
+  format: "esm";
+  /** ESM output gets `.mjs` so Lambda loads it as ESM without a package.json. */
+  outExtension: { ".js": ".mjs" };
+  /** Prefer the ESM build of dual packages: it tree-shakes. */
+  mainFields: ["module", "main"];
+  minifySyntax: true;
+  minifyWhitespace: true;
+  /**
+   * Source maps off: loading them at run time needs `--enable-source-maps`, a known cold-start
+   * cost on Lambda (every stack trace and the startup parse pay for it). Opt in when wanted.
+   */
+  sourcemap: false;
+  /** Only meaningful for ESM with an output folder: `import()` targets get their own chunks. */
+  splitting: true;
+  /** Free `__dirname`/`__filename` in bundled CommonJS, for ESM output. */
+  esmDefine: Record<string, string>;
+}
+
+export function leanDefaults(runtime: RuntimeInfo): LeanDefaults {
+  return {
+    bundle: true,
+    platform: "node",
+    target: runtime.target,
+    format: "esm",
+    outExtension: { ".js": ".mjs" },
+    mainFields: ["module", "main"],
+    minifySyntax: true,
+    minifyWhitespace: true,
+    sourcemap: false,
+    splitting: true,
+    esmDefine: { __dirname: "import.meta.dirname", __filename: "import.meta.filename" },
+  };
+}

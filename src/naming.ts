@@ -1,0 +1,54 @@
+/**
+ * Names of functions, their zips and their handler strings (DESIGN "Names and layout").
+ */
+import path from "node:path";
+import { error, SlimfnError } from "./diagnostics.js";
+
+/** `/`-separated path of `file` relative to `from`. */
+export function relativePosix(from: string, file: string): string {
+  return path.relative(from, file).split(path.sep).join("/");
+}
+
+/** Entry output path relative to outdir, without extension, `/` turned into `-`. */
+export function functionName(outdir: string, entry: string): string {
+  const rel = relativePosix(outdir, entry);
+  return rel.slice(0, rel.length - path.extname(rel).length).replaceAll("/", "-");
+}
+
+/** The export Lambda should call: `handler` when exported, else the only export. */
+export function handlerExport(name: string, entryInZip: string, exports: readonly string[]): string {
+  if (exports.includes("handler")) return "handler";
+  if (exports.length === 1) return exports[0]!;
+  const found = exports.length
+    ? `It exports ${exports.map((e) => `"${e}"`).join(", ")}; slimfn cannot tell which one Lambda should call.`
+    : "It exports nothing.";
+  throw new SlimfnError(
+    error("NO_HANDLER_EXPORT", `Function "${name}" (${entryInZip}) has no handler export. ${found} Export the function as \`export const handler = async (event) => { ... }\`.`),
+  );
+}
+
+/** `handler.handler`: the entry's path in the zip without extension, `.`, the export. */
+export function handlerString(entryInZip: string, exportName: string): string {
+  return `${entryInZip.slice(0, entryInZip.length - path.extname(entryInZip).length)}.${exportName}`;
+}
+
+/** Fill `[name]` and `[outdir]` in a zip path template and check the result is usable. */
+export function zipPaths(template: string, outdir: string, names: readonly string[]): Map<string, string> {
+  if (names.length > 1 && !template.includes("[name]")) {
+    throw new SlimfnError(
+      error("ZIP_NAME_MISSING", `The zip path "${template}" has no [name], but the build has ${names.length} functions (${names.join(", ")}). Put [name] in it, for example "dist/[name].zip".`),
+    );
+  }
+  const paths = new Map<string, string>();
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const p = path.resolve(template.replaceAll("[outdir]", outdir).replaceAll("[name]", name));
+    const other = seen.get(p);
+    if (other !== undefined) {
+      throw new SlimfnError(error("ZIP_NAME_COLLISION", `Functions "${other}" and "${name}" would both be zipped to ${p}. Use [name] in the zip path.`));
+    }
+    seen.set(p, name);
+    paths.set(name, p);
+  }
+  return paths;
+}

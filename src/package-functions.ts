@@ -1,0 +1,151 @@
+/**
+ * The core pipeline after a build: name each function, gather its zip entries, zip it, model
+ * its size, and only when every function succeeded, write the zips and the size model.
+ * Adapters call this with a neutral `BuildOutput`; every decision is made here.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { BuildOutput, FunctionOutput } from "./build-output.js";
+import { error, SlimfnError, type Diagnostic } from "./diagnostics.js";
+import { writeFileAtomic } from "./fs-atomic.js";
+import { functionName, handlerExport, handlerString, relativePosix, zipPaths } from "./naming.js";
+import type { ResolvedOptions } from "./options.js";
+import { attributeModules } from "./report/attribute.js";
+import { SCHEMA_ID, SCHEMA_VERSION, type FunctionModel, type SizeModel } from "./report/model.js";
+import { LAMBDA_LIMITS } from "./runtime.js";
+import { buildZip, type ZipArchive, type ZipEntryInput } from "./zip/write.js";
+
+export interface PackageRequest {
+  options: ResolvedOptions;
+  build: BuildOutput;
+  bundler: { name: string; version: string };
+}
+
+export interface PackagedFunction {
+  model: FunctionModel;
+  /** Absolute zip path, or null with `zip: false`. */
+  zipPath: string | null;
+}
+
+export interface PackageResult {
+  model: SizeModel;
+  functions: PackagedFunction[];
+  /** Warnings and notes; errors are thrown as a `SlimfnError`. */
+  diagnostics: Diagnostic[];
+}
+
+/** One function on its way to a zip. */
+interface FunctionPlan {
+  name: string;
+  fn: FunctionOutput;
+  entryInZip: string;
+  handler: string;
+  entries: ZipEntryInput[];
+  zipPath: string | null;
+}
+
+function planFunctions(request: PackageRequest): FunctionPlan[] {
+  const { build, options } = request;
+  const names = build.functions.map((fn) => functionName(build.outdir, fn.entry));
+  const zips = options.zip === false ? undefined : zipPaths(options.zip, build.outdir, names);
+  return build.functions.map((fn, i) => {
+    const name = names[i]!;
+    const entryInZip = relativePosix(build.outdir, fn.entry);
+    const handler = handlerString(entryInZip, handlerExport(name, entryInZip, fn.exports));
+    const entries = fn.files.map((file): ZipEntryInput => {
+      const output = build.files.get(file);
+      const zipPath = relativePosix(build.outdir, file);
+      if (!output || zipPath.startsWith("../")) {
+        throw new SlimfnError(error("OUTPUT_MISSING", `Function "${name}" needs ${file}, which is not an output file of this build inside ${build.outdir}.`));
+      }
+      return { path: zipPath, data: output.contents };
+    });
+    // Lambda loads `.js` as CommonJS unless the nearest package.json says otherwise.
+    if (build.format === "esm" && fn.files.some((f) => f.endsWith(".js"))) {
+      entries.push({ path: "package.json", data: Buffer.from('{"type":"module"}\n') });
+    }
+    return { name, fn, entryInZip, handler, entries, zipPath: zips?.get(name) ?? null };
+  });
+}
+
+function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArchive, versions: Map<string, string>): FunctionModel {
+  const { options, build } = request;
+  const byPath = new Map(zip.entries.map((e) => [e.path, e]));
+  const outputs = new Map<string, { bytes: number; zipBytes: number }>();
+  for (const file of plan.fn.files) {
+    const entry = byPath.get(relativePosix(build.outdir, file));
+    if (entry) outputs.set(file, entry);
+  }
+  const { packages, ownCode } = attributeModules(options.root, plan.fn.modules, outputs, versions);
+  const unzippedBytes = zip.entries.reduce((sum, e) => sum + e.bytes, 0);
+  return {
+    name: plan.name,
+    handler: plan.handler,
+    runtime: options.runtime.name,
+    zip: plan.zipPath === null ? null : relativePosix(options.root, plan.zipPath),
+    zipBytes: zip.bytes.length,
+    unzippedBytes,
+    entryCount: zip.entries.length,
+    sha256: zip.sha256,
+    limits: {
+      zipped: zip.bytes.length / LAMBDA_LIMITS.zipped,
+      unzipped: unzippedBytes / LAMBDA_LIMITS.unzipped,
+    },
+    files: zip.entries.map((e) => ({ path: e.path, bytes: e.bytes, zipBytes: e.zipBytes })),
+    packages,
+    ownCode,
+    runtimeExternals: [...new Set(plan.fn.externals.map((e) => e.specifier))].sort(),
+  };
+}
+
+async function ensureWritableFolder(file: string, what: "zip" | "report"): Promise<void> {
+  const folder = path.dirname(file);
+  try {
+    await fs.mkdir(folder, { recursive: true });
+    await fs.access(folder, fs.constants.W_OK);
+  } catch (e) {
+    const code = what === "zip" ? "ZIP_WRITE_FAILED" : "REPORT_WRITE_FAILED";
+    const why = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new SlimfnError(error(code, `Cannot write the ${what} ${file}: its folder ${folder} cannot be created or written (${why}). Choose a writable path with the "${what === "zip" ? "zip" : "report.json"}" option.`));
+  }
+}
+
+async function writeOutputs(request: PackageRequest, done: { plan: FunctionPlan; zip: ZipArchive }[], model: SizeModel): Promise<void> {
+  const targets = done.filter((d) => d.plan.zipPath !== null);
+  for (const d of targets) await ensureWritableFolder(d.plan.zipPath!, "zip");
+  const json = request.options.report.json;
+  if (json) await ensureWritableFolder(json, "report");
+  for (const d of targets) {
+    try {
+      await writeFileAtomic(d.plan.zipPath!, d.zip.bytes);
+    } catch (e) {
+      throw new SlimfnError(error("ZIP_WRITE_FAILED", `Cannot write the zip ${d.plan.zipPath}: ${(e as Error).message}`));
+    }
+  }
+  if (json) {
+    try {
+      await writeFileAtomic(json, `${JSON.stringify(model, null, 2)}\n`);
+    } catch (e) {
+      throw new SlimfnError(error("REPORT_WRITE_FAILED", `Cannot write the size model ${json}: ${(e as Error).message}`));
+    }
+  }
+}
+
+export async function packageFunctions(request: PackageRequest): Promise<PackageResult> {
+  const diagnostics: Diagnostic[] = [];
+  const plans = planFunctions(request);
+  // Zip everything in memory first: a failure in any function leaves no file written.
+  const done = await Promise.all(plans.map(async (plan) => ({ plan, zip: await buildZip(plan.entries) })));
+  const versions = new Map<string, string>();
+  const functions = done
+    .map(({ plan, zip }) => ({ model: modelFunction(request, plan, zip, versions), zipPath: plan.zipPath }))
+    .sort((a, b) => (a.model.name < b.model.name ? -1 : 1));
+  const model: SizeModel = {
+    schema: SCHEMA_ID,
+    schemaVersion: SCHEMA_VERSION,
+    bundler: request.bundler,
+    functions: functions.map((f) => f.model),
+  };
+  await writeOutputs(request, done, model);
+  return { model, functions, diagnostics };
+}

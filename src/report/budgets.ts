@@ -1,0 +1,194 @@
+/**
+ * Budgets: limits a team sets on a function's zipped and unzipped size, init time and
+ * per-package bytes, plus Lambda's own limits, which are always checked. The same parser reads
+ * `--budget KEY=VALUE` on the command line and `report.budgets: { KEY: VALUE }` in the plugin
+ * options, and the same check runs at the end of a build and in `slimfn report`.
+ */
+import { error, warning, type Diagnostic } from "../diagnostics.js";
+import { LAMBDA_LIMITS } from "../runtime.js";
+import { readInit } from "./init.js";
+import type { FunctionModel } from "./model.js";
+import { formatBytes, formatDuration, formatShare, parseDurationLimit, parseSize, ParseError, type DurationLimit } from "./sizes.js";
+
+export type BudgetMetric = "zip" | "unzipped" | "init" | "package";
+
+export interface Budget {
+  /** How the user wrote it (`zip=5MB`), or the name of Lambda's limit. */
+  label: string;
+  metric: BudgetMetric;
+  /** Byte limit for `zip`, `unzipped` and `package`. */
+  bytes?: number;
+  /** Time limit for `init`. */
+  init?: DurationLimit;
+  /** Package name or `*` pattern for `package` (`aws-sdk`, `@aws-sdk/*`). */
+  package?: string;
+  /** Lambda's own limit rather than one the user set. */
+  lambda: boolean;
+}
+
+export type BudgetStatus = "ok" | "exceeded" | "not-measured";
+
+export interface BudgetCheck {
+  function: string;
+  budget: Budget;
+  status: BudgetStatus;
+  /** The figure compared (bytes or ms); `null` when it was not measured. */
+  actual: number | null;
+  /** The limit in the same unit; `null` when it depends on a figure that was not measured. */
+  limit: number | null;
+  /** `actual / limit`; `null` when not measured. A 0 B budget that is used is `Infinity`. */
+  use: number | null;
+}
+
+/** The keys `--budget` and `report.budgets` accept, for messages and docs. */
+export const BUDGET_KEYS = "zip, unzipped, init, or pkg:NAME (pkg:@aws-sdk/* sums a scope)";
+
+const LAMBDA_BUDGETS: readonly Budget[] = Object.freeze([
+  Object.freeze({ label: "Lambda zipped limit (50 MiB)", metric: "zip", bytes: LAMBDA_LIMITS.zipped, lambda: true } as Budget),
+  Object.freeze({ label: "Lambda unzipped limit (250 MiB)", metric: "unzipped", bytes: LAMBDA_LIMITS.unzipped, lambda: true } as Budget),
+]);
+
+/**
+ * Parse one budget, `key` and `value` apart. Throws a `ParseError` whose message names the
+ * budget and what is accepted; callers add the diagnostic code that fits where it came from.
+ */
+export function parseBudget(key: string, value: string): Budget {
+  const label = `${key}=${value}`;
+  const k = key.trim();
+  try {
+    if (k === "zip" || k === "unzipped") return { label, metric: k, bytes: parseSize(value), lambda: false };
+    if (k === "init") return { label, metric: "init", init: parseDurationLimit(value), lambda: false };
+    if (k.startsWith("pkg:")) {
+      const name = k.slice(4);
+      if (!/^(@[^/\s*]+\/)?[^/\s@]+$/.test(name.replace(/\*/g, "x"))) {
+        throw new ParseError(`"${name}" is not a package name or pattern: write pkg:NAME, such as pkg:aws-sdk or pkg:@aws-sdk/*.`);
+      }
+      return { label, metric: "package", package: name, bytes: parseSize(value), lambda: false };
+    }
+  } catch (e) {
+    if (e instanceof ParseError) throw new ParseError(`Budget ${label}: ${e.message}`);
+    throw e;
+  }
+  throw new ParseError(`Budget ${label}: unknown budget "${k}". Budgets are ${BUDGET_KEYS}.`);
+}
+
+/** Parse the command line form `KEY=VALUE`. */
+export function parseBudgetArg(text: string): Budget {
+  const at = text.indexOf("=");
+  if (at <= 0) throw new ParseError(`Budget ${JSON.stringify(text)} must be KEY=VALUE, such as zip=5MB, init=1.5x or pkg:aws-sdk=0B. Keys: ${BUDGET_KEYS}.`);
+  return parseBudget(text.slice(0, at), text.slice(at + 1));
+}
+
+/** `*` matches within one path segment, so `@aws-sdk/*` is one scope and `*` is every unscoped package. */
+function packageMatcher(pattern: string): (name: string) => boolean {
+  if (!pattern.includes("*")) return (name) => name === pattern;
+  const re = new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
+  return (name) => re.test(name);
+}
+
+function measure(fn: FunctionModel, budget: Budget): { actual: number | null; limit: number | null } {
+  switch (budget.metric) {
+    case "zip":
+      return { actual: fn.zipBytes, limit: budget.bytes! };
+    case "unzipped":
+      return { actual: fn.unzippedBytes, limit: budget.bytes! };
+    case "package": {
+      const matches = packageMatcher(budget.package!);
+      const actual = fn.packages.filter((p) => matches(p.name)).reduce((sum, p) => sum + p.bytes, 0);
+      return { actual, limit: budget.bytes! };
+    }
+    case "init": {
+      const init = readInit(fn);
+      const limit = budget.init!;
+      if (!init) return { actual: null, limit: limit.kind === "ms" ? limit.ms : null };
+      return { actual: init.ms, limit: limit.kind === "ms" ? limit.ms : limit.ratio * init.bareNodeMs };
+    }
+  }
+}
+
+/** Check every function against the user's budgets and Lambda's limits, in that order. */
+export function checkBudgets(functions: readonly FunctionModel[], budgets: readonly Budget[]): BudgetCheck[] {
+  const all = [...budgets, ...LAMBDA_BUDGETS];
+  const checks: BudgetCheck[] = [];
+  for (const fn of functions) {
+    for (const budget of all) {
+      const { actual, limit } = measure(fn, budget);
+      if (actual === null || limit === null) {
+        checks.push({ function: fn.name, budget, status: "not-measured", actual, limit, use: null });
+        continue;
+      }
+      const use = limit === 0 ? (actual === 0 ? 0 : Infinity) : actual / limit;
+      checks.push({ function: fn.name, budget, status: actual > limit ? "exceeded" : "ok", actual, limit, use });
+    }
+  }
+  return checks;
+}
+
+/** What a budget measures, in words: `zipped size`, `init time`, `bytes of @aws-sdk/*`. */
+export function budgetSubject(budget: Budget): string {
+  switch (budget.metric) {
+    case "zip":
+      return "zipped size";
+    case "unzipped":
+      return "unzipped size";
+    case "init":
+      return "init time";
+    case "package":
+      return `bytes of ${budget.package}`;
+  }
+}
+
+/** A figure in the budget's unit. */
+export function formatFigure(budget: Budget, n: number): string {
+  return budget.metric === "init" ? formatDuration(n) : formatBytes(n);
+}
+
+/** The limit as shown in tables: `5.00 MB`, `150 ms`, `1.5x bare node (62.1 ms)`. */
+export function formatLimit(check: BudgetCheck): string {
+  const { budget, limit } = check;
+  if (budget.metric === "init" && budget.init?.kind === "ratio") {
+    return limit === null ? `${budget.init.ratio}x bare node` : `${budget.init.ratio}x bare node (${formatDuration(limit)})`;
+  }
+  return limit === null ? "?" : formatFigure(budget, limit);
+}
+
+/** Use of a budget for tables: `48%`, `over (0 B allowed)`, `not measured`. */
+export function formatUse(check: BudgetCheck): string {
+  if (check.use === null) return "not measured";
+  if (check.use === Infinity) return "over (0 B allowed)";
+  return formatShare(check.use);
+}
+
+/** One line per exceeded budget: the function, the budget and the figure. */
+export function describeCheck(check: BudgetCheck): string {
+  const { budget } = check;
+  const fn = `Function "${check.function}"`;
+  if (check.status === "not-measured") {
+    return `${fn}: budget ${budget.label} was not checked: the size model has no init time. Measure the zip (slimfn measure) so the model holds one.`;
+  }
+  const actual = formatFigure(budget, check.actual!);
+  const limit = formatLimit(check);
+  const over = formatFigure(budget, check.actual! - check.limit!);
+  if (budget.lambda) {
+    const advice =
+      budget.metric === "zip"
+        ? "Lambda rejects a direct upload this large: upload through S3 (the unzipped limit still applies) or make the function smaller."
+        : "Lambda rejects a function this large even through S3: make it smaller (lazy imports do not shrink it; strip or drop packages).";
+    return `${fn} exceeds the ${budget.label}: ${budgetSubject(budget)} ${actual}, ${over} over. ${advice}`;
+  }
+  if (check.status === "ok") return `${fn}: ${budgetSubject(budget)} ${actual} is within budget ${budget.label} (${formatUse(check)} of ${limit}).`;
+  return `${fn} exceeds budget ${budget.label}: ${budgetSubject(budget)} is ${actual}, the budget is ${limit}, ${over} over.`;
+}
+
+/** Diagnostics for a build or a report: errors for exceeded budgets, warnings for unmeasured ones. */
+export function budgetDiagnostics(checks: readonly BudgetCheck[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const check of checks) {
+    if (check.status === "exceeded") {
+      out.push(error(check.budget.lambda ? "LAMBDA_LIMIT_EXCEEDED" : "BUDGET_EXCEEDED", describeCheck(check)));
+    } else if (check.status === "not-measured") {
+      out.push(warning("BUDGET_NOT_MEASURED", describeCheck(check)));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,152 @@
+/**
+ * `slimfn report <head.json...> [--base <base.json...>] [--format text|markdown|json]
+ *  [--out FILE] [--budget KEY=VALUE ...]`
+ *
+ * Exit codes: 0 all budgets and Lambda's limits met, 1 a budget or limit exceeded, 2 the
+ * command could not run (bad arguments, a file that is not a size model). CI tells "the
+ * function grew too much" from "the report step is broken" by the code alone.
+ */
+import { appendFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { error, formatDiagnostic, SlimfnError, type Diagnostic } from "../diagnostics.js";
+import { writeFileAtomic } from "../fs-atomic.js";
+import { budgetDiagnostics, checkBudgets, parseBudgetArg, type Budget } from "./budgets.js";
+import { compareModels } from "./compare.js";
+import { formatJson } from "./format-json.js";
+import { formatMarkdown } from "./format-markdown.js";
+import { formatText } from "./format-text.js";
+import { readModel } from "./read-model.js";
+import { ParseError } from "./sizes.js";
+import { buildView } from "./view.js";
+
+export const REPORT_USAGE = `Usage: slimfn report <head.json...> [--base <base.json...>] [options]
+
+Compare size models written by report.json (slimfn build --report) and check budgets.
+
+  --base FILE...        size models of the base build; every file after --base up to the
+                        next option is a base file (put --base after the head files)
+  --format FORMAT       text (default), markdown or json
+  --out FILE            write the report to FILE instead of stdout
+  --budget KEY=VALUE    fail (exit 1) when a function is over it; repeatable.
+                        zip=5MB  unzipped=300kB  init=150ms  init=1.5x  pkg:aws-sdk=0B
+                        kB/MB = 1000 bytes, KiB/MiB = 1024. Lambda's limits are always checked.
+
+When GITHUB_STEP_SUMMARY is set, the Markdown report is also appended to that file.
+Exit codes: 0 within budgets, 1 a budget or Lambda limit exceeded, 2 bad input.`;
+
+export interface ReportIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+type Format = "text" | "markdown" | "json";
+
+interface ReportArgs {
+  head: string[];
+  base: string[] | undefined;
+  format: Format;
+  out: string | undefined;
+  budgets: Budget[];
+}
+
+const usage = (message: string): Diagnostic => error("OPTION_INVALID", `${message}\n\n${REPORT_USAGE}`);
+
+/** `--base` takes every following argument up to the next option, so `--base base/*.json` works. */
+function splitBase(argv: readonly string[]): { rest: string[]; base: string[] | undefined } {
+  const rest: string[] = [];
+  let base: string[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--base" || arg.startsWith("--base=")) {
+      base ??= [];
+      if (arg.startsWith("--base=")) base.push(arg.slice("--base=".length));
+      else while (i + 1 < argv.length && !argv[i + 1]!.startsWith("-")) base.push(argv[++i]!);
+      continue;
+    }
+    rest.push(arg);
+  }
+  return { rest, base };
+}
+
+export function parseReportArgs(argv: readonly string[]): ReportArgs {
+  const { rest, base } = splitBase(argv);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: "string", default: "text" },
+        out: { type: "string" },
+        budget: { type: "string", multiple: true, default: [] },
+      },
+    });
+  } catch (e) {
+    throw new SlimfnError(usage((e as Error).message));
+  }
+  const { values, positionals } = parsed;
+  if (!positionals.length) throw new SlimfnError(usage("Give at least one head size model (the JSON file report.json wrote)."));
+  if (base && !base.length) throw new SlimfnError(usage("--base needs at least one size model file after it."));
+  const format = values.format!;
+  if (format !== "text" && format !== "markdown" && format !== "json") {
+    throw new SlimfnError(usage(`--format must be text, markdown or json, got ${JSON.stringify(format)}.`));
+  }
+  const budgets: Budget[] = [];
+  const problems: Diagnostic[] = [];
+  for (const text of values.budget!) {
+    try {
+      budgets.push(parseBudgetArg(text));
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      problems.push(error("BUDGET_INVALID", `--budget ${e.message}`));
+    }
+  }
+  if (problems.length) throw new SlimfnError(problems);
+  return { head: positionals, base, format, out: values.out, budgets };
+}
+
+/** Run the command; resolves to the exit code. Errors go to `stderr`, never as a crash. */
+export async function runReport(argv: readonly string[], io: ReportIO): Promise<number> {
+  try {
+    const args = parseReportArgs(argv);
+    const load = (files: string[]) => Promise.all(files.map((f) => readModel(f, io.cwd)));
+    const head = await load(args.head);
+    const base = args.base ? await load(args.base) : undefined;
+    const comparison = compareModels(head, base);
+    const heads = comparison.functions.flatMap((f) => (f.head ? [f.head] : []));
+    const checks = checkBudgets(heads, args.budgets);
+    const view = buildView(comparison, checks);
+    const report = args.format === "json" ? formatJson(view) : args.format === "markdown" ? formatMarkdown(view) : formatText(view);
+
+    if (args.out) {
+      const target = path.resolve(io.cwd, args.out);
+      try {
+        await writeFileAtomic(target, report);
+      } catch (e) {
+        throw new SlimfnError(error("REPORT_WRITE_FAILED", `Cannot write the report to ${target}: ${(e as Error).message}. Choose a writable path with --out.`));
+      }
+    } else {
+      io.stdout(report);
+    }
+    const summary = io.env.GITHUB_STEP_SUMMARY;
+    if (summary) {
+      const markdown = args.format === "markdown" ? report : formatMarkdown(view);
+      try {
+        await appendFile(summary, `${markdown}\n`);
+      } catch (e) {
+        throw new SlimfnError(error("REPORT_WRITE_FAILED", `Cannot append the report to GITHUB_STEP_SUMMARY (${summary}): ${(e as Error).message}.`));
+      }
+    }
+    const diagnostics = budgetDiagnostics(checks);
+    for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+    return diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+  } catch (e) {
+    if (!(e instanceof SlimfnError)) throw e;
+    for (const d of e.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+    return 2;
+  }
+}

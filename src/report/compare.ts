@@ -1,0 +1,150 @@
+/**
+ * Match the functions of one or several head size models against a base, by name, and the
+ * packages of each function by package name: what was added, removed, changed or left alone.
+ * Every formatter renders this one comparison, so text, Markdown and JSON never disagree.
+ */
+import { error, SlimfnError } from "../diagnostics.js";
+import type { FunctionModel, PackageModel } from "./model.js";
+import type { LoadedModel } from "./read-model.js";
+
+/** `null` when no base was given: there is nothing to compare against. */
+export type Change = "added" | "removed" | "changed" | "unchanged";
+
+export interface PackageRow {
+  name: string;
+  change: Change | null;
+  head?: PackageModel;
+  base?: PackageModel;
+  /** Loaded on first use instead of at init (from the head, else the base). */
+  lazy: boolean;
+  /** Shipped unbundled in `node_modules` rather than bundled. */
+  shipped: boolean;
+}
+
+export interface FunctionRow {
+  name: string;
+  change: Change | null;
+  head?: FunctionModel;
+  base?: FunctionModel;
+  /** The model file the head (else the base) came from. */
+  file: string;
+  /** Sorted by name; with a base, every package of either side. */
+  packages: PackageRow[];
+}
+
+export interface Comparison {
+  /** Whether a base was given at all. */
+  hasBase: boolean;
+  headFiles: string[];
+  baseFiles: string[];
+  /** Sorted by name. */
+  functions: FunctionRow[];
+}
+
+/** Fields other parts of slimfn may add to a package entry; read defensively. */
+interface PackageExtras {
+  lazy?: unknown;
+  shipped?: unknown;
+}
+
+const isLazy = (p: PackageModel | undefined) => Boolean(p && (p as PackageExtras).lazy);
+const isShipped = (p: PackageModel | undefined) => Boolean(p && (p as PackageExtras).shipped);
+
+/** Every function of several models by name; the same name in two files is an error. */
+function byName(models: readonly LoadedModel[], side: "head" | "base"): Map<string, { fn: FunctionModel; file: string }> {
+  const out = new Map<string, { fn: FunctionModel; file: string }>();
+  for (const { file, model } of models) {
+    for (const fn of model.functions) {
+      const earlier = out.get(fn.name);
+      if (earlier) {
+        throw new SlimfnError(
+          error(
+            "REPORT_INVALID",
+            `Function "${fn.name}" appears in two ${side} size models, ${earlier.file} and ${file}: each function must come from one build. Pass each build's size model once.`,
+          ),
+        );
+      }
+      out.set(fn.name, { fn, file });
+    }
+  }
+  return out;
+}
+
+function packageRows(head: FunctionModel | undefined, base: FunctionModel | undefined, hasBase: boolean): PackageRow[] {
+  const group = (fn: FunctionModel | undefined) => {
+    const m = new Map<string, PackageModel[]>();
+    for (const p of fn?.packages ?? []) m.set(p.name, [...(m.get(p.name) ?? []), p]);
+    return m;
+  };
+  const heads = group(head);
+  const bases = group(base);
+  const names = [...new Set([...heads.keys(), ...bases.keys()])].sort();
+  const rows: PackageRow[] = [];
+  for (const name of names) {
+    const h = heads.get(name) ?? [];
+    let b = [...(bases.get(name) ?? [])];
+    const push = (hp: PackageModel | undefined, bp: PackageModel | undefined) => {
+      const change: Change | null = !hasBase
+        ? null
+        : !bp
+          ? "added"
+          : !hp
+            ? "removed"
+            : hp.version === bp.version && hp.bytes === bp.bytes && hp.zipBytes === bp.zipBytes && isLazy(hp) === isLazy(bp) && isShipped(hp) === isShipped(bp)
+              ? "unchanged"
+              : "changed";
+      rows.push({ name, change, head: hp, base: bp, lazy: isLazy(hp ?? bp), shipped: isShipped(hp ?? bp) });
+    };
+    // One copy on each side is the common case: a version bump is a change, not a swap.
+    if (h.length === 1 && b.length === 1) {
+      push(h[0], b[0]);
+      continue;
+    }
+    // Several copies (nested versions): pair equal versions, the rest are added or removed.
+    for (const hp of h) {
+      const i = b.findIndex((bp) => bp.version === hp.version);
+      push(hp, i >= 0 ? b[i] : undefined);
+      if (i >= 0) b = [...b.slice(0, i), ...b.slice(i + 1)];
+    }
+    for (const bp of b) push(undefined, bp);
+  }
+  return rows;
+}
+
+function functionChange(head: FunctionModel | undefined, base: FunctionModel | undefined, packages: PackageRow[]): Change {
+  if (!base) return "added";
+  if (!head) return "removed";
+  const same =
+    head.zipBytes === base.zipBytes &&
+    head.unzippedBytes === base.unzippedBytes &&
+    head.entryCount === base.entryCount &&
+    packages.every((p) => p.change === "unchanged");
+  return same ? "unchanged" : "changed";
+}
+
+/** Compare head models against base models (or describe the head alone when `base` is empty). */
+export function compareModels(head: readonly LoadedModel[], base: readonly LoadedModel[] | undefined): Comparison {
+  const hasBase = base !== undefined && base.length > 0;
+  const heads = byName(head, "head");
+  const bases = byName(base ?? [], "base");
+  const names = [...new Set([...heads.keys(), ...bases.keys()])].sort();
+  const functions = names.map((name): FunctionRow => {
+    const h = heads.get(name);
+    const b = bases.get(name);
+    const packages = packageRows(h?.fn, b?.fn, hasBase);
+    return {
+      name,
+      change: hasBase ? functionChange(h?.fn, b?.fn, packages) : null,
+      head: h?.fn,
+      base: b?.fn,
+      file: (h ?? b)!.file,
+      packages,
+    };
+  });
+  return {
+    hasBase,
+    headFiles: head.map((m) => m.file),
+    baseFiles: (base ?? []).map((m) => m.file),
+    functions,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The size model: one schema-versioned JSON document per build, holding `functions[]`.
+ * It is what `report: { json }` writes and what `slimfn report` reads and compares.
+ *
+ * Every collection is sorted before it is written and no field holds a host path, so the same
+ * build gives the same bytes. Paths are `/`-separated and relative (to the project root for the
+ * zip, to the zip root for files). Sizes are bytes.
+ */
+import type { Runtime } from "../runtime.js";
+
+/** Bumped when a field changes meaning or disappears; adding a field does not bump it. */
+export const SCHEMA_VERSION = 1;
+/** Marks a JSON file as a slimfn size model. */
+export const SCHEMA_ID = "slimfn/size-model";
+
+export interface SizeModel {
+  /** Always `"slimfn/size-model"`. */
+  schema: typeof SCHEMA_ID;
+  /** Schema version, see `SCHEMA_VERSION`. */
+  schemaVersion: number;
+  /** The bundler that built it. */
+  bundler: { name: string; version: string };
+  /** One entry per function, sorted by name. */
+  functions: FunctionModel[];
+}
+
+export interface FunctionModel {
+  /** Function name: entry output path relative to outdir, no extension, `/` turned into `-`. */
+  name: string;
+  /** Lambda handler string: entry path in the zip without extension, `.`, exported function. */
+  handler: string;
+  /** Lambda runtime name. */
+  runtime: Runtime;
+  /** Zip path relative to the project root, or `null` when `zip: false`. */
+  zip: string | null;
+  /** Size of the zip file. With `zip: false`, of the zip that would have been written. */
+  zipBytes: number;
+  /** Sum of the uncompressed sizes of all zip entries. */
+  unzippedBytes: number;
+  /** Number of zip entries (files; slimfn writes no folder entries). */
+  entryCount: number;
+  /** Hex sha256 of the zip's bytes. */
+  sha256: string;
+  /** Share of Lambda's limits, as fractions (0.5 = half). */
+  limits: {
+    /** `zipBytes` / 52,428,800 (direct-upload limit, 50 MiB). */
+    zipped: number;
+    /** `unzippedBytes` / 262,144,000 (unzipped limit including layers, 250 MiB). */
+    unzipped: number;
+  };
+  /** Every zip entry: path in the zip, raw bytes, exact compressed bytes. Sorted by path. */
+  files: FileModel[];
+  /** npm packages bundled into the function's output. Sorted by name, then version. */
+  packages: PackageModel[];
+  /** The function's own code (modules outside node_modules) in the bundle. */
+  ownCode: { bytes: number; zipBytes: number };
+  /** Imports left to the runtime (esbuild's own `external`): not bundled, not shipped. Sorted. */
+  runtimeExternals: string[];
+}
+
+export interface FileModel {
+  /** Path inside the zip. */
+  path: string;
+  /** Uncompressed bytes. */
+  bytes: number;
+  /** Compressed bytes of this entry's data in the zip (exact). */
+  zipBytes: number;
+}
+
+export interface PackageModel {
+  /** Package name (`@aws-sdk/client-s3`). */
+  name: string;
+  /** `version` from the package's own package.json, `""` when it has none. */
+  version: string;
+  /** Bytes of the package's modules in the bundle output (esbuild `bytesInOutput`, summed). */
+  bytes: number;
+  /**
+   * The package's share of the compressed bundle: each output file's exact compressed size,
+   * split in proportion to raw bytes. (Summing per-module gzip sizes would overstate the real
+   * total by about 27%.)
+   */
+  zipBytes: number;
+}

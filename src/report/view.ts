@@ -1,0 +1,120 @@
+/**
+ * The figures a report shows, worked out once from a comparison and its budget checks, so the
+ * text and Markdown formats differ only in layout.
+ */
+import type { BudgetCheck } from "./budgets.js";
+import { formatUse } from "./budgets.js";
+import type { Comparison, FunctionRow, PackageRow } from "./compare.js";
+import { readInit } from "./init.js";
+import { formatByteDelta, formatBytes, formatDuration, formatPercentChange } from "./sizes.js";
+
+export type Status = "ok" | "exceeded" | "not-measured";
+
+export interface FunctionView {
+  row: FunctionRow;
+  status: Status;
+  zipped: string;
+  zippedDelta: string;
+  unzipped: string;
+  unzippedDelta: string;
+  /** `62.1 ms (1.4x node)`, `not measured`, or `""` when no function in the report has init figures. */
+  init: string;
+  /** The most used budget: `48% of zip=250kB`. */
+  budgetUse: string;
+  checks: BudgetCheck[];
+  /** Zipped delta in bytes, for ordering by impact. */
+  impact: number;
+}
+
+export interface ReportView {
+  comparison: Comparison;
+  functions: FunctionView[];
+  checks: BudgetCheck[];
+  exceeded: BudgetCheck[];
+  notMeasured: BudgetCheck[];
+  showInit: boolean;
+  counts: Record<"added" | "removed" | "changed" | "unchanged", number>;
+}
+
+/** `+2.10 kB (+1.8%)`, `+500 kB (new)`, `-1.00 kB (removed)`, `0 B`, or `""` without a base. */
+export function deltaText(hasBase: boolean, base: number | undefined, head: number | undefined): string {
+  if (!hasBase) return "";
+  const b = base ?? 0;
+  const h = head ?? 0;
+  if (base === undefined) return `${formatByteDelta(h)} (new)`;
+  if (head === undefined) return `${formatByteDelta(-b)} (removed)`;
+  const pct = formatPercentChange(b, h);
+  return h === b ? "0 B" : `${formatByteDelta(h - b)}${pct ? ` (${pct})` : ""}`;
+}
+
+/** The package's bytes as a delta, for per-package tables. */
+export function packageDelta(hasBase: boolean, p: PackageRow): string {
+  return deltaText(hasBase, p.base?.bytes, p.head?.bytes);
+}
+
+/** `4.1.0`, `4.1.0 -> 4.2.0`; `(no version)` for a package.json without one. */
+export function versionText(p: PackageRow, arrow: string): string {
+  const v = (s: string | undefined) => (s === "" ? "(no version)" : (s ?? ""));
+  if (p.head && p.base && p.head.version !== p.base.version) return `${v(p.base.version)} ${arrow} ${v(p.head.version)}`;
+  return v((p.head ?? p.base)?.version);
+}
+
+function statusOf(checks: readonly BudgetCheck[]): Status {
+  if (checks.some((c) => c.status === "exceeded")) return "exceeded";
+  if (checks.some((c) => c.status === "not-measured")) return "not-measured";
+  return "ok";
+}
+
+/** The budget with the highest use; Lambda's limits count only when the user set none. */
+function budgetUse(checks: readonly BudgetCheck[]): string {
+  const measured = checks.filter((c) => c.use !== null);
+  const own = measured.filter((c) => !c.budget.lambda);
+  const pool = own.length ? own : measured;
+  const top = [...pool].sort((a, b) => b.use! - a.use!)[0];
+  const parts: string[] = [];
+  if (top) parts.push(`${formatUse(top)} of ${top.budget.label}`);
+  const missing = checks.filter((c) => c.status === "not-measured").map((c) => c.budget.label);
+  if (missing.length) parts.push(`${missing.join(", ")} not measured`);
+  return parts.join("; ");
+}
+
+export function buildView(comparison: Comparison, checks: readonly BudgetCheck[]): ReportView {
+  const showInit = comparison.functions.some((f) => f.head && readInit(f.head));
+  const { hasBase } = comparison;
+  const functions = comparison.functions.map((row): FunctionView => {
+    const own = checks.filter((c) => c.function === row.name && row.head);
+    const init = row.head ? readInit(row.head) : undefined;
+    return {
+      row,
+      status: statusOf(own),
+      zipped: row.head ? formatBytes(row.head.zipBytes) : "-",
+      zippedDelta: deltaText(hasBase, row.base?.zipBytes, row.head?.zipBytes),
+      unzipped: row.head ? formatBytes(row.head.unzippedBytes) : "-",
+      unzippedDelta: deltaText(hasBase, row.base?.unzippedBytes, row.head?.unzippedBytes),
+      init: !showInit ? "" : init ? `${formatDuration(init.ms)} (${(init.ms / init.bareNodeMs).toFixed(1)}x node)` : row.head ? "not measured" : "-",
+      budgetUse: row.head ? budgetUse(own) : "-",
+      checks: own,
+      impact: Math.abs((row.head?.zipBytes ?? 0) - (row.base?.zipBytes ?? 0)),
+    };
+  });
+  const counts = { added: 0, removed: 0, changed: 0, unchanged: 0 };
+  for (const f of comparison.functions) if (f.change) counts[f.change]++;
+  return {
+    comparison,
+    functions,
+    checks: [...checks],
+    exceeded: checks.filter((c) => c.status === "exceeded"),
+    notMeasured: checks.filter((c) => c.status === "not-measured"),
+    showInit,
+    counts,
+  };
+}
+
+/** `3 functions: 1 changed, 1 added, 1 removed` or `2 functions` without a base. */
+export function countsText(view: ReportView): string {
+  const n = view.comparison.functions.length;
+  const total = `${n} function${n === 1 ? "" : "s"}`;
+  if (!view.comparison.hasBase) return total;
+  const parts = (["changed", "added", "removed", "unchanged"] as const).filter((k) => view.counts[k] > 0).map((k) => `${view.counts[k]} ${k}`);
+  return `${total}: ${parts.join(", ")}`;
+}
