@@ -4,6 +4,7 @@
  *
  * It uses the esbuild instance its `setup` receives (`build.esbuild`), never a second copy.
  */
+import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { BuildOptions, BuildResult, Metafile, OutputFile, PartialMessage, Plugin, PluginBuild } from "esbuild";
@@ -108,9 +109,19 @@ const BUILTINS = new Set((await import("node:module")).builtinModules);
 function toBuildOutput(initial: BuildOptions, root: string, metafile: Metafile, files: OutputFile[]): BuildOutput {
   const outdir = path.resolve(root, initial.outdir ?? path.dirname(initial.outfile ?? "."));
   const abs = (key: string) => path.resolve(root, key);
+  // esbuild gives `import()` targets an `entryPoint` too: a function is one of the user's entries.
+  const written = entryPaths(initial.entryPoints);
+  const userEntries = new Set(written.map((e) => path.resolve(root, e)));
+  // Globs and package names cannot be matched by path: fall back to "not an import() target".
+  const unmatched = written.some((e) => /[*?{[]/.test(e) || !existsSync(path.resolve(root, e)));
+  const importTargets = new Set(
+    Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === "dynamic-import").map((i) => i.path)),
+  );
+  const isFunction = (key: string, entryPoint: string) =>
+    userEntries.has(path.resolve(root, entryPoint)) || (unmatched && !importTargets.has(key));
   const functions: FunctionOutput[] = [];
   for (const [key, output] of Object.entries(metafile.outputs)) {
-    if (!output.entryPoint || !/\.[cm]?js$/.test(key)) continue;
+    if (!output.entryPoint || !/\.[cm]?js$/.test(key) || !isFunction(key, output.entryPoint)) continue;
     const keys = functionFiles(metafile, key);
     const modules: ModuleBytes[] = [];
     const externals: ExternalImport[] = [];
