@@ -8,6 +8,8 @@
  */
 import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "./diagnostics.js";
+import { parseBudget, type Budget } from "./report/budgets.js";
+import { ParseError } from "./report/sizes.js";
 import { RUNTIMES, type Runtime, type RuntimeInfo } from "./runtime.js";
 import { includeGlobProblem } from "./ship/include.js";
 
@@ -18,6 +20,16 @@ export interface ReportOptions {
    * @default undefined (no file)
    */
   json?: string;
+  /**
+   * Limits that fail the build (`BUDGET_EXCEEDED`) when a function is over them, checked once
+   * the size model is complete; the same keys and values as `slimfn report --budget KEY=VALUE`:
+   * `zip` and `unzipped` sizes (`"5MB"`, `"300kB"`, `"2MiB"`; kB/MB = 1000, KiB/MiB = 1024),
+   * `init` (`"150ms"`, or `"1.5x"` a bare node start; needs a measured init time), and
+   * `"pkg:NAME"` for a package's bytes (`{ "pkg:aws-sdk": "0B" }`, `"pkg:@aws-sdk/*"` sums a
+   * scope). Lambda's own limits are always checked (`LAMBDA_LIMIT_EXCEEDED`).
+   * @default {} (only Lambda's limits)
+   */
+  budgets?: Record<string, string>;
 }
 
 /** How the zip is proven to start before it is written (issue 3). */
@@ -91,7 +103,7 @@ export interface ResolvedOptions {
   readonly runtime: RuntimeInfo;
   /** Absolute zip path template with `[name]`, or `false`. `[outdir]` is filled in by the core. */
   readonly zip: string | false;
-  readonly report: { readonly json: string | undefined };
+  readonly report: { readonly json: string | undefined; readonly budgets: readonly Budget[] };
   /** Absolute project root that relative paths were resolved against. */
   readonly root: string;
   readonly external: readonly string[];
@@ -122,7 +134,7 @@ export const VERIFY_DEFAULTS = Object.freeze({ runs: 5, env: Object.freeze({}), 
 export const OPTION_DOCS = Object.freeze({
   runtime: 'Lambda runtime: "nodejs20.x", "nodejs22.x" or "nodejs24.x". Sets target and checks.',
   zip: "Zip path template with [name]; true = <outdir>/[name].zip; false = no zip.",
-  report: "{ json?: path } writes the size model (schema-versioned JSON) for the whole build.",
+  report: '{ json?: path, budgets?: { zip: "5MB", init: "1.5x", "pkg:aws-sdk": "0B" } }: size model file; budgets fail the build.',
   external: "Packages shipped unbundled in node_modules with their dependency closure (native ones automatically).",
   include: "Globs (relative to the root) of files the function reads at run time, zipped at the same paths.",
   verify: "false, or { runs, event, env, watch }: import the handler from the extracted zip; report init and memory.",
@@ -209,6 +221,23 @@ export function checkObject(
 
 const reportChecks: Record<keyof ReportOptions, Check> = {
   json: checks.string,
+  // Each budget is parsed here so a typo (`"5 MBs"`, `"zipped"`) fails before the build runs.
+  budgets: ((v, key, out) => {
+    if (!isPlainObject(v)) return 'an object of budgets, such as { zip: "5MB" }';
+    for (const [name, value] of Object.entries(v)) {
+      if (typeof value !== "string") {
+        out.push(error("OPTION_INVALID", `slimfn option "${key}.${name}" must be a string such as "5MB", "150ms" or "1.5x", got ${describe(value)}.`));
+        continue;
+      }
+      try {
+        parseBudget(name, value);
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        out.push(error("OPTION_INVALID", `slimfn option "${key}.${name}": ${e.message}`));
+      }
+    }
+    return undefined;
+  }) as Check,
 };
 
 const verifyChecks: Record<keyof VerifyOptions, Check> = {
@@ -272,7 +301,10 @@ export function resolveOptions(raw: Options | undefined, root: string): Resolved
   return Object.freeze({
     runtime,
     zip,
-    report: Object.freeze({ json: options.report.json === undefined ? undefined : abs(options.report.json) }),
+    report: Object.freeze({
+      json: options.report.json === undefined ? undefined : abs(options.report.json),
+      budgets: Object.freeze(Object.entries(options.report.budgets ?? {}).map(([key, value]) => Object.freeze(parseBudget(key, value)))),
+    }),
     root,
     external: Object.freeze([...options.external]),
     include: Object.freeze([...options.include]),
