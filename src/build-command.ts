@@ -1,0 +1,121 @@
+/**
+ * `slimfn build <entry...>`: esbuild with the slimfn plugin, for users with no build script.
+ * It loads the project's own esbuild (a peer dependency) from the working directory.
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import type * as esbuildType from "esbuild";
+import { EXIT, type CommandIO } from "./cli-io.js";
+import { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
+import type { Options } from "./options.js";
+import { RUNTIMES } from "./runtime.js";
+
+export const BUILD_USAGE = `Usage: slimfn build <entry...> [options]
+
+Bundle each entry with esbuild and slimfn's lean defaults, then write one deterministic zip per
+function and print a size summary.
+
+  --outdir DIR        output folder (default: dist)
+  --runtime NAME      ${Object.keys(RUNTIMES).join(", ")} (default: nodejs22.x)
+  --zip               write zips to <outdir>/[name].zip (the default)
+  --zip=PATH          zip path template; [name] is the function's name
+  --no-zip            write no zip
+  --report FILE       write the size model (JSON) to FILE
+  --sourcemap         emit source maps (off by default: they cost cold-start time)
+  -h, --help          show this help
+
+Exit codes: 0 built, 1 the build failed, 2 bad arguments.`;
+
+/** `--zip` is a flag or takes `=PATH`; parseArgs has no optional values, so split it first. */
+function splitZip(argv: readonly string[]): { rest: string[]; zip: string | boolean | undefined } {
+  let zip: string | boolean | undefined;
+  const rest: string[] = [];
+  for (const arg of argv) {
+    if (arg === "--zip") zip = true;
+    else if (arg === "--no-zip") zip = false;
+    else if (arg.startsWith("--zip=")) zip = arg.slice("--zip=".length);
+    else rest.push(arg);
+  }
+  return { rest, zip };
+}
+
+interface BuildArgs {
+  entries: string[];
+  outdir: string;
+  options: Options;
+  sourcemap: boolean;
+}
+
+function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
+  const { rest, zip } = splitZip(argv);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        outdir: { type: "string" },
+        runtime: { type: "string" },
+        report: { type: "string" },
+        sourcemap: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "";
+  if (!positionals.length) return "No entry given: name at least one handler file, e.g. slimfn build src/handler.ts";
+  const options: Options = {};
+  if (values.runtime !== undefined) options.runtime = values.runtime as Options["runtime"];
+  if (zip !== undefined) options.zip = zip;
+  if (values.report !== undefined) options.report = { json: values.report };
+  return { entries: positionals, outdir: values.outdir ?? "dist", options, sourcemap: values.sourcemap ?? false };
+}
+
+/** The project's esbuild, resolved from the working directory like the project would. */
+async function loadEsbuild(cwd: string): Promise<typeof esbuildType> {
+  const require = createRequire(path.join(cwd, "package.json"));
+  let resolved: string;
+  try {
+    resolved = require.resolve("esbuild");
+  } catch {
+    resolved = createRequire(import.meta.url).resolve("esbuild");
+  }
+  return (await import(pathToFileURL(resolved).href)) as typeof esbuildType;
+}
+
+export async function runBuild(argv: readonly string[], io: CommandIO): Promise<number> {
+  const args = parseBuildArgs(argv);
+  if (typeof args === "string") {
+    if (args === "") {
+      io.stdout(`${BUILD_USAGE}\n`);
+      return EXIT.ok;
+    }
+    io.stderr(`slimfn build: ${args}\n\n${BUILD_USAGE}\n`);
+    return EXIT.usage;
+  }
+  const esbuild = await loadEsbuild(io.cwd);
+  const { default: slimfn } = await import("../plugins/esbuild.js");
+  try {
+    await esbuild.build({
+      entryPoints: args.entries,
+      outdir: args.outdir,
+      absWorkingDir: io.cwd,
+      sourcemap: args.sourcemap || undefined,
+      logLevel: "info",
+      color: io.env.NO_COLOR !== undefined ? false : undefined,
+      plugins: [slimfn(args.options)],
+    });
+    return EXIT.ok;
+  } catch (e) {
+    // esbuild has already printed its errors (logLevel info); add nothing but the exit code.
+    const failure = e as { errors?: { detail?: Diagnostic }[] };
+    if (!failure.errors) io.stderr(`slimfn build: ${e instanceof Error ? e.message : String(e)}\n`);
+    else if (!failure.errors.length) io.stderr(`${formatDiagnostic({ code: "ZIP_WRITE_FAILED", severity: "error", message: String(e) })}\n`);
+    return EXIT.failed;
+  }
+}
