@@ -36,13 +36,12 @@ export function binaryFormat(head: Uint8Array): BinaryFormat | undefined {
   // PE: an MZ stub whose e_lfanew points at "PE\0\0".
   if (a === 0x4d && b === 0x5a && head.length >= 0x40) {
     const offset = head[0x3c]! | (head[0x3d]! << 8) | (head[0x3e]! << 16) | (head[0x3f]! << 24);
+    // Real linkers put the signature within the first few hundred bytes; "MZ" alone is too
+    // weak (a text file may start with it), so the signature must be seen.
     if (offset > 0 && offset + 4 <= head.length) {
       if (head[offset] === 0x50 && head[offset + 1] === 0x45 && head[offset + 2] === 0 && head[offset + 3] === 0) {
         return "pe";
       }
-    } else if (offset > 0) {
-      // Header buffer too short to see the PE signature: an MZ stub is still a binary.
-      return "pe";
     }
   }
   return undefined;
@@ -61,7 +60,7 @@ export function needsMagicCheck(name: string): boolean {
   return !TEXT_EXTENSIONS.has(base.slice(dot).toLowerCase());
 }
 
-const HEAD_BYTES = 512;
+const HEAD_BYTES = 1024;
 
 /** Read the first bytes of a file (enough for ELF, Mach-O and the PE offset). */
 export function readHead(file: string): Uint8Array {

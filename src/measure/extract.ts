@@ -1,0 +1,69 @@
+/**
+ * Extract a zip the way a user's upload is unpacked: with Info-ZIP `unzip` into an empty folder
+ * outside any `node_modules` tree, so a missing dependency cannot be found by accident in a
+ * `node_modules` folder of the host.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { error, SlimfnError } from "../diagnostics.js";
+
+const run = promisify(execFile);
+
+export interface Extracted {
+  /** The folder holding the zip's contents (Lambda's task root). */
+  dir: string;
+  /** Remove everything this extraction created. */
+  cleanup(): Promise<void>;
+}
+
+/** The first ancestor of `dir` (itself included) that holds a `node_modules` folder. */
+export function nodeModulesAbove(dir: string): string | undefined {
+  let d = path.resolve(dir);
+  for (;;) {
+    if (fs.existsSync(path.join(d, "node_modules"))) return path.join(d, "node_modules");
+    const parent = path.dirname(d);
+    if (parent === d) return undefined;
+    d = parent;
+  }
+}
+
+/** Extract a zip (bytes or a path) into a fresh temporary folder. */
+export async function extractZip(zip: Uint8Array | string): Promise<Extracted> {
+  const base = await fs.promises.mkdtemp(path.join(os.tmpdir(), "slimfn-verify-"));
+  const cleanup = () => fs.promises.rm(base, { recursive: true, force: true });
+  try {
+    const leak = nodeModulesAbove(base);
+    if (leak) {
+      throw new SlimfnError(
+        error(
+          "VERIFY_FAILED",
+          `Cannot verify in a clean folder: ${leak} is above the temporary folder ${base}, so packages missing from the zip could still be found there. Remove it or point TMPDIR at another folder.`,
+        ),
+      );
+    }
+    let zipPath: string;
+    if (typeof zip === "string") {
+      zipPath = path.resolve(zip);
+    } else {
+      zipPath = path.join(base, "artifact.zip");
+      await fs.promises.writeFile(zipPath, zip);
+    }
+    const dir = path.join(base, "task");
+    await fs.promises.mkdir(dir);
+    try {
+      await run("unzip", ["-q", "-o", zipPath, "-d", dir], { maxBuffer: 16 * 1024 * 1024 });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException & { stderr?: string };
+      const why = err.code === "ENOENT" ? "Info-ZIP unzip is not installed (apt-get install unzip)" : (err.stderr || err.message).trim();
+      throw new SlimfnError(error("VERIFY_FAILED", `Cannot extract ${typeof zip === "string" ? zipPath : "the zip"}: ${why}.`));
+    }
+    if (typeof zip !== "string") await fs.promises.rm(zipPath);
+    return { dir, cleanup };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}

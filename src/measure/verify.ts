@@ -1,0 +1,116 @@
+/**
+ * Verification after a build: prove the zip starts before it is written. Skipped with a
+ * `VERIFY_SKIPPED` warning when this host cannot run the target's binaries (another OS, CPU or
+ * libc); warns with `VERIFY_NODE_MISMATCH` when the host's Node major differs from the
+ * runtime's, because then the measurement is of another Node.
+ */
+import fs from "node:fs";
+import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
+import type { ResolvedOptions } from "../options.js";
+import { extractZip } from "./extract.js";
+import { measureTaskRoot, type Measurement } from "./measure.js";
+
+export interface VerifyResult {
+  measurement?: Measurement;
+  diagnostics: Diagnostic[];
+}
+
+export interface Host {
+  platform: string;
+  /** Node's `process.arch`: `x64`, `arm64`, ... */
+  arch: string;
+  /** glibc version, or undefined on musl and non-Linux hosts. */
+  glibc: string | undefined;
+  nodeMajor: number;
+}
+
+export function currentHost(): Host {
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  return {
+    platform: process.platform,
+    arch: process.arch,
+    glibc: report?.header?.glibcVersionRuntime,
+    nodeMajor: Number(process.versions.node.split(".")[0]),
+  };
+}
+
+const NODE_ARCH: Record<string, string> = { x86_64: "x64", arm64: "arm64" };
+
+/** The target's CPU: `options.arch` once issue 6 adds it, else Lambda's default x86_64. */
+export function targetArch(options: ResolvedOptions): string {
+  const arch = (options as { arch?: unknown }).arch;
+  return typeof arch === "string" ? arch : "x86_64";
+}
+
+/** Why this host cannot stand in for the target, or undefined when it can. */
+export function hostMismatch(host: Host, arch: string): string | undefined {
+  if (host.platform !== "linux") return `this host runs ${host.platform}, the target is Linux`;
+  const want = NODE_ARCH[arch] ?? arch;
+  if (host.arch !== want) return `this host's CPU is ${host.arch}, the target's is ${arch}`;
+  if (!host.glibc) return "this host's C library is not glibc, the target's (Amazon Linux) is";
+  return undefined;
+}
+
+export async function verifyZip(
+  zip: Uint8Array,
+  handler: string,
+  functionName: string,
+  options: ResolvedOptions,
+  context: { watch: boolean; host?: Host },
+): Promise<VerifyResult> {
+  const diagnostics: Diagnostic[] = [];
+  const verify = options.verify;
+  if (verify === false || (context.watch && !verify.watch)) return { diagnostics };
+  const host = context.host ?? currentHost();
+  const arch = targetArch(options);
+  const mismatch = hostMismatch(host, arch);
+  if (mismatch) {
+    diagnostics.push(
+      warning(
+        "VERIFY_SKIPPED",
+        `Function "${functionName}" was not verified: ${mismatch}, so its binaries cannot run here. Verify on a matching machine (Linux ${arch}, glibc), or set verify: false to silence this.`,
+      ),
+    );
+    return { diagnostics };
+  }
+  if (host.nodeMajor !== options.runtime.nodeMajor) {
+    diagnostics.push(
+      warning(
+        "VERIFY_NODE_MISMATCH",
+        `Function "${functionName}" was verified with Node ${host.nodeMajor} but runs on ${options.runtime.name} (Node ${options.runtime.nodeMajor}): init time and memory are Node ${host.nodeMajor}'s. Build with Node ${options.runtime.nodeMajor} for figures of the real runtime.`,
+      ),
+    );
+  }
+  let event: unknown;
+  if (typeof verify.event === "string") {
+    event = readEvent(verify.event);
+  } else {
+    event = verify.event;
+  }
+  const extracted = await extractZip(zip);
+  try {
+    const measurement = await measureTaskRoot(extracted.dir, handler, { runs: verify.runs, event, env: verify.env });
+    return { measurement, diagnostics };
+  } finally {
+    await extracted.cleanup();
+  }
+}
+
+/** Read a JSON event file; a missing or invalid one fails the build naming the file. */
+export function readEvent(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw verifyEventError(file, (e as NodeJS.ErrnoException).code ?? String(e));
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw verifyEventError(file, (e as Error).message);
+  }
+}
+
+function verifyEventError(file: string, why: string): SlimfnError {
+  return new SlimfnError(error("VERIFY_FAILED", `Cannot read the verify event ${file} (${why}). Point "verify.event" at a JSON file.`));
+}
