@@ -63,7 +63,9 @@ function packageName(p: PackageRow): string {
 }
 
 function budgetLine(c: BudgetCheck): string {
-  return `${MARK[c.status]} ${cell(c.budget.label)}: ${formatUse(c)}${c.limit !== null ? ` of ${formatLimit(c)}` : ""}`;
+  // Lambda's labels already say the limit (in MiB, as AWS documents it).
+  const of = c.limit !== null && !c.budget.lambda ? ` of ${formatLimit(c)}` : "";
+  return `${MARK[c.status]} ${cell(c.budget.label)}: ${formatUse(c)}${of}`;
 }
 
 /** The collapsible per-function section: packages (only those that differ, given a base) and budgets. */
@@ -130,7 +132,9 @@ export function formatMarkdown(view: ReportView, options: MarkdownOptions = {}):
   const hasBase = view.comparison.hasBase;
   const listed = view.functions.filter((f) => f.row.change !== "unchanged");
   const unchanged = view.functions.filter((f) => f.row.change === "unchanged").map((f) => f.row.name);
+  // A removed function's row says all there is: listing every package it had is noise.
   const ordered = priority({ ...view, functions: listed });
+  const detailed = ordered.filter((f) => f.row.change !== "removed");
 
   const headline = (): string => {
     const e = view.exceeded.length;
@@ -139,8 +143,7 @@ export function formatMarkdown(view: ReportView, options: MarkdownOptions = {}):
       : view.notMeasured.length
         ? `${MARK.ok} within budgets (${view.notMeasured.length} not measured)`
         : `${MARK.ok} within budgets`;
-    const against = hasBase ? ` compared with the base` : "";
-    return `${status} · ${countsText(view)}${against}`;
+    return `${status} · ${countsText(view)}`;
   };
 
   const render = (rows: FunctionView[], failures: number, withDetails: Set<string>, notes: string[]): string => {
@@ -159,23 +162,23 @@ export function formatMarkdown(view: ReportView, options: MarkdownOptions = {}):
       if (failures < view.exceeded.length) out.push(`- … and ${view.exceeded.length - failures} more (see the job log)`);
       out.push("");
     }
-    for (const f of ordered) if (withDetails.has(f.row.name)) out.push(details(view, f), "");
+    for (const f of detailed) if (withDetails.has(f.row.name)) out.push(details(view, f), "");
     for (const n of notes) out.push(`> ${n}`, "");
     return `${out.join("\n").trimEnd()}\n`;
   };
 
-  const everyDetail = new Set(ordered.map((f) => f.row.name));
+  const everyDetail = new Set(detailed.map((f) => f.row.name));
   const full = render(ordered, view.exceeded.length, everyDetail, []);
   if (size(full) <= limit) return full;
 
   // 1. Collapse: keep per-package details for the functions that matter most, as many as fit.
   const collapseNote = (kept: number) =>
-    `Package details are shown for ${kept} of ${ordered.length} functions (the largest changes first) to stay within GitHub's comment size limit; \`slimfn report --format text\` in the job log has all of them.`;
-  const bare = render(ordered, view.exceeded.length, new Set(), [collapseNote(ordered.length)]);
+    `Package details are shown for ${kept} of ${detailed.length} functions (the largest changes first) to stay within GitHub's comment size limit; \`slimfn report --format text\` in the job log has all of them.`;
+  const bare = render(ordered, view.exceeded.length, new Set(), [collapseNote(detailed.length)]);
   if (size(bare) <= limit) {
     const kept = new Set<string>();
     let room = limit - size(bare);
-    for (const f of ordered) {
+    for (const f of detailed) {
       const block = size(details(view, f)) + 2;
       if (block <= room) {
         kept.add(f.row.name);

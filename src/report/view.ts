@@ -110,11 +110,11 @@ export function buildView(comparison: Comparison, checks: readonly BudgetCheck[]
   };
 }
 
-/** `3 functions: 1 changed, 1 added, 1 removed` or `2 functions` without a base. */
+/** `3 functions compared with the base: 1 changed, 1 added, 1 removed`, or `2 functions`. */
 export function countsText(view: ReportView): string {
   const n = view.comparison.functions.length;
   const total = `${n} function${n === 1 ? "" : "s"}`;
   if (!view.comparison.hasBase) return total;
   const parts = (["changed", "added", "removed", "unchanged"] as const).filter((k) => view.counts[k] > 0).map((k) => `${view.counts[k]} ${k}`);
-  return `${total}: ${parts.join(", ")}`;
+  return `${total} compared with the base: ${parts.join(", ")}`;
 }
