@@ -1,0 +1,457 @@
+/**
+ * The lazy-import transform of one source file, bundler-neutral:
+ * `transformLazy(code, file, options, context)` -> rewritten code + source map + decisions +
+ * diagnostics, or undefined when the file has nothing to defer.
+ *
+ * Order of work, cheapest first: a text test, then oxc-parser, then scope analysis, then
+ * magic-string. Every import that is chosen but cannot be deferred safely stays eager and gets
+ * a LAZY_STAYS_EAGER warning naming the import, its location and the reason.
+ */
+import path from "node:path";
+import MagicString from "magic-string";
+import { parseSync } from "oxc-parser";
+import { warning, type Diagnostic, type Location } from "../diagnostics.js";
+import { attach, type Tag } from "./annotations.js";
+import { compileAllowlist, isBuiltin, type Allowlist } from "./glob.js";
+import { initialiserRoot, sideEffectIn, unwrap, type InitialiserScope } from "./initialiser.js";
+import { findReferences, isNode, type Node, type Reference } from "./scope.js";
+import type { LazyDecision, LazyReason, LazyTransformContext, LazyTransformResult, ResolvedLazyOptions } from "./types.js";
+import { virtualId } from "./virtual.js";
+
+/** Cheap text test: could this file need the transform at all? */
+export function mayNeedLazy(code: string, allowlist: Allowlist): boolean {
+  return code.includes("@lazy") || /\bimport\s+defer\b/.test(code) || allowlist.mentionedIn(code);
+}
+
+const allowlists = new WeakMap<ResolvedLazyOptions, Allowlist>();
+export function allowlistOf(options: ResolvedLazyOptions): Allowlist {
+  let a = allowlists.get(options);
+  if (!a) allowlists.set(options, (a = compileAllowlist(options.modules)));
+  return a;
+}
+
+interface ImportInfo {
+  node: Node;
+  spec: string;
+  /** Value bindings: local name -> exported name ("*" for a namespace, "default"). */
+  bindings: Map<string, string>;
+  why?: LazyReason;
+  entry?: string;
+  tag?: Tag;
+  /** Why it stays eager (set once). */
+  eager?: string;
+}
+
+interface ConstInfo {
+  name: string;
+  /** The statement (VariableDeclaration). */
+  node: Node;
+  init: Node;
+  tag?: Tag;
+  /** Lazy import bindings used in the initialiser. */
+  uses: Set<string>;
+  /** Why it cannot be deferred (set once). */
+  dead?: string;
+  async?: boolean;
+}
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+const access = (base: string, name: string) =>
+  name === "*" ? base : IDENT.test(name) ? `${base}.${name}` : `${base}[${JSON.stringify(name)}]`;
+
+export async function transformLazy(
+  code: string,
+  file: string,
+  options: ResolvedLazyOptions,
+  context: LazyTransformContext,
+): Promise<LazyTransformResult | undefined> {
+  const allowlist = allowlistOf(options);
+  if (!mayNeedLazy(code, allowlist)) return undefined;
+  const rel = path.relative(context.root, file).split(path.sep).join("/");
+  const lineStarts = [0];
+  for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const loc = (offset: number): Location => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const start = lineStarts[lo]!;
+    const end = code.indexOf("\n", start);
+    return { file: rel, line: lo + 1, column: offset - start, lineText: code.slice(start, end === -1 ? undefined : end).replace(/\r$/, "") };
+  };
+  const at = (offset: number) => {
+    const l = loc(offset);
+    return `${l.line}:${l.column}`;
+  };
+
+  const parsed = parseSync(file, code, { sourceType: "module" });
+  const diagnostics: Diagnostic[] = [];
+  const decisions: LazyDecision[] = [];
+  const fatal = parsed.errors.find((e) => e.severity === "Error");
+  if (fatal) {
+    const label = fatal.labels[0];
+    diagnostics.push(
+      warning("LAZY_PARSE_ERROR", `Could not parse ${rel} to look for lazy imports: ${fatal.message}. The file is left as it is.`, {
+        loc: loc(label ? label.start : 0),
+      }),
+    );
+    return { code, map: new MagicString(code).generateMap({ hires: true }), decisions: [], diagnostics, matchedEntries: [] };
+  }
+  const program = parsed.program as unknown as Node;
+  const body = program.body as Node[];
+
+  // ---- what is declared at module scope, and the annotation targets
+  const imports: ImportInfo[] = [];
+  const consts = new Map<string, ConstInfo>();
+  const constants = new Set<string>();
+  const declared = new Set<string>();
+  const targets: Node[] = [];
+  const reexports: Node[] = [];
+  for (const st of body) {
+    if (st.type === "ImportDeclaration") {
+      targets.push(st);
+      if (st.importKind === "type") continue;
+      const bindings = new Map<string, string>();
+      for (const sp of st.specifiers as Node[]) {
+        const local = (sp.local as Node).name as string;
+        declared.add(local);
+        constants.add(local);
+        if (sp.importKind === "type") continue;
+        if (sp.type === "ImportNamespaceSpecifier") bindings.set(local, "*");
+        else if (sp.type === "ImportDefaultSpecifier") bindings.set(local, "default");
+        else {
+          const imported = sp.imported as Node;
+          bindings.set(local, (imported.name ?? imported.value) as string);
+        }
+      }
+      // All specifiers type-only: TypeScript erases the import; nothing to do.
+      if (bindings.size === 0 && (st.specifiers as Node[]).length > 0) continue;
+      imports.push({ node: st, spec: (st.source as Node).value as string, bindings });
+      continue;
+    }
+    if ((st.type === "ExportNamedDeclaration" || st.type === "ExportAllDeclaration") && isNode(st.source)) {
+      reexports.push(st);
+      continue;
+    }
+    const decl = st.type === "ExportNamedDeclaration" && isNode(st.declaration) ? st.declaration : st;
+    if (decl.type === "VariableDeclaration") {
+      for (const d of decl.declarations as Node[]) {
+        if (!isNode(d.id) || d.id.type !== "Identifier") continue;
+        declared.add(d.id.name as string);
+        if (decl.kind === "const") constants.add(d.id.name as string);
+      }
+      if (decl.kind === "const" && !decl.declare) {
+        targets.push(st);
+        const d = (decl.declarations as Node[])[0]!;
+        if (st === decl && (decl.declarations as Node[]).length === 1 && isNode(d.id) && d.id.type === "Identifier" && isNode(d.init)) {
+          consts.set(d.id.name as string, { name: d.id.name as string, node: decl, init: d.init, uses: new Set() });
+        }
+      }
+    } else if ((decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration") && isNode(decl.id)) {
+      declared.add(decl.id.name as string);
+    }
+  }
+
+  // ---- annotations
+  const attached = attach(parsed.comments, targets, code);
+  for (const m of attached.misplaced) {
+    diagnostics.push(
+      warning(
+        "LAZY_ANNOTATION_MISPLACED",
+        `The /* @${m.tag} */ annotation is not on an import or a module-scope const, so it does nothing. Put it inside the import (\`import /* @${m.tag} */ { X } from "x"\`) or right before the statement.`,
+        { loc: loc(m.start) },
+      ),
+    );
+  }
+  const tagOfStatement = (n: Node) => attached.byStatement.get(n.start);
+  for (const c of consts.values()) {
+    const t = tagOfStatement(c.node);
+    if (t) c.tag = t;
+  }
+
+  // ---- selection: allowlist, annotations, import defer
+  const matchedEntries = new Set<string>();
+  for (const imp of imports) {
+    const t = tagOfStatement(imp.node);
+    if (t) imp.tag = t;
+    const entry = allowlist.match(imp.spec);
+    if (entry) {
+      matchedEntries.add(entry);
+      imp.entry = entry;
+    }
+    if (imp.tag === "eager") continue;
+    if (imp.node.phase === "defer") imp.why = "import-defer";
+    else if (imp.tag === "lazy") imp.why = "annotation";
+    else if (entry) imp.why = "allowlist";
+  }
+  // `/* @lazy */ const s3 = new S3Client()` asks for the imports its initialiser constructs from.
+  const bindingOwner = new Map<string, ImportInfo>();
+  for (const imp of imports) for (const local of imp.bindings.keys()) bindingOwner.set(local, imp);
+  for (const c of consts.values()) {
+    if (c.tag !== "lazy") continue;
+    const all: InitialiserScope = { lazyBindings: new Set(bindingOwner.keys()), constants, declared };
+    const root = initialiserRoot(c.init, all);
+    const imp = root ? bindingOwner.get(root) : undefined;
+    if (imp && !imp.why && imp.tag !== "eager") imp.why = "client-annotation";
+  }
+  const selected = imports.filter((i) => i.why !== undefined);
+  for (const r of reexports) {
+    const spec = (r.source as Node).value as string;
+    if (allowlist.match(spec) && r.exportKind !== "type") {
+      matchedEntries.add(allowlist.match(spec)!);
+      diagnostics.push(
+        warning("LAZY_STAYS_EAGER", `The re-export from "${spec}" stays eager: a re-export is evaluated when this module is. Import it where it is used instead.`, {
+          loc: loc(r.start),
+        }),
+      );
+    }
+  }
+  if (selected.length === 0 && !imports.some((i) => i.node.phase === "defer")) {
+    return finish(undefined);
+  }
+
+  // ---- references
+  const lazyBindings = new Set<string>();
+  for (const imp of selected) for (const local of imp.bindings.keys()) lazyBindings.add(local);
+  const scope: InitialiserScope = { lazyBindings, constants, declared };
+  // Candidate consts: shaped like a client construction over a lazy import.
+  for (const c of [...consts.values()]) {
+    const root = initialiserRoot(c.init, scope);
+    if (!root) {
+      consts.delete(c.name);
+      if (c.tag === "lazy") {
+        diagnostics.push(
+          warning("LAZY_STAYS_EAGER", `\`${c.name}\` is marked /* @lazy */ but its initialiser is not a \`new\` or call of a lazy import's export, so it cannot be deferred.`, {
+            loc: loc(c.node.start),
+          }),
+        );
+      }
+      continue;
+    }
+    if (c.tag === "eager") c.dead = `\`${c.name}\` is marked /* @eager */`;
+    const hit = sideEffectIn(c.init, scope);
+    if (hit && !c.dead) {
+      c.dead = `the initialiser of \`${c.name}\` cannot be moved to first use: \`${code.slice(hit.start, Math.min(hit.end, hit.start + 60))}\` at ${at(hit.start)} may have side effects (only literals, module constants, process.env.X and nested constructions of lazy exports can be deferred)`;
+    }
+  }
+  const tracked = new Set([...lazyBindings, ...consts.keys()]);
+  const refs = tracked.size ? findReferences(program, tracked) : [];
+  const refsOf = new Map<string, Reference[]>();
+  for (const r of refs) {
+    let list = refsOf.get(r.name);
+    if (!list) refsOf.set(r.name, (list = []));
+    list.push(r);
+  }
+  for (const c of consts.values()) {
+    for (const r of refs) if (r.owner === c.name && lazyBindings.has(r.name)) c.uses.add(r.name);
+  }
+
+  // ---- top-level await of targets (only matters when loaded with require)
+  const tla = new Map<string, boolean>();
+  if (context.hasTopLevelAwait) {
+    for (const spec of new Set(selected.map((i) => i.spec))) tla.set(spec, (await context.hasTopLevelAwait(spec, file)) === true);
+  }
+  const asyncAllowed = options.mode === "async" || (options.mode === "auto" && context.splitting);
+  const needsAsync = (imp: ImportInfo) => options.mode === "async" || tla.get(imp.spec) === true;
+
+  // ---- fixed point: consts die when used at init or when an import they need stays eager;
+  // imports stay eager when referenced at init outside a live const.
+  const live = (name: string | undefined) => name !== undefined && consts.has(name) && !consts.get(name)!.dead;
+  const asyncConst = (name: string | undefined) => live(name) && consts.get(name!)!.async === true;
+  const byBinding = new Map<string, ImportInfo>();
+  for (const imp of selected) for (const local of imp.bindings.keys()) byBinding.set(local, imp);
+  const computeAsyncConsts = () => {
+    for (const c of consts.values()) c.async = !c.dead && asyncAllowed;
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const c of consts.values()) {
+        if (!c.async) continue;
+        const ok = (refsOf.get(c.name) ?? []).every((r) => r.time === "async" || (r.owner !== undefined && asyncConst(r.owner)));
+        if (!ok) {
+          c.async = false;
+          changed = true;
+        }
+      }
+    }
+  };
+  const initUse = (r: Reference) => r.time === "init" && !live(r.owner);
+  for (let changed = true; changed; ) {
+    changed = false;
+    computeAsyncConsts();
+    for (const c of consts.values()) {
+      if (c.dead) continue;
+      const bad = (refsOf.get(c.name) ?? []).find((r) => initUse(r) || r.role === "export" || r.role === "jsx" || r.inDecorator || r.inExtends);
+      if (bad) c.dead = `\`${c.name}\` is used at module init (${at(bad.start)})`;
+      for (const u of c.uses) {
+        const imp = byBinding.get(u)!;
+        if (!c.dead && imp.eager) c.dead = `\`${u}\` from "${imp.spec}" stays eager`;
+      }
+      if (!c.dead && options.mode === "async" && !c.async) c.dead = `\`${c.name}\` is used outside an async function and mode is "async"`;
+      if (c.dead) changed = true;
+    }
+    for (const imp of selected) {
+      if (imp.eager) continue;
+      const reason = eagerReason(imp);
+      if (reason) {
+        imp.eager = reason;
+        changed = true;
+      }
+    }
+  }
+
+  function eagerReason(imp: ImportInfo): string | undefined {
+    if (imp.bindings.size === 0) return "it is a side-effect-only import: its whole point is what it does when evaluated";
+    if (isBuiltin(imp.spec)) return "it is a Node built-in, which the runtime has loaded already";
+    for (const [local, exported] of imp.bindings) {
+      for (const r of refsOf.get(local) ?? []) {
+        const where = `\`${local}\` at ${at(r.start)}`;
+        if (r.role === "export") return `${where} is re-exported; exports are evaluated with this module`;
+        if (r.role === "jsx") return `${where} is used as a JSX tag`;
+        if (r.inDecorator) return `${where} is used in a decorator, which runs when the class is defined`;
+        if (r.inExtends) return `${where} is a class's \`extends\`, which is evaluated when the class is defined`;
+        if (exported === "*" && r.role !== "member-object") return `the namespace ${where} is used as a value, not only through its properties`;
+        if (initUse(r)) {
+          const c = r.owner !== undefined ? consts.get(r.owner) : undefined;
+          if (c?.dead) return `${where} is used at module init: ${c.dead}`;
+          return `${where} is used at module init`;
+        }
+        if (needsAsync(imp)) {
+          const asyncOk = r.time === "async" || (r.owner !== undefined && asyncConst(r.owner));
+          const why = tla.get(imp.spec) ? "its target has top-level await, so it can only be loaded with import()" : 'mode is "async"';
+          if (!asyncAllowed) return `${why}, and this build cannot split code (it needs format esm with outdir)`;
+          if (!asyncOk) return `${where} is not directly in an async function body, and ${why}`;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  // ---- modes, grouped per module so one module gets one loader per file
+  const groups = new Map<string, ImportInfo[]>();
+  for (const imp of selected) {
+    if (imp.eager) continue;
+    let g = groups.get(imp.spec);
+    if (!g) groups.set(imp.spec, (g = []));
+    g.push(imp);
+  }
+  computeAsyncConsts();
+  const groupAsync = new Map<string, boolean>();
+  for (const [spec, g] of groups) {
+    const ok =
+      asyncAllowed &&
+      g.every((imp) => [...imp.bindings.keys()].every((l) => (refsOf.get(l) ?? []).every((r) => r.time === "async" || (r.owner !== undefined && asyncConst(r.owner)))));
+    groupAsync.set(spec, ok);
+  }
+  // A const built only from sync modules gains nothing from an await: make it sync. Consts
+  // that an async module is used in must stay async, and so must consts they use.
+  for (const c of consts.values()) {
+    if (c.dead || !c.async) continue;
+    if ([...c.uses].every((u) => !groupAsync.get(byBinding.get(u)!.spec))) {
+      const usedByAsync = (refsOf.get(c.name) ?? []).some((r) => r.owner !== undefined && asyncConst(r.owner) && r.owner !== c.name);
+      if (!usedByAsync) c.async = false;
+    }
+  }
+
+  // ---- rewrite
+  const s = new MagicString(code);
+  let n = 0;
+  const accessorOf = new Map<string, string>();
+  for (const [spec, g] of groups) {
+    const name = `__slimfn_${n++}`;
+    accessorOf.set(spec, name);
+    const isAsync = groupAsync.get(spec)!;
+    const needsDefault = g.some((imp) => [...imp.bindings.values()].includes("default"));
+    const load = isAsync
+      ? `import(${JSON.stringify(spec)}).then((m) => (${name}.r = m))`
+      : `require(${JSON.stringify(virtualId(spec, needsDefault))})`;
+    g.forEach((imp, i) => {
+      s.overwrite(imp.node.start, imp.node.end, i === 0 ? `function ${name}() { return __slimfn_memo(${name}, () => ${load}); }` : "");
+    });
+  }
+  const constAccessor = new Map<string, string>();
+  for (const c of consts.values()) if (!c.dead) constAccessor.set(c.name, `__slimfn_${n++}`);
+  const expr = (acc: string, isAsync: boolean) => (isAsync ? `(${acc}.r ?? await ${acc}())` : `${acc}()`);
+  const replace = (r: Reference, value: string) => {
+    if (r.role === "callee") s.overwrite(r.start, r.end, `(0, ${value})`);
+    else if (r.role === "shorthand") s.overwrite(r.start, r.end, `${r.name}: (${value})`);
+    else s.overwrite(r.start, r.end, `(${value})`);
+  };
+  for (const r of refs) {
+    const imp = byBinding.get(r.name);
+    if (imp && !imp.eager) {
+      const acc = accessorOf.get(imp.spec)!;
+      replace(r, access(expr(acc, groupAsync.get(imp.spec)!), imp.bindings.get(r.name)!));
+      continue;
+    }
+    const cAcc = constAccessor.get(r.name);
+    if (cAcc) replace(r, expr(cAcc, consts.get(r.name)!.async === true));
+  }
+  for (const c of consts.values()) {
+    if (c.dead) continue;
+    const acc = constAccessor.get(c.name)!;
+    const init = c.init;
+    s.overwrite(c.node.start, init.start, `function ${acc}() { return __slimfn_memo(${acc}, ${c.async ? `async () => (${acc}.r = ` : "() => ("}`);
+    if (init.end < c.node.end) s.overwrite(init.end, c.node.end, "));}");
+    else s.appendLeft(init.end, "));}");
+  }
+  // `import defer` that stays eager: drop `defer`, which bundlers refuse or ignore.
+  for (const imp of imports) {
+    if (imp.node.phase !== "defer" || (!imp.eager && imp.why)) continue;
+    const m = /^import\s+defer\s+/.exec(code.slice(imp.node.start, imp.node.end));
+    if (m) s.overwrite(imp.node.start, imp.node.start + m[0].length, "import ");
+  }
+  if (groups.size > 0) {
+    s.append(
+      "\nfunction __slimfn_memo(cell, load) { if (cell.ok) return cell.v; if (cell.failed) throw cell.v; try { cell.v = load(); cell.ok = true; return cell.v; } catch (error) { cell.v = error; cell.failed = true; throw error; } }\n",
+    );
+  }
+
+  // ---- decisions and diagnostics
+  for (const imp of selected) {
+    const l = loc(imp.node.start);
+    const deferred = [...consts.values()].filter((c) => !c.dead && [...c.uses].some((u) => imp.bindings.has(u))).map((c) => c.name);
+    const d: LazyDecision = {
+      module: imp.spec,
+      mode: imp.eager ? "eager" : groupAsync.get(imp.spec) ? "async" : "sync",
+      importer: rel,
+      line: l.line,
+      column: l.column,
+      why: imp.why!,
+      deferred,
+    };
+    if (imp.entry) d.entry = imp.entry;
+    decisions.push(d);
+    if (imp.eager) {
+      const names = [...imp.bindings.keys()].join(", ");
+      diagnostics.push(
+        warning(
+          "LAZY_STAYS_EAGER",
+          `The import of "${imp.spec}"${names ? ` (${names})` : ""} stays eager: ${imp.eager}. Move the use into a function, or mark the import /* @eager */ to silence this.`,
+          { loc: l },
+        ),
+      );
+    }
+  }
+  for (const c of consts.values()) {
+    if (c.dead && c.tag === "lazy") {
+      diagnostics.push(warning("LAZY_STAYS_EAGER", `\`${c.name}\` is marked /* @lazy */ but cannot be deferred: ${c.dead}.`, { loc: loc(c.node.start) }));
+    }
+  }
+  const changed = s.hasChanged();
+  return finish(changed ? s : undefined);
+
+  function finish(ms: MagicString | undefined): LazyTransformResult | undefined {
+    if (!ms && diagnostics.length === 0 && matchedEntries.size === 0) return undefined;
+    const out = ms ?? new MagicString(code);
+    return {
+      code: out.toString(),
+      map: out.generateMap({ hires: true, source: path.basename(file), includeContent: true }),
+      decisions,
+      diagnostics,
+      matchedEntries: [...matchedEntries].sort(),
+    };
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * What the lazy-import core decides per import, in bundler-neutral terms. The summary and the
+ * size model list these decisions.
+ */
+import type { Diagnostic } from "../diagnostics.js";
+
+/** How an import is loaded: on first use through `require` (sync) or `import()` (async), or at init. */
+export type LazyMode = "sync" | "async" | "eager";
+
+/** Why an import was considered for deferral. */
+export type LazyReason = "allowlist" | "annotation" | "import-defer" | "client-annotation";
+
+export interface LazyDecision {
+  /** The import specifier as written (`@aws-sdk/client-s3`). */
+  module: string;
+  mode: LazyMode;
+  /** Importing file, relative to the project root, `/`-separated. */
+  importer: string;
+  /** 1-based line of the import statement. */
+  line: number;
+  /** 0-based column of the import statement. */
+  column: number;
+  why: LazyReason;
+  /** The allowlist entry that matched, when `why` is "allowlist". */
+  entry?: string;
+  /** Module-scope constants whose initialisers are deferred with this import (issue 5). */
+  deferred: string[];
+  /**
+   * Bundle bytes that left the init path because of this import (filled in after the build
+   * from the bundler's module graph; modules shared by several lazy imports count for each).
+   */
+  bytesMoved?: number;
+}
+
+export interface ResolvedLazyOptions {
+  /** Allowlist globs over package names. */
+  readonly modules: readonly string[];
+  readonly mode: "auto" | "sync" | "async";
+}
+
+export interface LazyTransformContext {
+  /** Project root: locations and decisions name files relative to it. */
+  root: string;
+  /**
+   * True when the output can put `import()` targets in their own chunks (esm + outdir +
+   * splitting). `auto` uses async only then; otherwise it falls back to sync.
+   */
+  splitting: boolean;
+  /**
+   * Whether the module `specifier`, imported from `file`, has top-level await: such a module
+   * cannot be loaded by `require`, so sync mode keeps it eager. Undefined when unknown.
+   */
+  hasTopLevelAwait?: (specifier: string, file: string) => Promise<boolean | undefined>;
+}
+
+export interface LazyTransformResult {
+  code: string;
+  /** Source map v3 of the rewrite (hires), sources relative to the file's folder. */
+  map: import("magic-string").SourceMap;
+  decisions: LazyDecision[];
+  diagnostics: Diagnostic[];
+  /** Allowlist entries that matched at least one import of this file. */
+  matchedEntries: string[];
+}
