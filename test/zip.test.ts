@@ -1,0 +1,111 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { readCentralDirectory } from "../src/zip/read.js";
+import { zipTimestamp } from "../src/zip/timestamp.js";
+import { buildZip } from "../src/zip/write.js";
+import { isElfExecutable } from "../src/zip/modes.js";
+import { REPO } from "./helpers/paths.js";
+import { tempDir } from "./helpers/tmp.js";
+import { extractZip, unzipList, unzipLong, unzipTest } from "./helpers/zip.js";
+
+const text = (s: string) => Buffer.from(s);
+
+async function writeZip(entries: Parameters<typeof buildZip>[0], options?: Parameters<typeof buildZip>[1]) {
+  const zip = await buildZip(entries, options);
+  const file = path.join(tempDir(), "out.zip");
+  fs.writeFileSync(file, zip.bytes);
+  return { zip, file };
+}
+
+describe("deterministic zip writer", () => {
+  it("sorts entries, whatever order they come in, and Info-ZIP reads them back intact", async () => {
+    const entries = [
+      { path: "node_modules/b/index.js", data: text("module.exports = 2;\n") },
+      { path: "handler.mjs", data: text("export const handler = () => 1;\n") },
+      { path: "chunk-A.mjs", data: text("export const a = 1;\n".repeat(50)) },
+    ];
+    const a = await writeZip(entries);
+    const b = await writeZip([...entries].reverse());
+    expect(a.zip.sha256).toBe(b.zip.sha256);
+    expect(unzipTest(a.file)).toMatch(/No errors detected/);
+    expect(unzipList(a.file)).toEqual(["chunk-A.mjs", "handler.mjs", "node_modules/b/index.js"]);
+    const dir = extractZip(a.file);
+    expect(fs.readFileSync(path.join(dir, "node_modules/b/index.js"), "utf8")).toBe("module.exports = 2;\n");
+    expect(fs.readFileSync(path.join(dir, "chunk-A.mjs"), "utf8")).toBe("export const a = 1;\n".repeat(50));
+  });
+
+  it("writes one fixed timestamp, 0644/0755 modes and no extended-time fields", async () => {
+    const { file } = await writeZip([
+      { path: "bin/tool", data: text("#!/usr/bin/env node\nconsole.log(1)\n") },
+      { path: "lib/a.js", data: text("x") },
+      { path: "bin/forced", data: text("not a script"), executable: true },
+    ]);
+    const long = unzipLong(file);
+    expect(long).toMatch(/-rwxr-xr-x .* bin\/forced/);
+    expect(long).toMatch(/-rwxr-xr-x .* bin\/tool/);
+    expect(long).toMatch(/-rw-r--r-- .* lib\/a\.js/);
+    expect(long.match(/80-Jan-01 00:00/g)).toHaveLength(3);
+    const central = readCentralDirectory(fs.readFileSync(file));
+    expect(central.map((c) => c.mode & 0o777)).toEqual([0o755, 0o755, 0o644]);
+    // Info-ZIP's verbose listing names every extra field; there must be none.
+    expect(execZipinfoExtras(file)).toEqual([]);
+  });
+
+  it("uses SOURCE_DATE_EPOCH in UTC, so TZ never changes the bytes", async () => {
+    const epoch = String(Date.UTC(2024, 2, 31, 2, 30, 0) / 1000); // inside a DST gap in Europe
+    const date = zipTimestamp({ SOURCE_DATE_EPOCH: epoch });
+    const { file, zip } = await writeZip([{ path: "a.txt", data: text("a") }], { mtime: date });
+    expect(unzipLong(file)).toMatch(/24-Mar-31 02:30/);
+    const again = await buildZip([{ path: "a.txt", data: text("a") }], { mtime: zipTimestamp({ SOURCE_DATE_EPOCH: epoch }) });
+    expect(again.sha256).toBe(zip.sha256);
+    expect(() => zipTimestamp({ SOURCE_DATE_EPOCH: "yesterday" })).toThrow(/SOURCE_DATE_EPOCH must be a whole number/);
+  });
+
+  it("reports exact per-entry sizes and the sha256 of the bytes", async () => {
+    const big = Buffer.from("abcdefgh".repeat(10_000));
+    const { zip, file } = await writeZip([{ path: "big.txt", data: big }, { path: "small.txt", data: text("s") }]);
+    expect(zip.sha256).toBe(createHash("sha256").update(fs.readFileSync(file)).digest("hex"));
+    expect(zip.entries.map((e) => [e.path, e.bytes])).toEqual([["big.txt", 80_000], ["small.txt", 1]]);
+    const listed = unzipVerboseSizes(file);
+    expect(zip.entries.map((e) => e.zipBytes)).toEqual(listed);
+    expect(zip.entries[0]!.zipBytes).toBeLessThan(1000);
+  });
+
+  it("writes ZIP64 when there are more than 65,535 entries", async () => {
+    const entries = Array.from({ length: 65_600 }, (_, i) => ({ path: `f/${String(i).padStart(6, "0")}`, data: text("") }));
+    const { zip, file } = await writeZip(entries, { level: 0 });
+    expect(zip.entries).toHaveLength(65_600);
+    expect(unzipTest(file)).toMatch(/No errors detected/);
+    expect(unzipList(file)).toHaveLength(65_600);
+  });
+
+  it("refuses paths that would escape or collide", async () => {
+    await expect(buildZip([{ path: "../evil", data: text("") }])).rejects.toThrow(/Invalid zip entry path "\.\.\/evil"/);
+    await expect(buildZip([{ path: "/abs", data: text("") }])).rejects.toThrow(/Invalid zip entry path/);
+    await expect(buildZip([{ path: "a", data: text("1") }, { path: "a", data: text("2") }])).rejects.toThrow(/same zip path "a"/);
+  });
+
+  it("tells ELF executables from shared libraries", () => {
+    expect(isElfExecutable(fs.readFileSync(process.execPath))).toBe(true);
+    const sharp = path.join(REPO, "node_modules/@img/sharp-linux-x64/lib");
+    const node = fs.readdirSync(sharp).find((f) => f.endsWith(".node"))!;
+    expect(isElfExecutable(fs.readFileSync(path.join(sharp, node)))).toBe(false);
+    expect(isElfExecutable(text("#!/bin/sh\n"))).toBe(false);
+  });
+});
+
+import { execFileSync } from "node:child_process";
+
+/** Extra-field ids per entry, from `zipinfo -v`; empty when no entry has one. */
+function execZipinfoExtras(file: string): string[] {
+  const out = execFileSync("unzip", ["-Zv", file], { encoding: "utf8" });
+  return [...out.matchAll(/The (.+) extra field/g)].map((m) => m[1]!);
+}
+
+/** Compressed sizes per entry as Info-ZIP reports them. */
+function unzipVerboseSizes(file: string): number[] {
+  const out = execFileSync("unzip", ["-Zv", file], { encoding: "utf8" });
+  return [...out.matchAll(/^\s+compressed size:\s+(\d+) bytes/gm)].map((m) => Number(m[1]));
+}
