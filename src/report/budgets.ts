@@ -6,6 +6,7 @@
  */
 import { error, warning, type Diagnostic } from "../diagnostics.js";
 import { LAMBDA_LIMITS } from "../runtime.js";
+import { functionPackages } from "./compare.js";
 import { readInit } from "./init.js";
 import type { FunctionModel } from "./model.js";
 import { formatBytes, formatDuration, formatShare, parseDurationLimit, parseSize, ParseError, type DurationLimit } from "./sizes.js";
@@ -94,7 +95,8 @@ function measure(fn: FunctionModel, budget: Budget): { actual: number | null; li
       return { actual: fn.unzippedBytes, limit: budget.bytes! };
     case "package": {
       const matches = packageMatcher(budget.package!);
-      const actual = fn.packages.filter((p) => matches(p.name)).reduce((sum, p) => sum + p.bytes, 0);
+      // Bundled bytes plus shipped bytes: where a package ends up must not dodge its budget.
+      const actual = functionPackages(fn).filter((p) => matches(p.name)).reduce((sum, p) => sum + p.bytes, 0);
       return { actual, limit: budget.bytes! };
     }
     case "init": {

@@ -9,6 +9,7 @@
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { EXIT, type CommandIO } from "../cli-io.js";
 import { error, formatDiagnostic, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { budgetDiagnostics, checkBudgets, parseBudgetArg, type Budget } from "./budgets.js";
@@ -31,16 +32,13 @@ Compare size models written by report.json (slimfn build --report) and check bud
   --budget KEY=VALUE    fail (exit 1) when a function is over it; repeatable.
                         zip=5MB  unzipped=300kB  init=150ms  init=1.5x  pkg:aws-sdk=0B
                         kB/MB = 1000 bytes, KiB/MiB = 1024. Lambda's limits are always checked.
+  -h, --help            show this help
 
 When GITHUB_STEP_SUMMARY is set, the Markdown report is also appended to that file.
 Exit codes: 0 within budgets, 1 a budget or Lambda limit exceeded, 2 bad input.`;
 
-export interface ReportIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
+/** A command line that cannot be run as written: shown with the usage, exit code 2. */
+class UsageError extends Error {}
 
 type Format = "text" | "markdown" | "json";
 
@@ -52,7 +50,6 @@ interface ReportArgs {
   budgets: Budget[];
 }
 
-const usage = (message: string): Diagnostic => error("OPTION_INVALID", `${message}\n\n${REPORT_USAGE}`);
 
 /** `--base` takes every following argument up to the next option, so `--base base/*.json` works. */
 function splitBase(argv: readonly string[]): { rest: string[]; base: string[] | undefined } {
@@ -71,7 +68,8 @@ function splitBase(argv: readonly string[]): { rest: string[]; base: string[] | 
   return { rest, base };
 }
 
-export function parseReportArgs(argv: readonly string[]): ReportArgs {
+/** Parse the arguments; `"help"` when help was asked for. Throws `UsageError` or a `SlimfnError`. */
+export function parseReportArgs(argv: readonly string[]): ReportArgs | "help" {
   const { rest, base } = splitBase(argv);
   let parsed;
   try {
@@ -83,17 +81,23 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
         format: { type: "string", default: "text" },
         out: { type: "string" },
         budget: { type: "string", multiple: true, default: [] },
+        help: { type: "boolean", short: "h" },
       },
     });
   } catch (e) {
-    throw new SlimfnError(usage((e as Error).message));
+    throw new UsageError((e as Error).message);
   }
   const { values, positionals } = parsed;
-  if (!positionals.length) throw new SlimfnError(usage("Give at least one head size model (the JSON file report.json wrote)."));
-  if (base && !base.length) throw new SlimfnError(usage("--base needs at least one size model file after it."));
+  if (values.help) return "help";
+  if (!positionals.length) {
+    throw new UsageError(
+      base ? "No head size model given: put the head files before --base (every file after --base is a base file)." : "No size model given: name the JSON file that report.json (or slimfn build --report) wrote.",
+    );
+  }
+  if (base && !base.length) throw new UsageError("--base needs at least one size model file after it.");
   const format = values.format!;
   if (format !== "text" && format !== "markdown" && format !== "json") {
-    throw new SlimfnError(usage(`--format must be text, markdown or json, got ${JSON.stringify(format)}.`));
+    throw new UsageError(`--format must be text, markdown or json, got ${JSON.stringify(format)}.`);
   }
   const budgets: Budget[] = [];
   const problems: Diagnostic[] = [];
@@ -110,9 +114,13 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
 }
 
 /** Run the command; resolves to the exit code. Errors go to `stderr`, never as a crash. */
-export async function runReport(argv: readonly string[], io: ReportIO): Promise<number> {
+export async function runReport(argv: readonly string[], io: CommandIO): Promise<number> {
   try {
     const args = parseReportArgs(argv);
+    if (args === "help") {
+      io.stdout(`${REPORT_USAGE}\n`);
+      return EXIT.ok;
+    }
     const load = (files: string[]) => Promise.all(files.map((f) => readModel(f, io.cwd)));
     const head = await load(args.head);
     const base = args.base ? await load(args.base) : undefined;
@@ -143,10 +151,14 @@ export async function runReport(argv: readonly string[], io: ReportIO): Promise<
     }
     const diagnostics = budgetDiagnostics(checks);
     for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-    return diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+    return diagnostics.some((d) => d.severity === "error") ? EXIT.failed : EXIT.ok;
   } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`slimfn report: ${e.message}\n\n${REPORT_USAGE}\n`);
+      return EXIT.usage;
+    }
     if (!(e instanceof SlimfnError)) throw e;
     for (const d of e.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-    return 2;
+    return EXIT.usage;
   }
 }

@@ -13,8 +13,8 @@ export type Change = "added" | "removed" | "changed" | "unchanged";
 export interface PackageRow {
   name: string;
   change: Change | null;
-  head?: PackageModel;
-  base?: PackageModel;
+  head?: FunctionPackage;
+  base?: FunctionPackage;
   /** Loaded on first use instead of at init (from the head, else the base). */
   lazy: boolean;
   /** Shipped unbundled in `node_modules` rather than bundled. */
@@ -41,14 +41,21 @@ export interface Comparison {
   functions: FunctionRow[];
 }
 
-/** Fields other parts of slimfn may add to a package entry; read defensively. */
-interface PackageExtras {
-  lazy?: unknown;
-  shipped?: unknown;
+/** A package of a function, bundled or shipped unbundled in `node_modules`. */
+export type FunctionPackage = PackageModel & { shipped: boolean; lazy: boolean };
+
+/**
+ * Every package of a function: the bundled ones and the shipped ones (`shipped[]`, a shipped
+ * package's own bytes and exact zip bytes). A package may be both, in different copies.
+ */
+export function functionPackages(fn: FunctionModel): FunctionPackage[] {
+  const bundled = fn.packages.map((p) => ({ ...p, shipped: false, lazy: Boolean((p as { lazy?: unknown }).lazy) }));
+  const shipped = (fn.shipped ?? []).map((s) => ({ name: s.name, version: s.version, bytes: s.bytes, zipBytes: s.zipBytes, shipped: true, lazy: false }));
+  return [...bundled, ...shipped];
 }
 
-const isLazy = (p: PackageModel | undefined) => Boolean(p && (p as PackageExtras).lazy);
-const isShipped = (p: PackageModel | undefined) => Boolean(p && (p as PackageExtras).shipped);
+const isLazy = (p: FunctionPackage | undefined) => Boolean(p?.lazy);
+const isShipped = (p: FunctionPackage | undefined) => Boolean(p?.shipped);
 
 /** Every function of several models by name; the same name in two files is an error. */
 function byName(models: readonly LoadedModel[], side: "head" | "base"): Map<string, { fn: FunctionModel; file: string }> {
@@ -71,19 +78,23 @@ function byName(models: readonly LoadedModel[], side: "head" | "base"): Map<stri
 }
 
 function packageRows(head: FunctionModel | undefined, base: FunctionModel | undefined, hasBase: boolean): PackageRow[] {
+  // Bundled and shipped copies of one package are matched separately: moving a package from
+  // the bundle to node_modules shows as one removed and one added row.
+  const key = (p: FunctionPackage) => `${p.name}\0${p.shipped ? "shipped" : "bundled"}`;
   const group = (fn: FunctionModel | undefined) => {
-    const m = new Map<string, PackageModel[]>();
-    for (const p of fn?.packages ?? []) m.set(p.name, [...(m.get(p.name) ?? []), p]);
+    const m = new Map<string, FunctionPackage[]>();
+    for (const p of fn ? functionPackages(fn) : []) m.set(key(p), [...(m.get(key(p)) ?? []), p]);
     return m;
   };
   const heads = group(head);
   const bases = group(base);
-  const names = [...new Set([...heads.keys(), ...bases.keys()])].sort();
+  const keys = [...new Set([...heads.keys(), ...bases.keys()])].sort();
   const rows: PackageRow[] = [];
-  for (const name of names) {
-    const h = heads.get(name) ?? [];
-    let b = [...(bases.get(name) ?? [])];
-    const push = (hp: PackageModel | undefined, bp: PackageModel | undefined) => {
+  for (const k of keys) {
+    const name = k.slice(0, k.indexOf("\0"));
+    const h = heads.get(k) ?? [];
+    let b = [...(bases.get(k) ?? [])];
+    const push = (hp: FunctionPackage | undefined, bp: FunctionPackage | undefined) => {
       const change: Change | null = !hasBase
         ? null
         : !bp

@@ -72,9 +72,23 @@ export function validateModel(json: unknown, file: string): SizeModel {
       for (const key of ["zipBytes", "unzippedBytes", "entryCount"]) {
         if (!isCount(fn[key])) problems.push(`${at}.${key} must be a whole number of bytes, got ${JSON.stringify(fn[key])}`);
       }
-      if (!Array.isArray(fn.packages)) return problems.push(`${at}.packages must be an array`);
-      fn.packages.forEach((p: unknown, j) => {
-        const pat = `${at}.packages[${j}]`;
+      if (!isObject(fn.ownCode) || !isCount(fn.ownCode.bytes) || !isCount(fn.ownCode.zipBytes)) {
+        problems.push(`${at}.ownCode must hold bytes and zipBytes as whole numbers`);
+      }
+      // Optional parts: absent means "none" or "not measured", but present and damaged is an error.
+      if (fn.init !== undefined) {
+        const init = fn.init;
+        const isTime = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
+        if (!isObject(init) || !isTime(init.medianMs) || !isTime(init.bareNodeMs)) {
+          problems.push(`${at}.init must hold medianMs and bareNodeMs in milliseconds`);
+        }
+      }
+      if (fn.shipped !== undefined && !Array.isArray(fn.shipped)) problems.push(`${at}.shipped must be an array`);
+      const lists: [string, unknown[]][] = [["packages", Array.isArray(fn.packages) ? fn.packages : []]];
+      if (Array.isArray(fn.shipped)) lists.push(["shipped", fn.shipped]);
+      if (!Array.isArray(fn.packages)) problems.push(`${at}.packages must be an array`);
+      for (const [list, entries] of lists) entries.forEach((p: unknown, j) => {
+        const pat = `${at}.${list}[${j}]`;
         if (!isObject(p)) return problems.push(`${pat} must be an object`);
         if (typeof p.name !== "string" || p.name === "") problems.push(`${pat}.name must be a non-empty string`);
         if (typeof p.version !== "string") problems.push(`${pat}.version must be a string`);
