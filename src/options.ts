@@ -10,8 +10,12 @@ import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "./diagnostics.js";
 import { parseBudget, type Budget } from "./report/budgets.js";
 import { ParseError } from "./report/sizes.js";
+import { checkLazy, resolveLazy, type LazyOptions } from "./lazy/options.js";
+import type { ResolvedLazyOptions } from "./lazy/types.js";
 import { RUNTIMES, type Runtime, type RuntimeInfo } from "./runtime.js";
 import { includeGlobProblem } from "./ship/include.js";
+import { ARCHES, type Arch } from "./ship/platform.js";
+import { parseUserGlob, userGlobProblem, type UserGlob } from "./ship/strip.js";
 
 export interface ReportOptions {
   /**
@@ -58,6 +62,22 @@ export interface VerifyOptions {
   watch?: boolean;
 }
 
+export interface StripOptions {
+  /**
+   * Extra globs (fast-glob syntax, relative to each shipped package's root, case-sensitive) of
+   * files to leave out. `pkgname:glob` aims at one package. Never removes package.json, licence
+   * files, anything reachable from main/exports/imports/bin, or code (.js/.cjs/.mjs/.json/.node/
+   * .so/.wasm), except a binary that cannot load on the target.
+   * @default []
+   */
+  remove?: string[];
+  /**
+   * Globs of files to ship even when a strip rule matches them; keep always wins.
+   * @default []
+   */
+  keep?: string[];
+}
+
 export interface Options {
   /**
    * The Lambda runtime the function runs on. Picks esbuild's `target` and the Node major that
@@ -97,6 +117,27 @@ export interface Options {
    * @default true
    */
   verify?: boolean | VerifyOptions;
+  /**
+   * Leave docs, tests, declarations, source maps and build leftovers out of shipped packages
+   * (the README lists every default rule). `false` ships packages whole; an object adds the
+   * user's own `remove` and `keep` globs to the defaults.
+   * @default true
+   */
+  strip?: boolean | StripOptions;
+  /**
+   * The function's CPU. Optional packages for other platforms, `prebuilds/` folders for other
+   * targets are left out; a binary that cannot load on Linux/glibc/`arch` fails the build.
+   * @default "x86_64"
+   */
+  arch?: Arch;
+  /**
+   * Modules loaded on first use instead of at init: package names and globs over the package
+   * name of an import specifier (`["@aws-sdk/*", "zod"]`), or `{ modules, mode }` with `mode`
+   * `"auto"`, `"sync"` or `"async"`. `/* @lazy *\/` and `/* @eager *\/` annotations and
+   * `import defer` work without it. See the README's "Lazy imports" section.
+   * @default []
+   */
+  lazy?: string[] | LazyOptions;
 }
 
 export interface ResolvedOptions {
@@ -109,6 +150,10 @@ export interface ResolvedOptions {
   readonly external: readonly string[];
   readonly include: readonly string[];
   readonly verify: ResolvedVerify | false;
+  /** Strip rules on (with the user's globs, `pkgname:` prefixes split off) or `false`. */
+  readonly strip: { readonly remove: readonly UserGlob[]; readonly keep: readonly UserGlob[] } | false;
+  readonly arch: Arch;
+  readonly lazy: ResolvedLazyOptions;
 }
 
 export interface ResolvedVerify {
@@ -126,6 +171,9 @@ export const DEFAULTS = Object.freeze({
   external: Object.freeze([]) as unknown as string[],
   include: Object.freeze([]) as unknown as string[],
   verify: true,
+  strip: true,
+  arch: "x86_64",
+  lazy: Object.freeze([]) as unknown as string[],
 } satisfies Options);
 
 export const VERIFY_DEFAULTS = Object.freeze({ runs: 5, env: Object.freeze({}), watch: false });
@@ -138,6 +186,9 @@ export const OPTION_DOCS = Object.freeze({
   external: "Packages shipped unbundled in node_modules with their dependency closure (native ones automatically).",
   include: "Globs (relative to the root) of files the function reads at run time, zipped at the same paths.",
   verify: "false, or { runs, event, env, watch }: import the handler from the extracted zip; report init and memory.",
+  strip: "false, or { remove?: globs, keep?: globs } (per package root, `pkg:` prefix): strip docs/tests/maps from shipped packages.",
+  arch: '"x86_64" or "arm64": binaries for other platforms are left out or fail the build.',
+  lazy: 'Globs over package names loaded on first use, or { modules, mode: "auto" | "sync" | "async" }.',
 } satisfies Record<keyof Options, string>);
 
 /**
@@ -250,6 +301,19 @@ const verifyChecks: Record<keyof VerifyOptions, Check> = {
   watch: checks.boolean,
 };
 
+/** A list of strip globs, each checked so a glob that can never match fails up front. */
+const stripGlobs: Check = (v, key, out) => {
+  const bad = checks.stringArray(v, key, out);
+  if (bad) return bad;
+  for (const glob of v as string[]) {
+    const problem = userGlobProblem(glob);
+    if (problem) out.push(error("OPTION_INVALID", `slimfn option "${key}" holds ${JSON.stringify(glob)}, ${problem}.`));
+  }
+  return undefined;
+};
+
+const stripChecks: Record<keyof StripOptions, Check> = { remove: stripGlobs, keep: stripGlobs };
+
 const optionChecks: Record<keyof Options, Check> = {
   runtime: checks.oneOf(Object.keys(RUNTIMES)),
   zip: checks.either(checks.string, checks.boolean),
@@ -265,6 +329,9 @@ const optionChecks: Record<keyof Options, Check> = {
     return undefined;
   }) as Check,
   verify: checks.either(checks.boolean, checks.object(verifyChecks)),
+  strip: checks.either(checks.boolean, checks.object(stripChecks)),
+  arch: checks.oneOf(ARCHES),
+  lazy: checkLazy,
 };
 
 function resolveVerify(verify: boolean | VerifyOptions, abs: (p: string) => string): ResolvedVerify | false {
@@ -309,5 +376,14 @@ export function resolveOptions(raw: Options | undefined, root: string): Resolved
     external: Object.freeze([...options.external]),
     include: Object.freeze([...options.include]),
     verify: resolveVerify(options.verify, abs),
+    strip:
+      options.strip === false
+        ? false
+        : Object.freeze({
+            remove: Object.freeze((options.strip === true ? [] : (options.strip.remove ?? [])).map(parseUserGlob)),
+            keep: Object.freeze((options.strip === true ? [] : (options.strip.keep ?? [])).map(parseUserGlob)),
+          }),
+    arch: options.arch,
+    lazy: resolveLazy(options.lazy),
   });
 }

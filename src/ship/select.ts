@@ -3,10 +3,11 @@
  * `platform*.ts`) plugs into shipping. Every installed package of a closure passes through
  * `selectPackage` before it is placed, and every package's file list passes through
  * `selectFiles` before it becomes zip entries; nothing else decides what is left out.
- * Until those rules land, every installed package and every file is shipped: part 2 (issue 3)
- * ships each package whole so that it works from the extracted zip.
+ * The decisions live in `platform-select.ts` (platform filter, strip rules, binary headers).
  */
 import type { ResolvedOptions } from "../options.js";
+import { chooseFiles, choosePackage, type SelectContext } from "./platform-select.js";
+import { targetOf } from "./platform.js";
 import type { PackageJson } from "./resolve.js";
 import type { FileSelection, PackageFile, PlacedPackage } from "./types.js";
 
@@ -21,15 +22,20 @@ export interface PackageChoice {
  * dependent lists it under `optionalDependencies` (only those may be dropped for the platform).
  */
 export function selectPackage(
-  _packageJson: PackageJson,
+  packageJson: PackageJson,
   _realDir: string,
-  _optional: boolean,
-  _options: ResolvedOptions,
+  optional: boolean,
+  options: ResolvedOptions,
 ): PackageChoice {
-  return { keep: true };
+  return choosePackage(packageJson, optional, targetOf(options.arch));
 }
 
 /** Which files of a placed package are shipped; the rest are reported with a reason. */
-export function selectFiles(_pkg: PlacedPackage, files: PackageFile[], _options: ResolvedOptions): FileSelection {
-  return { keep: files, removed: [] };
+export function selectFiles(
+  pkg: PlacedPackage,
+  files: PackageFile[],
+  options: ResolvedOptions,
+  context: SelectContext = {},
+): FileSelection {
+  return chooseFiles(pkg, files, options, context);
 }

@@ -41,6 +41,8 @@ export interface RemovedFile {
   rel: string;
   size: number;
   reason: string;
+  /** `strip`: a strip rule took it; `platform`: a binary or prebuild for another target. */
+  kind?: "strip" | "platform";
 }
 
 /** What the selection step returns for one package. */

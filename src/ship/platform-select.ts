@@ -1,0 +1,113 @@
+/**
+ * The decisions behind `select.ts`: which installed packages fit the target platform, and which
+ * files of a placed package are shipped (platform filtering first, then strip rules, then the
+ * header check of every binary left).
+ */
+import { SlimfnError, type Diagnostic } from "../diagnostics.js";
+import type { ResolvedOptions } from "../options.js";
+import { isNativeFile } from "./native.js";
+import {
+  checkBinaries,
+  foreignBinaryError,
+  isPlatformPackage,
+  nativeMissingError,
+  platformMismatch,
+  prebuildMismatch,
+  targetOf,
+  type Target,
+} from "./platform.js";
+import { findPackageDir, readPackageJson, type PackageJson } from "./resolve.js";
+import { planStrip, type StripSettings } from "./strip.js";
+import type { FileSelection, PackageFile, PlacedPackage, RemovedFile } from "./types.js";
+
+/** What the core knows about a build that options do not say. */
+export interface SelectContext {
+  /** The function's output carries source maps: keep the shipped packages' `*.map` too. */
+  shipsSourceMaps?: boolean;
+}
+
+export function stripSettings(options: ResolvedOptions, context: SelectContext = {}): StripSettings {
+  return options.strip === false
+    ? { enabled: false, remove: [], keep: [], keepSourceMaps: true }
+    : { enabled: true, remove: options.strip.remove, keep: options.strip.keep, keepSourceMaps: context.shipsSourceMaps === true };
+}
+
+/**
+ * Whether an installed package goes into the zip. Only optional dependencies are left out for
+ * the platform: a required one that cannot run is shipped and its binaries fail the header check.
+ */
+export function choosePackage(pkg: PackageJson, optional: boolean, target: Target): { keep: boolean; reason?: string } {
+  if (!optional) return { keep: true };
+  const mismatch = platformMismatch(pkg, target);
+  return mismatch ? { keep: false, reason: mismatch } : { keep: true };
+}
+
+/**
+ * A package whose installed optional platform packages are all for other targets (sharp with
+ * only `@img/sharp-linux-x64` installed, built for arm64) has no native code for the target.
+ */
+function missingPlatformPackage(pkg: PlacedPackage, target: Target): Diagnostic | undefined {
+  const optional = Object.keys(pkg.packageJson.optionalDependencies ?? {});
+  const foreign: string[] = [];
+  let fits = false;
+  for (const name of optional) {
+    const found = findPackageDir(name, pkg.realDir);
+    if (!found) continue;
+    const dep = readPackageJson(found.realDir);
+    if (!isPlatformPackage(dep)) continue;
+    const mismatch = platformMismatch(dep, target);
+    if (mismatch) foreign.push(`${name} (${mismatch})`);
+    else fits = true;
+  }
+  if (fits || foreign.length === 0) return undefined;
+  return nativeMissingError(pkg.name, pkg.realDir, `only ${foreign.join(", ")} installed`, target);
+}
+
+/** Which files of a placed package are shipped; the rest are reported with a reason and kind. */
+export function chooseFiles(
+  pkg: PlacedPackage,
+  files: PackageFile[],
+  options: ResolvedOptions,
+  context: SelectContext = {},
+): FileSelection {
+  const target = targetOf(options.arch);
+  const removed: RemovedFile[] = [];
+  const rest: PackageFile[] = [];
+  for (const f of files) {
+    const mismatch = prebuildMismatch(f.rel, target);
+    if (mismatch) removed.push({ rel: f.rel, size: f.size, reason: mismatch, kind: "platform" });
+    else rest.push(f);
+  }
+  const plan = planStrip(pkg, rest, stripSettings(options, context));
+  for (const r of plan.removed) removed.push({ ...r, kind: "strip" });
+
+  const binaries = checkBinaries(plan.keep, target);
+  const removeAsked = new Map(plan.codeKeptAgainstRemove.map((c) => [c.rel, c.glob]));
+  const foreign = binaries.filter((b) => b.mismatch && !removeAsked.has(b.rel));
+  const problems: Diagnostic[] = [];
+  if (foreign.length) problems.push(foreignBinaryError(pkg.name, pkg.realDir, foreign, target));
+  // A binary the user asked to remove may go when it cannot load on the target anyway.
+  const userDropped = new Set(binaries.filter((b) => b.mismatch && removeAsked.has(b.rel)).map((b) => b.rel));
+  const keep = plan.keep.filter((f) => !userDropped.has(f.rel));
+  for (const f of plan.keep) {
+    if (userDropped.has(f.rel)) {
+      const b = binaries.find((x) => x.rel === f.rel)!;
+      removed.push({ rel: f.rel, size: f.size, reason: `strip.remove "${removeAsked.get(f.rel)}": ${b.mismatch}`, kind: "platform" });
+    }
+  }
+
+  // Binaries existed, but none left loads on the target.
+  const droppedBinaries = removed.filter((r) => r.kind === "platform" && isNativeFile(r.rel, `${pkg.realDir}/${r.rel}`));
+  const targetBinaries = binaries.filter((b) => !b.mismatch);
+  if (droppedBinaries.length && targetBinaries.length === 0 && foreign.length === 0) {
+    problems.push(
+      nativeMissingError(pkg.name, pkg.realDir, `its binaries are all for other platforms (${droppedBinaries.map((d) => d.rel).join(", ")})`, target),
+    );
+  }
+  const missing = missingPlatformPackage(pkg, target);
+  if (missing) problems.push(missing);
+  if (problems.length) throw new SlimfnError(problems);
+
+  removed.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { keep, removed };
+}
