@@ -10,11 +10,14 @@ import path from "node:path";
 import type { BuildOptions, BuildResult, Metafile, OutputFile, PartialMessage, Plugin, PluginBuild } from "esbuild";
 import type { BuildOutput, ExternalImport, FunctionOutput, ModuleBytes } from "../src/build-output.js";
 import { error, toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
+import { exportsOfSource } from "../src/entry-exports.js";
 import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
 import { leanDefaults } from "../src/lean-defaults.js";
 import { resolveOptions, validateOptions, type Options, type ResolvedOptions } from "../src/options.js";
 import { packageFunctions, type PackageResult } from "../src/package-functions.js";
 import { formatSummary, useColor } from "../src/summary.js";
+import { setupLazy } from "./esbuild-lazy.js";
+import { ShipRegistry } from "../src/ship/externals.js";
 
 export type { Options } from "../src/options.js";
 
@@ -87,6 +90,31 @@ function checkEntriesExist(build: PluginBuild, root: string): void {
   });
 }
 
+/**
+ * Bare imports the core decides to ship unbundled (slimfn `external`, native code in the
+ * closure) become esbuild externals. Everything is decided in `ShipRegistry`; a fresh one per
+ * build, so a watch rebuild sees packages installed in between. A second build of the same
+ * context is a rebuild (watch, serve or `rebuild()`).
+ */
+function shipUnbundled(build: PluginBuild, options: ResolvedOptions): { registry(): ShipRegistry; rebuild(): boolean } {
+  let registry = new ShipRegistry(options, build.initialOptions.external ?? []);
+  let builds = 0;
+  build.onStart(() => {
+    builds++;
+    registry = new ShipRegistry(options, build.initialOptions.external ?? []);
+  });
+  build.onResolve({ filter: /^[^./]/ }, (args) => {
+    if (args.kind === "entry-point") return undefined;
+    try {
+      const decision = registry.decide(args.path, args.resolveDir, args.importer || undefined);
+      return decision.kind === "ship" ? { path: args.path, external: true } : undefined;
+    } catch (thrown) {
+      return { errors: toDiagnostics(thrown, "PACKAGE_UNREADABLE").map(toMessage) };
+    }
+  });
+  return { registry: () => registry, rebuild: () => builds > 1 };
+}
+
 /** The output files a function needs: its entry, every chunk it imports, and their maps. */
 function functionFiles(metafile: Metafile, entryKey: string): string[] {
   const seen = new Set<string>();
@@ -134,7 +162,9 @@ function toBuildOutput(initial: BuildOptions, root: string, metafile: Metafile, 
         if (imp.external && !isBuiltin(imp.path)) externals.push({ specifier: imp.path });
       }
     }
-    functions.push({ entry: abs(key), exports: output.exports, files: keys.map(abs), modules, externals });
+    // CommonJS output lists no exports in the metafile: read them from the entry's source.
+    const exports = initial.format === "cjs" ? exportsOfSource(path.resolve(root, output.entryPoint)) : output.exports;
+    functions.push({ entry: abs(key), exports, files: keys.map(abs), modules, externals });
   }
   return {
     format: initial.format === "cjs" ? "cjs" : "esm",
@@ -207,6 +237,9 @@ export default function slimfn(options: Options = {}): Plugin {
       // slimfn writes the files itself after adding shims, so it sees them first in memory.
       initial.write = false;
       checkEntriesExist(build, root);
+      // After the defaults: whether async mode can split code depends on format and splitting.
+      const lazy = setupLazy(build, resolved.lazy, root, toMessage);
+      const ship = shipUnbundled(build, resolved);
 
       build.onEnd(async (result: BuildResult) => {
         if (result.errors.length || !result.metafile || !result.outputFiles) return undefined;
@@ -214,13 +247,16 @@ export default function slimfn(options: Options = {}): Plugin {
           const files = shimOutputs(result.outputFiles, initial.format);
           if (userWrite) await writeOutputs(files);
           else result.outputFiles.splice(0, result.outputFiles.length, ...files);
+          const lazyWarnings = lazy.afterBuild(result.metafile);
           const packaged = await packageFunctions({
             options: resolved,
-            build: toBuildOutput(initial, root, result.metafile, files),
+            build: { ...toBuildOutput(initial, root, result.metafile, files), lazy: lazy.decisions() },
             bundler: { name: "esbuild", version: build.esbuild.version },
+            ship: ship.registry(),
+            watch: ship.rebuild(),
           });
           printSummary(packaged, root, userLogLevel);
-          return split(packaged.diagnostics);
+          return split([...lazyWarnings, ...packaged.diagnostics]);
         } catch (thrown) {
           return split(toDiagnostics(thrown, "ZIP_WRITE_FAILED"));
         }
