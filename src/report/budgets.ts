@@ -154,11 +154,21 @@ export function formatLimit(check: BudgetCheck): string {
   return limit === null ? "?" : formatFigure(budget, limit);
 }
 
-/** Use of a budget for tables: `48%`, `over (0 B allowed)`, `not measured`. */
+/** Use of a budget as a share: `48%`, `not measured`; a used 0 B budget shows the figure. */
 export function formatUse(check: BudgetCheck): string {
   if (check.use === null) return "not measured";
-  if (check.use === Infinity) return "over (0 B allowed)";
+  if (check.use === Infinity) return `${formatFigure(check.budget, check.actual!)} where none is allowed`;
   return formatShare(check.use);
+}
+
+/**
+ * One budget's state for a per-function list: `48% of 250 kB`, `3.47 kB where none is allowed`,
+ * `not measured`. Lambda's labels already name their limit (in MiB, as AWS documents it).
+ */
+export function formatUseOf(check: BudgetCheck): string {
+  const use = formatUse(check);
+  if (check.use === null || check.use === Infinity || check.budget.lambda) return use;
+  return `${use} of ${formatLimit(check)}`;
 }
 
 /** One line per exceeded budget: the function, the budget and the figure. */
@@ -178,7 +188,7 @@ export function describeCheck(check: BudgetCheck): string {
         : "Lambda rejects a function this large even through S3: make it smaller (lazy imports do not shrink it; strip or drop packages).";
     return `${fn} exceeds the ${budget.label}: ${budgetSubject(budget)} ${actual}, ${over} over. ${advice}`;
   }
-  if (check.status === "ok") return `${fn}: ${budgetSubject(budget)} ${actual} is within budget ${budget.label} (${formatUse(check)} of ${limit}).`;
+  if (check.status === "ok") return `${fn}: ${budgetSubject(budget)} ${actual} is within budget ${budget.label} (${formatUseOf(check)}).`;
   return `${fn} exceeds budget ${budget.label}: ${budgetSubject(budget)} is ${actual}, the budget is ${limit}, ${over} over.`;
 }
 

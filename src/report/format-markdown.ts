@@ -3,7 +3,7 @@
  * its own comment; GitHub rejects comments over 65,536 characters, so a report for many
  * functions first collapses per-package details and then truncates rows, each time with a note.
  */
-import { describeCheck, formatLimit, formatUse, type BudgetCheck } from "./budgets.js";
+import { describeCheck, formatUseOf, type BudgetCheck } from "./budgets.js";
 import type { FunctionRow, PackageRow } from "./compare.js";
 import { formatBytes } from "./sizes.js";
 import { countsText, deltaText, packageDelta, versionText, type FunctionView, type ReportView } from "./view.js";
@@ -63,9 +63,7 @@ function packageName(p: PackageRow): string {
 }
 
 function budgetLine(c: BudgetCheck): string {
-  // Lambda's labels already say the limit (in MiB, as AWS documents it).
-  const of = c.limit !== null && !c.budget.lambda ? ` of ${formatLimit(c)}` : "";
-  return `${MARK[c.status]} ${cell(c.budget.label)}: ${formatUse(c)}${of}`;
+  return `${MARK[c.status]} ${cell(c.budget.label)}: ${formatUseOf(c)}`;
 }
 
 /** The collapsible per-function section: packages (only those that differ, given a base) and budgets. */

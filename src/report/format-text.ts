@@ -4,7 +4,7 @@
  * exceeded budgets are not repeated here: the command prints them as diagnostics on stderr,
  * where they keep their codes whatever the format.
  */
-import { formatLimit, formatUse } from "./budgets.js";
+import { formatUseOf } from "./budgets.js";
 import type { PackageRow } from "./compare.js";
 import { formatBytes } from "./sizes.js";
 import { countsText, deltaText, packageDelta, versionText, type ReportView } from "./view.js";
@@ -56,7 +56,8 @@ export function formatText(view: ReportView): string {
     const { row } = f;
     if (hasBase && row.change === "unchanged") continue;
     if (row.change === "removed") {
-      out.push(`${row.name} (removed): it had ${row.packages.length} package${row.packages.length === 1 ? "" : "s"}`, "");
+      const n = row.packages.length;
+      out.push(`${row.name} (removed): it had ${n ? `${n} npm package${n === 1 ? "" : "s"}` : "no npm packages"}`, "");
       continue;
     }
     const shown = hasBase ? row.packages.filter((p) => p.change !== "unchanged") : row.packages;
@@ -80,8 +81,7 @@ export function formatText(view: ReportView): string {
     if (same > 0) out.push(`  ${same} package${same === 1 ? "" : "s"} unchanged`);
     if (!row.packages.length && !shown.length) out.push("  no npm packages");
     for (const c of f.checks) {
-      const of = c.limit !== null && !c.budget.lambda ? ` of ${formatLimit(c)}` : "";
-      out.push(`  ${MARK[c.status].padEnd(4)} ${c.budget.label}: ${formatUse(c)}${of}`);
+      out.push(`  ${MARK[c.status].padEnd(4)} ${c.budget.label}: ${formatUseOf(c)}`);
     }
     out.push("");
   }

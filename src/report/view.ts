@@ -3,10 +3,10 @@
  * text and Markdown formats differ only in layout.
  */
 import type { BudgetCheck } from "./budgets.js";
-import { formatUse } from "./budgets.js";
+import { formatFigure } from "./budgets.js";
 import type { Comparison, FunctionRow, PackageRow } from "./compare.js";
 import { readInit } from "./init.js";
-import { formatByteDelta, formatBytes, formatDuration, formatPercentChange } from "./sizes.js";
+import { formatByteDelta, formatBytes, formatDuration, formatPercentChange, formatShare } from "./sizes.js";
 
 export type Status = "ok" | "exceeded" | "not-measured";
 
@@ -72,7 +72,7 @@ function budgetUse(checks: readonly BudgetCheck[]): string {
   const pool = own.length ? own : measured;
   const top = [...pool].sort((a, b) => b.use! - a.use!)[0];
   const parts: string[] = [];
-  if (top) parts.push(`${formatUse(top)} of ${top.budget.label}`);
+  if (top) parts.push(top.use === Infinity ? `over ${top.budget.label} (${formatFigure(top.budget, top.actual!)})` : `${formatShare(top.use!)} of ${top.budget.label}`);
   const missing = checks.filter((c) => c.status === "not-measured").map((c) => c.budget.label);
   if (missing.length) parts.push(`${missing.join(", ")} not measured`);
   return parts.join("; ");

@@ -1,0 +1,143 @@
+/**
+ * Golden files for the text and Markdown reports.
+ *
+ * The size models they render are checked in (test/golden/models/), each written by a real
+ * esbuild + slimfn build of a fixture: a dependency upgrade changes real byte counts, and a
+ * golden file must not break for that. The first test rebuilds the same fixtures for real and
+ * checks that the checked-in models still have the same shape (functions, packages, files);
+ * when they drift, regenerate them and the goldens with UPDATE_GOLDEN=1 and review the diff.
+ *
+ * The pair: `base` is the realistic fixture without its /files route (so without the S3
+ * presigner) plus the minimal function built as `legacy` and `ping`; `head` is the full
+ * realistic fixture plus the minimal function as `hello` and `ping`. That is one changed, one
+ * added, one removed and one unchanged function, from real builds.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkBudgets, parseBudgetArg } from "../src/report/budgets.js";
+import { compareModels } from "../src/report/compare.js";
+import { formatMarkdown, MARKDOWN_MARKER } from "../src/report/format-markdown.js";
+import { formatText } from "../src/report/format-text.js";
+import type { SizeModel } from "../src/report/model.js";
+import { readModel, type LoadedModel } from "../src/report/read-model.js";
+import { formatBytes } from "../src/report/sizes.js";
+import { buildView } from "../src/report/view.js";
+import { BUNDLERS, buildFixture } from "./helpers/build.js";
+import { fixture, REPO } from "./helpers/paths.js";
+import { copyFixture, repoTempDir } from "./helpers/tmp.js";
+
+const UPDATE = process.env.UPDATE_GOLDEN === "1";
+const GOLDEN = path.join(REPO, "test/golden");
+const MODELS = path.join(GOLDEN, "models");
+const MODEL_FILES = ["base-api.json", "base-min.json", "head-api.json", "head-min.json"] as const;
+type ModelFile = (typeof MODEL_FILES)[number];
+
+/** Build the four models for real, into a fresh copy of each fixture. */
+async function buildModels(): Promise<Record<ModelFile, SizeModel>> {
+  const build = async (name: "realistic" | "minimal", entryPoints: Record<string, string>, edit?: (root: string) => void) => {
+    const root = copyFixture(fixture(name), repoTempDir(`golden-${name}-`));
+    edit?.(root);
+    const built = await buildFixture(BUNDLERS[0]!, { root, entryPoints, slimfn: { report: { json: "dist/size.json" } } });
+    expect(built.failure?.errors).toBeUndefined();
+    return built.model!;
+  };
+  const withoutFilesRoute = (root: string) => {
+    const file = path.join(root, "src/handler.ts");
+    const src = fs.readFileSync(file, "utf8");
+    const edited = src
+      .replace(/^import \{ fileLink \} from "\.\/routes\/files\.js";\n/m, "")
+      .replace(/^.*fileLink\(event\).*\n/m, "");
+    // The fixture changed under this test: say so rather than build the wrong base.
+    expect(edited).not.toContain("fileLink");
+    fs.writeFileSync(file, edited);
+  };
+  const [baseApi, baseMin, headApi, headMin] = await Promise.all([
+    build("realistic", { api: "src/handler.ts" }, withoutFilesRoute),
+    build("minimal", { legacy: "src/handler.mjs", ping: "src/handler.mjs" }),
+    build("realistic", { api: "src/handler.ts" }),
+    build("minimal", { hello: "src/handler.mjs", ping: "src/handler.mjs" }),
+  ]);
+  return { "base-api.json": baseApi!, "base-min.json": baseMin!, "head-api.json": headApi!, "head-min.json": headMin! };
+}
+
+/** What must not drift between the checked-in model and a fresh build: everything but timings. */
+function shape(model: SizeModel) {
+  return model.functions.map((fn) => ({
+    name: fn.name,
+    handler: fn.handler,
+    runtime: fn.runtime,
+    files: fn.files.map((f) => f.path),
+    packages: fn.packages.map((p) => `${p.name}@${p.version}`),
+    shipped: (fn.shipped ?? []).map((p) => `${p.name}@${p.version}`),
+    measured: fn.init !== undefined,
+  }));
+}
+
+function golden(name: string, actual: string): void {
+  const file = path.join(GOLDEN, name);
+  if (UPDATE) fs.writeFileSync(file, actual);
+  expect(actual).toBe(fs.readFileSync(file, "utf8"));
+}
+
+const load = (files: readonly string[]): Promise<LoadedModel[]> => Promise.all(files.map((f) => readModel(path.join("test/golden/models", f), REPO)));
+
+describe("size report golden files", () => {
+  let fresh: Record<ModelFile, SizeModel>;
+  beforeAll(async () => {
+    fresh = await buildModels();
+    if (UPDATE) {
+      fs.mkdirSync(MODELS, { recursive: true });
+      for (const f of MODEL_FILES) fs.writeFileSync(path.join(MODELS, f), `${JSON.stringify(fresh[f], null, 2)}\n`);
+    }
+  });
+
+  it("renders from models that a real build of the fixtures still produces", async () => {
+    for (const f of MODEL_FILES) {
+      const checkedIn = JSON.parse(fs.readFileSync(path.join(MODELS, f), "utf8")) as SizeModel;
+      expect({ file: f, shape: shape(fresh[f]) }).toEqual({ file: f, shape: shape(checkedIn) });
+    }
+    // The pair holds each kind of change the report distinguishes, for real.
+    const comparison = compareModels(await load(["head-api.json", "head-min.json"]), await load(["base-api.json", "base-min.json"]));
+    expect(comparison.functions.map((f) => [f.name, f.change])).toEqual([
+      ["api", "changed"],
+      ["hello", "added"],
+      ["legacy", "removed"],
+      ["ping", "unchanged"],
+    ]);
+    const api = comparison.functions[0]!;
+    expect(api.packages.find((p) => p.name === "@aws-sdk/s3-request-presigner")?.change).toBe("added");
+  });
+
+  it("text and Markdown, head against base, with budgets", async () => {
+    const head = await load(["head-api.json", "head-min.json"]);
+    const base = await load(["base-api.json", "base-min.json"]);
+    const budgets = ["zip=250kB", "pkg:@aws-sdk/s3-request-presigner=0B", "init=1.5x"].map(parseBudgetArg);
+    const comparison = compareModels(head, base);
+    const view = buildView(comparison, checkBudgets(head.flatMap((m) => m.model.functions), budgets));
+    golden("compare.txt", formatText(view));
+    golden("compare.md", formatMarkdown(view));
+  });
+
+  it("text and Markdown of one build without a base", async () => {
+    const head = await load(["head-api.json"]);
+    const view = buildView(compareModels(head, undefined), checkBudgets(head[0]!.model.functions, []));
+    golden("single.txt", formatText(view));
+    golden("single.md", formatMarkdown(view));
+  });
+
+  it("renders a fresh real build: every function with its real sizes, the marker first", async () => {
+    const dir = repoTempDir("golden-fresh-");
+    const file = path.join(dir, "size.json");
+    fs.writeFileSync(file, JSON.stringify(fresh["head-api.json"]));
+    const loaded = await readModel(file);
+    const view = buildView(compareModels([loaded], undefined), checkBudgets(loaded.model.functions, []));
+    const md = formatMarkdown(view);
+    const fn = fresh["head-api.json"].functions[0]!;
+    expect(md.split("\n")[0]).toBe(MARKDOWN_MARKER);
+    const row = md.split("\n").find((l) => l.startsWith("| ✅ | `api` |"));
+    expect(row).toBe(`| ✅ | \`api\` | ${formatBytes(fn.zipBytes)} | ${formatBytes(fn.unzippedBytes)} | ${view.functions[0]!.init} | ${view.functions[0]!.budgetUse} |`);
+    // Every package of the real build has its row, with its real version.
+    for (const p of fn.packages) expect(md).toContain(`| \`${p.name}\` | ${p.version} | ${formatBytes(p.bytes)} | ${formatBytes(p.zipBytes)} |`);
+  });
+});
