@@ -103,15 +103,16 @@ export function readBinaryHeader(head: Uint8Array): BinaryInfo | undefined {
 }
 
 /**
- * Which C library a Linux ELF file links. musl binaries name their loader or libc
- * (`ld-musl-x86_64.so.1`, `libc.musl-x86_64.so.1`) in the dynamic section's string table;
- * glibc ones name `libc.so.6` or a `GLIBC_` symbol version. Reads the whole file: binaries in
- * packages are few, and a header-only guess would pass a musl build as glibc.
+ * Which C library a Linux ELF file links, from the names in its dynamic string table. glibc
+ * builds need `libc.so.6` and carry `GLIBC_` symbol versions; musl builds need the unversioned
+ * `libc.so` (what napi-rs `*-musl` addons link) or name musl's loader (`ld-musl-x86_64.so.1`,
+ * Alpine's `libc.musl-x86_64.so.1`). Statically linked binaries (Go, esbuild) name neither.
+ * Reads the whole file: binaries in packages are few, and the table may sit megabytes in.
  */
 export function elfLibc(data: Uint8Array): "glibc" | "musl" | undefined {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (buf.indexOf("ld-musl-") !== -1 || buf.indexOf("libc.musl-") !== -1) return "musl";
-  if (buf.indexOf("libc.so.6") !== -1 || buf.indexOf("GLIBC_") !== -1) return "glibc";
+  if (buf.indexOf("libc.so.6\0") !== -1 || buf.indexOf("GLIBC_") !== -1) return "glibc";
+  if (buf.indexOf("\0libc.so\0") !== -1 || buf.indexOf("ld-musl-") !== -1 || buf.indexOf("libc.musl-") !== -1) return "musl";
   return undefined;
 }
 

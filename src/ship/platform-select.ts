@@ -47,7 +47,7 @@ export function choosePackage(pkg: PackageJson, optional: boolean, target: Targe
  * only `@img/sharp-linux-x64` installed, built for arm64) has no native code for the target.
  */
 function missingPlatformPackage(pkg: PlacedPackage, target: Target): Diagnostic | undefined {
-  const optional = Object.keys(pkg.packageJson.optionalDependencies ?? {});
+  const optional = Object.keys(pkg.packageJson.optionalDependencies ?? {}).sort();
   const foreign: string[] = [];
   let fits = false;
   for (const name of optional) {
