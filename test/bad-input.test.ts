@@ -1,0 +1,117 @@
+/**
+ * Bad input gets one clear error naming the thing and what to do, and no artifact (complete or
+ * partial) is left behind.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BUNDLERS, buildFixture } from "./helpers/build.js";
+import { seen } from "./helpers/messages.js";
+import { fixture } from "./helpers/paths.js";
+import { copyFixture, repoTempDir } from "./helpers/tmp.js";
+
+/** Every file under `dir`, relative. */
+const filesUnder = (dir: string) =>
+  fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort() : [];
+
+describe.each(BUNDLERS)("%s: bad input", (bundler) => {
+  const minimal = () => copyFixture(fixture("minimal"), repoTempDir("bad-"));
+
+  it("an unknown option and a mistyped one: both named, with what was expected", async () => {
+    const root = minimal();
+    const built = await buildFixture(bundler, {
+      root, entryPoints: ["src/handler.mjs"],
+      slimfn: { runtim: "nodejs22.x", zip: 5, report: { jsn: "x.json" } } as never,
+    });
+    expect(seen(built.failure!.errors)).toEqual([
+      { code: "OPTION_UNKNOWN", plugin: "slimfn", location: null, message: 'Unknown slimfn option "runtim". Known options: ' + knownOptions() + "." },
+      { code: "OPTION_INVALID", plugin: "slimfn", location: null, message: 'slimfn option "zip" must be a non-empty string or true or false, got number 5.' },
+      { code: "OPTION_UNKNOWN", plugin: "slimfn", location: null, message: expect.stringMatching(/^Unknown slimfn option "report\.jsn"\. Known options of "report": (\w+, )*json(, \w+)*\.$/) },
+    ]);
+    expect(filesUnder(path.join(root, "dist"))).toEqual([]);
+  });
+
+  it("a runtime slimfn does not know", async () => {
+    const root = minimal();
+    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], slimfn: { runtime: "nodejs18.x" as never } });
+    expect(seen(built.failure!.errors)).toEqual([
+      { code: "OPTION_INVALID", plugin: "slimfn", location: null, message: 'slimfn option "runtime" must be one of "nodejs20.x", "nodejs22.x", "nodejs24.x", got "nodejs18.x".' },
+    ]);
+  });
+
+  it("an entry that does not exist", async () => {
+    const root = minimal();
+    const built = await buildFixture(bundler, { root, entryPoints: ["src/nope.ts"] });
+    expect(seen(built.failure!.errors)).toEqual([
+      {
+        code: "ENTRY_NOT_FOUND", plugin: "slimfn", location: null,
+        message: `Entry point "src/nope.ts" does not exist (looked for ${path.join(root, "src/nope.ts")}). Fix the path in entryPoints; paths are relative to ${root}.`,
+      },
+    ]);
+    expect(filesUnder(path.join(root, "dist"))).toEqual([]);
+  });
+
+  it("a zip path whose folder cannot be written", async () => {
+    const root = minimal();
+    fs.writeFileSync(path.join(root, "blocker"), "a file where a folder should be");
+    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], slimfn: { zip: "blocker/[name].zip" } });
+    expect(seen(built.failure!.errors)).toEqual([
+      {
+        code: "ZIP_WRITE_FAILED", plugin: "slimfn", location: null,
+        message: `Cannot write the zip ${path.join(root, "blocker/handler.zip")}: its folder ${path.join(root, "blocker")} cannot be created or written (EEXIST). Choose a writable path with the "zip" option.`,
+      },
+    ]);
+    expect(filesUnder(root).filter((f) => f.endsWith(".zip") || f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("[name] missing when a build has several entries", async () => {
+    const root = copyFixture(fixture("multi"), repoTempDir("bad-"));
+    const built = await buildFixture(bundler, {
+      root, entryPoints: ["src/api/get.mjs", "src/api/put.mjs"], esbuild: { outbase: "src" }, slimfn: { zip: "dist/function.zip" },
+    });
+    expect(seen(built.failure!.errors)).toEqual([
+      {
+        code: "ZIP_NAME_MISSING", plugin: "slimfn", location: null,
+        message: `The zip path "${path.join(root, "dist/function.zip")}" has no [name], but the build has 2 functions (api-get, api-put). Put [name] in it, for example "dist/[name].zip".`,
+      },
+    ]);
+    expect(filesUnder(path.join(root, "dist")).filter((f) => f.endsWith(".zip"))).toEqual([]);
+  });
+
+  it("an entry with no exported function", async () => {
+    const root = minimal();
+    fs.writeFileSync(path.join(root, "src/nothing.mjs"), "console.log('side effect only');\n");
+    const built = await buildFixture(bundler, { root, entryPoints: ["src/nothing.mjs"] });
+    expect(seen(built.failure!.errors)).toEqual([
+      {
+        code: "NO_HANDLER_EXPORT", plugin: "slimfn", location: null,
+        message: 'Function "nothing" (nothing.mjs) has no handler export. It exports nothing. Export the function as `export const handler = async (event) => { ... }`.',
+      },
+    ]);
+    expect(filesUnder(path.join(root, "dist")).filter((f) => f.endsWith(".zip"))).toEqual([]);
+  });
+
+  it("a failure in one function leaves no zip of any function", async () => {
+    const root = copyFixture(fixture("multi"), repoTempDir("bad-"));
+    fs.writeFileSync(path.join(root, "src/api/broken.mjs"), "export const a = 1; export const b = 2;\n");
+    const built = await buildFixture(bundler, {
+      root, entryPoints: ["src/api/get.mjs", "src/api/broken.mjs"], esbuild: { outbase: "src" },
+    });
+    expect(seen(built.failure!.errors).map((d) => d.code)).toEqual(["NO_HANDLER_EXPORT"]);
+    expect(filesUnder(path.join(root, "dist")).filter((f) => f.endsWith(".zip") || f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("a platform or format slimfn cannot package", async () => {
+    const root = minimal();
+    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], esbuild: { format: "iife" } });
+    expect(seen(built.failure!.errors)).toEqual([
+      {
+        code: "OUTPUT_FORMAT_UNSUPPORTED", plugin: "slimfn", location: null,
+        message: 'slimfn builds Node.js functions: it needs platform "node" and format "esm" or "cjs" (got platform "node", format "iife"). Remove those options to get slimfn\'s defaults.',
+      },
+    ]);
+  });
+});
+
+import { OPTION_DOCS } from "../src/options.js";
+const knownOptions = () => Object.keys(OPTION_DOCS).sort().join(", ");
