@@ -1,3 +1,5 @@
+import type { LazyDecision } from "./lazy/types.js";
+
 /**
  * The neutral description of a finished bundler build: what each adapter hands to the core.
  * No esbuild or rollup types leak past this point.
@@ -43,6 +45,8 @@ export interface FunctionOutput {
 }
 
 export interface BuildOutput {
+  /** Lazy-import decisions of the whole build (src/lazy), after the post-build check. */
+  lazy?: LazyDecision[];
   /** Module format of the output: decides how Lambda must load `.js` files. */
   format: "esm" | "cjs";
   /** Absolute output folder (esbuild `outdir`, or the folder of `outfile`). */

@@ -305,6 +305,9 @@ export async function transformLazy(
   function eagerReason(imp: ImportInfo): string | undefined {
     if (imp.bindings.size === 0) return "it is a side-effect-only import: its whole point is what it does when evaluated";
     if (isBuiltin(imp.spec)) return "it is a Node built-in, which the runtime has loaded already";
+    // One eager import of the module loads it at init for every import of it.
+    const other = imports.find((o) => o !== imp && o.spec === imp.spec && (o.eager !== undefined || o.why === undefined));
+    if (other) return `"${imp.spec}" is also imported eagerly at ${at(other.node.start)}`;
     for (const [local, exported] of imp.bindings) {
       for (const r of refsOf.get(local) ?? []) {
         const where = `\`${local}\` at ${at(r.start)}`;

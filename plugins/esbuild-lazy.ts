@@ -1,0 +1,156 @@
+/**
+ * The esbuild hooks of lazy imports: hook mapping only, every decision is in src/lazy/.
+ *
+ * - `onLoad` over the project's own source files. Its filter is built so files under a
+ *   `node_modules` segment never reach JavaScript (esbuild's filter is a Go regex without
+ *   lookahead, so "a segment other than node_modules" is spelled out). Then a cheap text test,
+ *   only then the parser. esbuild has no transform chain, so the returned contents keep the
+ *   loader the user's `loader` option gives the extension, and the file's own folder.
+ * - `onResolve`/`onLoad` in the `slimfn-lazy` namespace for the virtual modules sync mode requires.
+ * - After the build: the metafile says whether laziness held.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Loader, Metafile, PartialMessage, PluginBuild } from "esbuild";
+import type { Diagnostic } from "../src/diagnostics.js";
+import { checkLaziness, type EdgeKind, type ModuleGraph } from "../src/lazy/graph.js";
+import { fileHasTopLevelAwait } from "../src/lazy/tla.js";
+import { allowlistOf, mayNeedLazy, transformLazy } from "../src/lazy/transform.js";
+import type { LazyDecision, ResolvedLazyOptions } from "../src/lazy/types.js";
+import { unmatchedEntries } from "../src/lazy/unmatched.js";
+import { parseVirtualId, virtualBody, VIRTUAL_PREFIX } from "../src/lazy/virtual.js";
+
+const NAMESPACE = "slimfn-lazy";
+const EXTENSIONS = ["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+const DEFAULT_LOADERS: Record<string, Loader> = { ts: "ts", mts: "ts", cts: "ts", tsx: "tsx", js: "js", mjs: "js", cjs: "js", jsx: "jsx" };
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A Go-regex path segment that is anything but `node_modules`. */
+function notNodeModulesSegment(): string {
+  const word = "node_modules";
+  const any = "[^/]";
+  const alternatives = [`${any}{1,${word.length - 1}}`, `${any}{${word.length + 1},}`];
+  for (let i = 0; i < word.length; i++) {
+    alternatives.push(`${any}{${i}}[^/${escapeRegex(word[i]!)}]${any}{${word.length - 1 - i}}`);
+  }
+  return `(?:${alternatives.join("|")})`;
+}
+
+/** Source files under `root`, never under a `node_modules` segment. */
+export function sourceFilter(root: string): RegExp {
+  const base = escapeRegex(root.split(path.sep).join("/").replace(/\/$/, ""));
+  return new RegExp(`^${base}/(?:${notNodeModulesSegment()}/)*[^/]+\\.(?:${EXTENSIONS.join("|")})$`);
+}
+
+export interface LazyHooks {
+  /** Decisions of the last build, sorted by importer, line and module. */
+  decisions(): LazyDecision[];
+  /** Check the metafile after a build: LAZY_STILL_EAGER and LAZY_UNMATCHED warnings. */
+  afterBuild(metafile: Metafile): Diagnostic[];
+}
+
+export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: string, toMessage: (d: Diagnostic) => PartialMessage): LazyHooks {
+  const initial = build.initialOptions;
+  const splitting = initial.format === "esm" && initial.outdir !== undefined && initial.splitting === true;
+  const allowlist = allowlistOf(lazy);
+  let decisions: LazyDecision[] = [];
+  let matched = new Set<string>();
+  const tla = new Map<string, Promise<boolean | undefined>>();
+
+  build.onStart(() => {
+    decisions = [];
+    matched = new Set();
+    tla.clear();
+  });
+
+  const hasTopLevelAwait = (specifier: string, file: string) => {
+    const resolveDir = path.dirname(file);
+    const key = `${resolveDir}\n${specifier}`;
+    let hit = tla.get(key);
+    if (!hit) {
+      hit = build.resolve(specifier, { kind: "import-statement", resolveDir }).then(
+        (r) => (r.errors.length || r.external || r.namespace !== "file" ? undefined : fileHasTopLevelAwait(r.path)),
+        () => undefined,
+      );
+      tla.set(key, hit);
+    }
+    return hit;
+  };
+
+  build.onLoad({ filter: sourceFilter(root) }, async (args) => {
+    if (args.namespace !== "file") return undefined;
+    const code = await fs.readFile(args.path, "utf8");
+    if (!mayNeedLazy(code, allowlist)) return undefined;
+    const result = await transformLazy(code, args.path, lazy, { root, splitting, hasTopLevelAwait });
+    if (!result) return undefined;
+    decisions.push(...result.decisions);
+    for (const e of result.matchedEntries) matched.add(e);
+    const warnings = result.diagnostics.map(toMessage);
+    if (result.code === code) return warnings.length ? { warnings } : undefined;
+    const ext = path.extname(args.path);
+    const loader = initial.loader?.[ext] ?? DEFAULT_LOADERS[ext.slice(1)] ?? "js";
+    const map = Buffer.from(result.map.toString()).toString("base64");
+    return {
+      contents: `${result.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`,
+      loader,
+      resolveDir: path.dirname(args.path),
+      warnings,
+    };
+  });
+
+  build.onResolve({ filter: new RegExp(`^${escapeRegex(VIRTUAL_PREFIX).replace("\0", "\\x00")}`) }, (args) => {
+    const v = parseVirtualId(args.path)!;
+    // Relative targets are resolved from the importer; bare ones share one virtual module.
+    const target = v.specifier.startsWith(".") ? path.resolve(args.resolveDir, v.specifier) : v.specifier;
+    return {
+      path: `${v.withDefault ? "default+" : ""}${target}`,
+      namespace: NAMESPACE,
+      pluginData: { resolveDir: args.resolveDir, specifier: target, withDefault: v.withDefault },
+    };
+  });
+
+  build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+    const data = args.pluginData as { resolveDir: string; specifier: string; withDefault: boolean };
+    return { contents: virtualBody(data.specifier, data.withDefault), loader: "js", resolveDir: data.resolveDir };
+  });
+
+  return {
+    decisions: () =>
+      [...decisions].sort((a, b) => a.importer.localeCompare(b.importer) || a.line - b.line || a.module.localeCompare(b.module)),
+    afterBuild(metafile) {
+      const graph = toGraph(metafile);
+      const out = checkLaziness(graph, decisions);
+      out.push(...unmatchedEntries(lazy.modules, matched));
+      return out;
+    },
+  };
+}
+
+/** The neutral module graph of an esbuild metafile. */
+function toGraph(metafile: Metafile): ModuleGraph {
+  const bytes = new Map<string, number>();
+  for (const out of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) bytes.set(input, (bytes.get(input) ?? 0) + bytesInOutput);
+  }
+  const virtual = new Map<string, string>();
+  const modules: ModuleGraph["modules"] = new Map();
+  for (const [id, input] of Object.entries(metafile.inputs)) {
+    const imports = input.imports
+      .filter((i) => !i.external)
+      .map((i) => {
+        const v = i.original !== undefined ? parseVirtualId(i.original) : undefined;
+        if (v) virtual.set(i.path, v.specifier);
+        const kind: EdgeKind = v ? "lazy" : i.kind === "dynamic-import" ? "dynamic" : i.kind === "require-call" ? "require" : "static";
+        return i.original !== undefined ? { path: i.path, kind, original: i.original } : { path: i.path, kind };
+      });
+    modules.set(id, { bytes: bytes.get(id) ?? 0, imports });
+  }
+  const entries = Object.values(metafile.outputs).flatMap((o) => (o.entryPoint && !isImportTarget(metafile, o.entryPoint) ? [o.entryPoint] : []));
+  return { modules, entries, virtual };
+}
+
+/** esbuild gives `import()` targets an `entryPoint` too; those are not the user's entries. */
+function isImportTarget(metafile: Metafile, input: string): boolean {
+  return Object.values(metafile.inputs).some((i) => i.imports.some((imp) => imp.kind === "dynamic-import" && imp.path === input));
+}

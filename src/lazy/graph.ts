@@ -1,0 +1,105 @@
+/**
+ * After the build: did laziness hold? A module chosen as lazy is still evaluated at init when
+ * something imports it statically (issue 5, item 4). Also measures the bundle bytes each lazy
+ * import moved out of the init path. Works on a neutral module graph the adapter fills from
+ * its bundler's data (esbuild's metafile).
+ */
+import { warning, type Diagnostic } from "../diagnostics.js";
+import type { LazyDecision } from "./types.js";
+import { VIRTUAL_PREFIX } from "./virtual.js";
+
+export type EdgeKind = "static" | "require" | "dynamic" | "lazy";
+
+export interface GraphModule {
+  /** Bytes this module has in the output (0 when tree-shaken away). */
+  bytes: number;
+  imports: { path: string; kind: EdgeKind; original?: string }[];
+}
+
+export interface ModuleGraph {
+  /** Module id (bundler's input path, relative to the root) -> module. */
+  modules: Map<string, GraphModule>;
+  /** The user's entry modules. */
+  entries: string[];
+  /** Virtual lazy module ids as the bundler names them -> the specifier they load. */
+  virtual: Map<string, string>;
+}
+
+/** Modules evaluated at init: reachable from an entry over static and (not lazy) require edges. */
+export function initClosure(graph: ModuleGraph): Map<string, string | undefined> {
+  const parent = new Map<string, string | undefined>();
+  const queue = [...graph.entries];
+  for (const e of graph.entries) parent.set(e, undefined);
+  while (queue.length) {
+    const id = queue.shift()!;
+    for (const imp of graph.modules.get(id)?.imports ?? []) {
+      if (imp.kind === "dynamic" || imp.kind === "lazy" || parent.has(imp.path)) continue;
+      parent.set(imp.path, id);
+      queue.push(imp.path);
+    }
+  }
+  return parent;
+}
+
+function closure(graph: ModuleGraph, start: string): Set<string> {
+  const seen = new Set([start]);
+  const queue = [start];
+  while (queue.length) {
+    for (const imp of graph.modules.get(queue.shift()!)?.imports ?? []) {
+      if (!seen.has(imp.path)) {
+        seen.add(imp.path);
+        queue.push(imp.path);
+      }
+    }
+  }
+  return seen;
+}
+
+/**
+ * Check every non-eager decision against the graph: fill `bytesMoved`, and turn a decision whose
+ * module is still reached at init into "eager" with a LAZY_STILL_EAGER warning and the chain.
+ */
+export function checkLaziness(graph: ModuleGraph, decisions: LazyDecision[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const init = initClosure(graph);
+  // The lazy edges of each importer: importer -> specifier -> target module.
+  const targetOf = new Map<string, string>();
+  for (const [id, m] of graph.modules) {
+    for (const imp of m.imports) {
+      if (imp.kind !== "lazy" && imp.kind !== "dynamic") continue;
+      const spec = graph.virtual.get(imp.path) ?? imp.original;
+      if (spec === undefined) continue;
+      const target = graph.virtual.has(imp.path) ? (graph.modules.get(imp.path)?.imports[0]?.path ?? imp.path) : imp.path;
+      targetOf.set(`${id}\n${spec}`, target);
+    }
+  }
+  const warned = new Set<string>();
+  for (const d of decisions) {
+    if (d.mode === "eager") continue;
+    const target = targetOf.get(`${d.importer}\n${d.module}`);
+    if (target === undefined) continue;
+    if (init.has(target)) {
+      const chain: string[] = [];
+      for (let at: string | undefined = target; at !== undefined; at = init.get(at)) chain.unshift(at);
+      d.mode = "eager";
+      d.bytesMoved = 0;
+      if (warned.has(target)) continue;
+      warned.add(target);
+      diagnostics.push(
+        warning(
+          "LAZY_STILL_EAGER",
+          `"${d.module}" is lazy in ${d.importer}:${d.line}, but it is still evaluated at init because another module imports it statically. Make that import lazy too (add it to \`lazy\` or annotate it), or mark this one /* @eager */.`,
+          { notes: ["import chain: " + chain.join(" -> ")] },
+        ),
+      );
+      continue;
+    }
+    let bytes = 0;
+    for (const id of closure(graph, target)) if (!init.has(id)) bytes += graph.modules.get(id)?.bytes ?? 0;
+    d.bytesMoved = bytes;
+  }
+  return diagnostics;
+}
+
+/** Whether a bundler module id is one of the virtual lazy modules. */
+export const isVirtualLazy = (id: string) => id.startsWith(VIRTUAL_PREFIX) || id.startsWith("slimfn-lazy:");
