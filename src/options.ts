@@ -329,7 +329,8 @@ const optionChecks: Record<keyof Options, Check> = {
     return undefined;
   }) as Check,
   verify: checks.either(checks.boolean, checks.object(verifyChecks)),
-  strip: checks.either(checks.boolean, checks.object(stripChecks)),
+  // Not `checks.either`: it drops the nested diagnostics that name the bad glob.
+  strip: (v, key, out) => (typeof v === "boolean" ? undefined : checks.object(stripChecks)(v, key, out) && "true or false or an object"),
   arch: checks.oneOf(ARCHES),
   lazy: checkLazy,
 };

@@ -14,11 +14,18 @@ import { attributeModules } from "./report/attribute.js";
 import { SCHEMA_ID, SCHEMA_VERSION, type FunctionModel, type SizeModel } from "./report/model.js";
 import { LAMBDA_LIMITS } from "./runtime.js";
 import { buildZip, type ZipArchive, type ZipEntryInput } from "./zip/write.js";
+import type { ShipRegistry } from "./ship/externals.js";
+import { initModel, readIncludes, registryNotes, shipFunction, shippedModel, type FunctionShipment } from "./ship/function-shipment.js";
+import { verifyZip } from "./measure/verify.js";
 
 export interface PackageRequest {
   options: ResolvedOptions;
   build: BuildOutput;
   bundler: { name: string; version: string };
+  /** What the adapter's import hook decided to ship unbundled (slimfn `external`, native code). */
+  ship?: ShipRegistry;
+  /** A rebuild in watch mode: verification is skipped unless `verify.watch` asks for it. */
+  watch?: boolean;
 }
 
 export interface PackagedFunction {
@@ -42,12 +49,15 @@ interface FunctionPlan {
   handler: string;
   entries: ZipEntryInput[];
   zipPath: string | null;
+  shipment: FunctionShipment;
 }
 
-function planFunctions(request: PackageRequest): FunctionPlan[] {
+function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[] }): FunctionPlan[] {
   const { build, options } = request;
   const names = build.functions.map((fn) => functionName(build.outdir, fn.entry));
   const zips = options.zip === false ? undefined : zipPaths(options.zip, build.outdir, names);
+  const include = readIncludes(options);
+  request.diagnostics?.push(...include.diagnostics);
   return build.functions.map((fn, i) => {
     const name = names[i]!;
     const entryInZip = relativePosix(build.outdir, fn.entry);
@@ -64,7 +74,10 @@ function planFunctions(request: PackageRequest): FunctionPlan[] {
     if (build.format === "esm" && fn.files.some((f) => f.endsWith(".js"))) {
       entries.push({ path: "package.json", data: Buffer.from('{"type":"module"}\n') });
     }
-    return { name, fn, entryInZip, handler, entries, zipPath: zips?.get(name) ?? null };
+    // Shipped packages (node_modules/...) and included files travel beside the bundle.
+    const shipment = shipFunction(fn, request.ship, include, options);
+    entries.push(...shipment.entries);
+    return { name, fn, entryInZip, handler, entries, zipPath: zips?.get(name) ?? null, shipment };
   });
 }
 
@@ -94,7 +107,8 @@ function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArch
     files: zip.entries.map((e) => ({ path: e.path, bytes: e.bytes, zipBytes: e.zipBytes })),
     packages,
     ownCode,
-    runtimeExternals: [...new Set(plan.fn.externals.map((e) => e.specifier))].sort(),
+    runtimeExternals: [...new Set(plan.fn.externals.map((e) => e.specifier))].filter((s) => !plan.shipment.shippedSpecifiers.has(s)).sort(),
+    ...shippedFields(plan.shipment, zip),
   };
 }
 
@@ -131,14 +145,35 @@ async function writeOutputs(request: PackageRequest, done: { plan: FunctionPlan;
   }
 }
 
+/** The size model's fields for shipped packages and included files, only when there are any. */
+function shippedFields(shipment: FunctionShipment, zip: ZipArchive): Partial<FunctionModel> {
+  const fields: Partial<FunctionModel> = {};
+  if (shipment.packages.length) fields.shipped = shippedModel(shipment, zip.entries);
+  if (shipment.dropped.length) fields.droppedPackages = shipment.dropped.map((d) => ({ name: d.name, version: d.version, reason: d.reason }));
+  if (shipment.included.length) fields.included = [...shipment.included].sort();
+  return fields;
+}
+
 export async function packageFunctions(request: PackageRequest): Promise<PackageResult> {
-  const diagnostics: Diagnostic[] = [];
-  const plans = planFunctions(request);
+  const diagnostics: Diagnostic[] = [...registryNotes(request.ship)];
+  const plans = planFunctions({ ...request, diagnostics });
   // Zip everything in memory first: a failure in any function leaves no file written.
   const done = await Promise.all(plans.map(async (plan) => ({ plan, zip: await buildZip(plan.entries) })));
+  // Prove each zip starts before any is written; one at a time, as timings share two cores.
+  const inits = new Map<FunctionPlan, FunctionModel["init"]>();
+  for (const { plan, zip } of done) {
+    const verified = await verifyZip(zip.bytes, plan.handler, plan.name, request.options, { watch: request.watch ?? false });
+    diagnostics.push(...verified.diagnostics);
+    if (verified.measurement) inits.set(plan, initModel(verified.measurement));
+  }
   const versions = new Map<string, string>();
   const functions = done
-    .map(({ plan, zip }) => ({ model: modelFunction(request, plan, zip, versions), zipPath: plan.zipPath }))
+    .map(({ plan, zip }) => {
+      const model = modelFunction(request, plan, zip, versions);
+      const init = inits.get(plan);
+      if (init) model.init = init;
+      return { model, zipPath: plan.zipPath };
+    })
     .sort((a, b) => (a.model.name < b.model.name ? -1 : 1));
   const model: SizeModel = {
     schema: SCHEMA_ID,
