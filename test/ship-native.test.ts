@@ -77,8 +77,8 @@ describe("which imports are shipped", () => {
       },
     ]);
     expect(registry.rootsFor([{ specifier: "sharp" }, { specifier: "zod" }, { specifier: "figlet" }])).toEqual([
-      { name: "sharp", fromDir: from },
-      { name: "figlet", fromDir: from },
+      { name: "sharp", fromDir: from, why: "native" },
+      { name: "figlet", fromDir: from, why: "external" },
     ]);
   });
 });

@@ -56,6 +56,57 @@ export interface FunctionModel {
   ownCode: { bytes: number; zipBytes: number };
   /** Imports left to the runtime (esbuild's own `external`): not bundled, not shipped. Sorted. */
   runtimeExternals: string[];
+  /**
+   * Packages shipped unbundled in the zip's `node_modules` (slimfn `external`, native code
+   * detected, and their dependency closure). Sorted by path in the zip. Absent when none.
+   */
+  shipped?: ShippedPackageModel[];
+  /** Installed packages of the closure left out of the zip (platform filter), with the reason. */
+  droppedPackages?: { name: string; version: string; reason: string }[];
+  /** Zip paths of the files added by `include`. Sorted. Absent when none. */
+  included?: string[];
+  /** Init time and memory measured from the extracted zip; absent when not measured. */
+  init?: InitModel;
+}
+
+export interface ShippedPackageModel {
+  name: string;
+  version: string;
+  /** Folder in the zip (`node_modules/debug/node_modules/ms`). */
+  path: string;
+  /** True when the function imports it (not only a dependency of a shipped package). */
+  direct: boolean;
+  /** Why a direct package is shipped: named in slimfn's `external`, or native code detected. */
+  reason?: "external" | "native";
+  /** Names of the shipped packages that depend on it (`function` for the bundle itself). Sorted. */
+  neededBy: string[];
+  /** Files shipped. */
+  files: number;
+  /** Raw bytes shipped. */
+  bytes: number;
+  /** Compressed bytes of its zip entries (exact, summed per entry). */
+  zipBytes: number;
+  /** Native binaries it ships, relative to its folder. Sorted. */
+  native: string[];
+  /** Files and bytes left out by strip rules and platform filtering. */
+  removed: { files: number; bytes: number };
+}
+
+export interface InitModel {
+  /** Timed runs (each a fresh node process), interleaved with as many bare node starts. */
+  runs: number;
+  /** Median process start to handler imported, ms. */
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Median start of a bare `node` measured in the same run, ms. */
+  bareNodeMs: number;
+  /** medianMs / bareNodeMs. */
+  ratio: number;
+  /** Median resident memory after init, bytes. */
+  rssBytes: number;
+  /** Node version that measured it (`v20.20.0`): compare figures only from the same major. */
+  node: string;
 }
 
 export interface FileModel {

@@ -15,6 +15,7 @@ import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { findPackageDir, readPackageJson, type PackageJson } from "./resolve.js";
+import { importLocation } from "./import-location.js";
 import { selectPackage } from "./select.js";
 import type { DroppedPackage, PlacedPackage } from "./types.js";
 
@@ -25,6 +26,10 @@ export interface ShipRoot {
   fromDir: string;
   /** Importing file, for messages. */
   importer?: string;
+  /** The specifier as written (`sharp/lib/x`), to point at the import in the importer. */
+  specifier?: string;
+  /** Why it is shipped: named in slimfn's `external`, or native code found in its closure. */
+  why?: "external" | "native";
 }
 
 export interface ShipPlan {
@@ -118,10 +123,12 @@ export function planShipment(roots: ShipRoot[], options: ResolvedOptions): ShipP
       continue;
     }
     if (!found) {
+      const loc = r.importer ? importLocation(r.importer, r.specifier ?? r.name, options.root) : undefined;
       problems.push(
         error(
           "EXTERNAL_UNRESOLVED",
           `Cannot find package "${r.name}" from ${where}: no node_modules folder on the way up holds it. Install it (npm install ${r.name}) or remove it from slimfn's "external".`,
+          loc ? { loc } : {},
         ),
       );
       continue;

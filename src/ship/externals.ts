@@ -57,7 +57,7 @@ export class ShipRegistry {
       decision = this.classify(specifier, name, resolveDir);
       this.decisions.set(key, decision);
     }
-    if (decision.kind === "ship") this.record(specifier, decision.name, resolveDir, importer);
+    if (decision.kind === "ship") this.record(specifier, decision.name, decision.why, resolveDir, importer);
     return decision;
   }
 
@@ -88,10 +88,10 @@ export class ShipRegistry {
     return { kind: "ship", name, why: "native" };
   }
 
-  private record(specifier: string, name: string, fromDir: string, importer?: string): void {
+  private record(specifier: string, name: string, why: "external" | "native", fromDir: string, importer?: string): void {
     const list = this.shipped.get(specifier) ?? [];
     if (!list.some((r) => r.fromDir === fromDir)) {
-      list.push(importer ? { name, fromDir, importer } : { name, fromDir });
+      list.push(importer ? { name, fromDir, importer, specifier, why } : { name, fromDir, why });
       this.shipped.set(specifier, list);
     }
   }

@@ -1,0 +1,99 @@
+/**
+ * Everything one function ships besides its bundle: the packages it imports unbundled (with
+ * their closure) and the `include`d files, as zip entries; and, once zipped, what each shipped
+ * package weighs, exactly, per zip entry.
+ */
+import type { FunctionOutput } from "../build-output.js";
+import type { Diagnostic } from "../diagnostics.js";
+import type { ResolvedOptions } from "../options.js";
+import type { InitModel, ShippedPackageModel } from "../report/model.js";
+import type { Measurement } from "../measure/measure.js";
+import type { ZipEntryInfo, ZipEntryInput } from "../zip/write.js";
+import { planShipment } from "./closure.js";
+import { shipmentEntries, type ShippedPackageFiles } from "./entries.js";
+import type { ShipRegistry } from "./externals.js";
+import { includedFiles, type IncludedFiles } from "./include.js";
+import type { DroppedPackage } from "./types.js";
+
+export interface FunctionShipment {
+  /** `node_modules/...` entries of the shipped packages, then the included files. */
+  entries: ZipEntryInput[];
+  packages: ShippedPackageFiles[];
+  dropped: DroppedPackage[];
+  /** Zip paths of included files. */
+  included: string[];
+  /** Specifiers the bundler left external because slimfn ships them. */
+  shippedSpecifiers: Set<string>;
+  /** Why each directly imported package is shipped. */
+  reasons: Map<string, "external" | "native">;
+}
+
+/** Read the `include` globs once per build: every function gets the same files. */
+export function readIncludes(options: ResolvedOptions): IncludedFiles {
+  return includedFiles(options.include, options.root);
+}
+
+export function shipFunction(
+  fn: FunctionOutput,
+  registry: ShipRegistry | undefined,
+  include: IncludedFiles,
+  options: ResolvedOptions,
+): FunctionShipment {
+  const roots = registry ? registry.rootsFor(fn.externals) : [];
+  const plan = planShipment(roots, options);
+  const { entries, packages } = shipmentEntries(plan, options);
+  const reasons = new Map<string, "external" | "native">();
+  for (const r of roots) if (r.why) reasons.set(r.name, r.why);
+  return {
+    entries: [...entries, ...include.entries],
+    packages,
+    dropped: plan.dropped,
+    included: include.entries.map((e) => e.path),
+    shippedSpecifiers: new Set(fn.externals.map((e) => e.specifier).filter((s) => registry?.isShipped(s))),
+    reasons,
+  };
+}
+
+/** The size model's view of the shipped packages, with exact compressed bytes per entry. */
+export function shippedModel(shipment: FunctionShipment, zipEntries: readonly ZipEntryInfo[]): ShippedPackageModel[] {
+  const byPath = new Map(zipEntries.map((e) => [e.path, e]));
+  return shipment.packages.map((p): ShippedPackageModel => {
+    let zipBytes = 0;
+    for (const path of p.paths) zipBytes += byPath.get(path)?.zipBytes ?? 0;
+    const model: ShippedPackageModel = {
+      name: p.pkg.name,
+      version: p.pkg.version,
+      path: p.pkg.zipDir,
+      direct: p.pkg.root,
+      neededBy: [...p.pkg.neededBy],
+      files: p.paths.length,
+      bytes: p.bytes,
+      zipBytes,
+      native: [...p.native].sort(),
+      removed: { files: p.removed.length, bytes: p.removed.reduce((sum, r) => sum + r.size, 0) },
+    };
+    const reason = p.pkg.root ? shipment.reasons.get(p.pkg.name) : undefined;
+    if (reason) model.reason = reason;
+    return model;
+  });
+}
+
+export function initModel(m: Measurement): InitModel {
+  return {
+    runs: m.runs,
+    medianMs: round(m.init.median),
+    minMs: round(m.init.min),
+    maxMs: round(m.init.max),
+    bareNodeMs: round(m.bare.median),
+    ratio: Math.round(m.ratio * 100) / 100,
+    rssBytes: m.rssBytes,
+    node: m.node,
+  };
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** Notes the registry gathered while the bundler ran (native packages shipped automatically). */
+export function registryNotes(registry: ShipRegistry | undefined): Diagnostic[] {
+  return registry ? [...registry.diagnostics] : [];
+}

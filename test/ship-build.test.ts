@@ -1,0 +1,204 @@
+/**
+ * Shipping unbundled packages end to end: real esbuild builds of the ship-* fixtures with the
+ * plugin, zips extracted with Info-ZIP into clean folders, every shipped package imported and
+ * called from there in a fresh node; and each bad input of issue 3 as a build result.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import figlet from "figlet";
+import { describe, expect, it } from "vitest";
+import type { Diagnostic } from "../src/diagnostics.js";
+import type { FunctionModel } from "../src/report/model.js";
+import { BUNDLERS, buildFixture, type FixtureBuild } from "./helpers/build.js";
+import { fixtureEvents, handlerModule, invokeHandler } from "./helpers/invoke.js";
+import { fixture } from "./helpers/paths.js";
+import { copyFixture, repoTempDir } from "./helpers/tmp.js";
+import { extractZip, unzipList, unzipTest } from "./helpers/zip.js";
+
+/** slimfn's messages as esbuild reports them (`CODE: message`), with the list's severity. */
+const details = (messages: { text: string }[] | undefined, severity: Diagnostic["severity"] = "error") =>
+  (messages ?? []).map((m) => {
+    const at = m.text.indexOf(": ");
+    return { code: m.text.slice(0, at) as Diagnostic["code"], severity, message: m.text.slice(at + 2) };
+  });
+const warningsOf = (messages: { text: string }[] | undefined) => details(messages, "warning");
+
+async function build(name: string, slimfn: Parameters<typeof buildFixture>[1]["slimfn"], esbuildOptions = {}) {
+  const root = copyFixture(fixture(name), repoTempDir(`${name}-`));
+  const built = await buildFixture("esbuild", {
+    root,
+    entryPoints: ["src/handler.ts"],
+    slimfn: { report: { json: "dist/size.json" }, ...slimfn },
+    esbuild: esbuildOptions,
+  });
+  return { root, built, fn: built.model?.functions[0] as FunctionModel };
+}
+
+/** Invoke the zip's handler with the fixture's events, from a clean extraction. */
+function fromZip(root: string, fixtureName: string, fn: FunctionModel) {
+  const zip = path.join(root, "dist/handler.zip");
+  expect(unzipTest(zip)).toMatch(/No errors detected/);
+  const dir = extractZip(zip);
+  const { file, exportName } = handlerModule(dir, fn.handler);
+  return { dir, answers: invokeHandler(file, exportName, fixtureEvents(fixture(fixtureName)).events, { env: { LAMBDA_TASK_ROOT: dir } }) };
+}
+
+const shippedRows = (fn: FunctionModel) => fn.shipped!.map((p) => [p.path, p.version, p.direct, p.reason ?? null, p.neededBy]);
+
+describe.each(BUNDLERS)("%s: shipping unbundled packages", () => {
+  it("detects sharp's native code, ships it with its platform packages, and it runs from the zip", async () => {
+    const { root, built, fn } = await build("ship-native", {});
+    expect(built.failure?.errors).toBeUndefined();
+    const sharpVersion = JSON.parse(fs.readFileSync(path.join(root, "../../node_modules/sharp/package.json"), "utf8")).version;
+    expect(shippedRows(fn)).toEqual([
+      ["node_modules/@img/colour", expect.any(String), false, null, ["sharp"]],
+      ["node_modules/@img/sharp-libvips-linux-x64", expect.any(String), false, null, ["@img/sharp-linux-x64", "sharp"]],
+      ["node_modules/@img/sharp-linux-x64", expect.any(String), false, null, ["sharp"]],
+      ["node_modules/detect-libc", expect.any(String), false, null, ["sharp"]],
+      ["node_modules/semver", expect.any(String), false, null, ["sharp"]],
+      ["node_modules/sharp", sharpVersion, true, "native", ["function"]],
+    ]);
+    const platform = fn.shipped!.find((p) => p.name === "@img/sharp-linux-x64")!;
+    expect(platform.native).toEqual([`lib/sharp-linux-x64-${sharpVersion}.node`]);
+    expect(fn.shipped!.find((p) => p.name === "@img/sharp-libvips-linux-x64")!.native).toEqual(["lib/libvips-cpp.so.8.18.7"]);
+    // Exact per entry: each package's bytes and zip bytes are sums over its own zip entries.
+    for (const p of fn.shipped!) {
+      const nested = fn.shipped!.filter((q) => q.path.startsWith(`${p.path}/node_modules/`)).map((q) => `${q.path}/`);
+      const own = fn.files.filter((f) => f.path.startsWith(`${p.path}/`) && !nested.some((n) => f.path.startsWith(n)));
+      expect([p.files, p.bytes, p.zipBytes]).toEqual([own.length, own.reduce((s, f) => s + f.bytes, 0), own.reduce((s, f) => s + f.zipBytes, 0)]);
+    }
+    expect(fn.runtimeExternals).toEqual([]);
+    // Verified on this host (Node 20) for nodejs22.x: measured, and honest about the mismatch.
+    expect(fn.init).toMatchObject({ runs: 5, node: process.version });
+    expect(fn.init!.medianMs).toBeGreaterThan(fn.init!.bareNodeMs);
+    expect(fn.init!.rssBytes).toBeGreaterThan(0);
+    expect(warningsOf(built.result!.warnings).map((d) => d.code)).toEqual(["VERIFY_NODE_MISMATCH"]);
+    const { answers } = fromZip(root, "ship-native", fn);
+    expect(answers).toEqual([{ ok: { format: "png", width: 5, height: 2, firstPixel: [255, 0, 0] } }]);
+  });
+
+  it("ships figlet (reads its fonts at run time) and an included template, both work from the zip", async () => {
+    const { root, built, fn } = await build("ship-data", {
+      runtime: "nodejs20.x",
+      external: ["figlet"],
+      include: ["templates/*.txt"],
+    });
+    expect(built.failure?.errors).toBeUndefined();
+    expect(warningsOf(built.result!.warnings)).toEqual([]);
+    expect(shippedRows(fn)).toEqual([
+      ["node_modules/commander", expect.any(String), false, null, ["figlet"]],
+      ["node_modules/figlet", expect.any(String), true, "external", ["function"]],
+    ]);
+    expect(fn.included).toEqual(["templates/greeting.txt"]);
+    const names = unzipList(path.join(root, "dist/handler.zip"));
+    expect(names).toContain("templates/greeting.txt");
+    expect(names).toContain("node_modules/figlet/fonts/Standard.flf");
+    const { answers } = fromZip(root, "ship-data", fn);
+    expect(answers).toEqual([{ ok: { banner: figlet.textSync("Hi", { font: "Standard" }).split("\n"), message: "Hello, Ada!" } }]);
+  });
+
+  it("keeps nested versions nested: send's debug finds ms 2.0.0, send finds ms 2.1.3, from the zip", async () => {
+    const { root, built, fn } = await build("ship-nested", { runtime: "nodejs20.x", external: ["send"], include: ["public/**"] });
+    expect(built.failure?.errors).toBeUndefined();
+    const ms = fn.shipped!.filter((p) => p.name === "ms").map((p) => [p.path, p.version, p.neededBy]);
+    expect(ms).toEqual([
+      ["node_modules/debug/node_modules/ms", "2.0.0", ["debug"]],
+      ["node_modules/ms", "2.1.3", ["send"]],
+    ]);
+    const { dir, answers } = fromZip(root, "ship-nested", fn);
+    expect(answers).toEqual([
+      { ok: { status: 200, type: "text/plain; charset=UTF-8", cacheControl: "public, max-age=86400", body: "served from the zip\n" } },
+    ]);
+    // Node, from the extracted zip, resolves each dependent's ms to the version it was built with.
+    const { createRequire } = await import("node:module");
+    const fromDebug = createRequire(path.join(dir, "node_modules/debug/src/index.js"));
+    const fromSend = createRequire(path.join(dir, "node_modules/send/index.js"));
+    expect([fromDebug("ms/package.json").version, fromSend("ms/package.json").version]).toEqual(["2.0.0", "2.1.3"]);
+  });
+
+  it("leaves the bundler's own externals to the runtime: listed, not shipped", async () => {
+    const root = repoTempDir("runtime-ext-");
+    fs.mkdirSync(path.join(root, "src"));
+    fs.writeFileSync(
+      path.join(root, "src/handler.ts"),
+      'import { S3Client } from "@aws-sdk/client-s3";\nexport const handler = async () => typeof S3Client;\n',
+    );
+    const built = await buildFixture("esbuild", {
+      root,
+      entryPoints: ["src/handler.ts"],
+      slimfn: { runtime: "nodejs20.x", verify: false, report: { json: "dist/size.json" } },
+      esbuild: { external: ["@aws-sdk/*"] },
+    });
+    const fn = built.model!.functions[0]!;
+    expect([fn.runtimeExternals, fn.shipped]).toEqual([["@aws-sdk/client-s3"], undefined]);
+    expect(unzipList(path.join(root, "dist/handler.zip")).some((n) => n.startsWith("node_modules/"))).toBe(false);
+  });
+});
+
+describe("bad input", () => {
+  const zipOf = (b: { root: string }) => path.join(b.root, "dist/handler.zip");
+
+  it("fails the build with the handler's own error when it throws at import, and writes no zip", async () => {
+    const b = await build("ship-throws", { runtime: "nodejs20.x" });
+    const [d, ...rest] = details(b.built.failure?.errors);
+    expect(rest).toEqual([]);
+    expect(d!.code).toBe("VERIFY_FAILED");
+    expect(d!.message).toMatch(/^The handler threw while being imported when loaded from the extracted zip in a fresh node\. The zip was not written\. Its output:\n/);
+    expect(d!.message).toContain("Error: ORDERS_TABLE is not set: the orders function cannot start");
+    expect(fs.existsSync(zipOf(b))).toBe(false);
+    expect(fs.readdirSync(path.join(b.root, "dist")).filter((f) => !f.endsWith(".mjs") && !f.endsWith(".map"))).toEqual([]);
+  });
+
+  it("passes the same handler once verify.env gives it its configuration", async () => {
+    const b = await build("ship-throws", { runtime: "nodejs20.x", verify: { env: { ORDERS_TABLE: "orders" }, runs: 2, event: {} } });
+    expect(b.built.failure?.errors).toBeUndefined();
+    expect(fs.existsSync(zipOf(b))).toBe(true);
+    expect(b.fn.init!.runs).toBe(2);
+  });
+
+  it("warns about an include glob that matches nothing", async () => {
+    const b = await build("ship-data", { runtime: "nodejs20.x", external: ["figlet"], include: ["templates/*.txt", "certs/*.pem"], verify: false });
+    expect(warningsOf(b.built.result?.warnings)).toEqual([
+      {
+        code: "INCLUDE_EMPTY",
+        severity: "warning",
+        message: `The include glob "certs/*.pem" matches no file under ${b.root}. Fix the pattern (it is relative to the project root) or remove it.`,
+      },
+    ]);
+  });
+
+  it("rejects include globs that leave the project root", async () => {
+    const b = await build("ship-data", { include: ["../secrets/*"], verify: false });
+    expect(details(b.built.failure?.errors)).toEqual([
+      {
+        code: "OPTION_INVALID",
+        severity: "error",
+        message: 'slimfn option "include" must hold a glob inside the project root (no ".." parts), got "../secrets/*".',
+      },
+    ]);
+  });
+
+  it("fails on an external that cannot be resolved from its importer, with no zip", async () => {
+    const root = repoTempDir("unresolved-");
+    fs.mkdirSync(path.join(root, "src"));
+    fs.writeFileSync(path.join(root, "src/handler.ts"), 'import x from "left-pad-not-installed";\nexport const handler = async () => x;\n');
+    const b = await buildFixture("esbuild", { root, entryPoints: ["src/handler.ts"], slimfn: { external: ["left-pad-not-installed"] } });
+    expect(details(b.failure?.errors)).toEqual([
+      {
+        code: "EXTERNAL_UNRESOLVED",
+        severity: "error",
+        message:
+          'Cannot find package "left-pad-not-installed" from src/handler.ts: no node_modules folder on the way up holds it. Install it (npm install left-pad-not-installed) or remove it from slimfn\'s "external".',
+      },
+    ]);
+    expect(b.failure!.errors[0]!.location).toMatchObject({
+      file: "src/handler.ts",
+      line: 1,
+      column: 14,
+      lineText: 'import x from "left-pad-not-installed";',
+    });
+    expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(false);
+  });
+});
+
+export type { FixtureBuild };
