@@ -11,6 +11,7 @@ import { writeFileAtomic } from "./fs-atomic.js";
 import { functionName, handlerExport, handlerString, relativePosix, zipPaths } from "./naming.js";
 import type { ResolvedOptions } from "./options.js";
 import { attributeModules } from "./report/attribute.js";
+import { budgetDiagnostics, checkBudgets } from "./report/budgets.js";
 import { SCHEMA_ID, SCHEMA_VERSION, type FunctionModel, type SizeModel } from "./report/model.js";
 import { LAMBDA_LIMITS } from "./runtime.js";
 import { buildZip, type ZipArchive, type ZipEntryInput } from "./zip/write.js";
@@ -182,5 +183,8 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
     functions: functions.map((f) => f.model),
   };
   await writeOutputs(request, done, model);
+  // Budgets are checked on the complete model (init figures included) once it is written: a
+  // build that fails a budget leaves its zips and size model to inspect with `slimfn report`.
+  diagnostics.push(...budgetDiagnostics(checkBudgets(model.functions, request.options.report.budgets)));
   return { model, functions, diagnostics };
 }
