@@ -3,7 +3,7 @@
  * and the real slimfn plugin, then run it in a fresh node.
  */
 import path from "node:path";
-import type * as esbuild from "esbuild";
+import * as esbuild from "esbuild";
 import type { Diagnostic } from "../src/diagnostics.js";
 import type { Options } from "../src/options.js";
 import { buildFixture } from "./helpers/build.js";
@@ -32,11 +32,31 @@ export const shapeOptions = (shape: Shape): esbuild.BuildOptions =>
         ? { format: "cjs", outExtension: { ".js": ".cjs" } }
         : { format: "esm" };
 
-export async function buildEntry(entry: string, lazy: Options["lazy"] | undefined, shape: Shape = "esm-split", extra: esbuild.BuildOptions = {}): Promise<LazyBuild> {
+/**
+ * Build `entry` with slimfn and `lazy` (undefined: slimfn without the option, where annotations
+ * and `import defer` still apply), or with `lazy` null: plain esbuild, the same settings, no
+ * slimfn at all (the baseline of the differential tests).
+ */
+export async function buildEntry(entry: string, lazy: Options["lazy"] | undefined | null, shape: Shape = "esm-split", extra: esbuild.BuildOptions = {}): Promise<LazyBuild> {
   const outdir = repoTempDir("lazy-");
-  const name = path.basename(entry).replace(/\.tsx?$/, "");
+  const name = path.basename(entry).replace(/\.[jt]sx?$/, "");
   const ext = shape === "cjs" ? ".cjs" : ".mjs";
   const outfile = shape === "esm-outfile" ? path.join(outdir, `${name}.mjs`) : undefined;
+  if (lazy === null) {
+    const result = await esbuild.build({
+      entryPoints: [entry],
+      absWorkingDir: ORDER,
+      bundle: true,
+      platform: "node",
+      logLevel: "silent",
+      metafile: true,
+      nodePaths: [path.join(ORDER, "packages")],
+      ...(outfile ? { outfile } : { outdir, outExtension: { ".js": ext } }),
+      ...shapeOptions(shape),
+      ...extra,
+    });
+    return { file: outfile ?? path.join(outdir, name + ext), outdir, warnings: [], errors: [], metafile: result.metafile };
+  }
   const built = await buildFixture("esbuild", {
     root: ORDER,
     entryPoints: [entry],
