@@ -14,6 +14,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[],
     summary: "render size models as text or Markdown, compare with a base, check budgets",
     run: async (argv, io) => (await import("./report/command.js")).runReport(argv, io),
   },
+  measure: {
+    summary: "cold-start init time and memory of a zip, next to a bare node start",
+    run: async (argv, io) => (await import("./measure/command.js")).runMeasure(argv, io),
+  },
 };
 
 const USAGE = `Usage: slimfn <command> [options]

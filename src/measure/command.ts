@@ -1,0 +1,146 @@
+/**
+ * `slimfn measure <zip>`: the cold-start measurement of verification as a command. Extracts the
+ * zip into a clean folder, imports the handler in fresh `node` processes interleaved with bare
+ * `node` starts, and prints median/min/max init, the ratio to bare node and memory after init.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { EXIT, type CommandIO } from "../cli-io.js";
+import { formatDiagnostic, SlimfnError } from "../diagnostics.js";
+import { formatBytes, formatDuration } from "../report/sizes.js";
+import { extractZip } from "./extract.js";
+import { measureTaskRoot, type Measurement } from "./measure.js";
+import { readEvent } from "./verify.js";
+
+export const MEASURE_USAGE = `Usage: slimfn measure <zip> [options]
+
+Extract the zip into an empty folder outside any node_modules tree, import its handler in fresh
+node processes interleaved with bare node starts, and print the init time (median, min, max),
+its ratio to a bare node start measured in the same run, and the memory after init.
+
+  --runs N            timed runs of each (default: 10)
+  --handler F.EXPORT  handler as Lambda names it (default: the zip's only root .js/.mjs/.cjs
+                      file, export "handler")
+  --event FILE        invoke the handler once with this JSON event and show the result
+  --env KEY=VALUE     set an environment variable for the function (repeatable)
+  --json              print the measurement as JSON
+  -h, --help          show this help
+
+Exit codes: 0 measured, 1 the handler failed to load, 2 bad arguments.`;
+
+interface MeasureArgs {
+  zip: string;
+  runs: number;
+  handler: string | undefined;
+  event: string | undefined;
+  env: Record<string, string>;
+  json: boolean;
+}
+
+function parseMeasureArgs(argv: readonly string[], cwd: string): MeasureArgs | string {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        runs: { type: "string" },
+        handler: { type: "string" },
+        event: { type: "string" },
+        env: { type: "string", multiple: true },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "";
+  if (positionals.length !== 1) return "Name exactly one zip: slimfn measure dist/handler.zip";
+  const runs = values.runs === undefined ? 10 : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 1000) return `--runs must be an integer from 1 to 1000, got ${JSON.stringify(values.runs)}`;
+  const env: Record<string, string> = {};
+  for (const pair of values.env ?? []) {
+    const at = pair.indexOf("=");
+    if (at <= 0) return `--env takes KEY=VALUE, got ${JSON.stringify(pair)}`;
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  const zip = path.resolve(cwd, positionals[0]!);
+  if (!fs.existsSync(zip)) return `No zip at ${zip}`;
+  return {
+    zip,
+    runs,
+    handler: values.handler,
+    event: values.event === undefined ? undefined : path.resolve(cwd, values.event),
+    env,
+    json: values.json ?? false,
+  };
+}
+
+/** The handler of a zip with one root module: `handler.mjs` -> `handler.handler`. */
+export function defaultHandler(taskRoot: string): string | string[] {
+  const modules = fs.readdirSync(taskRoot).filter((f) => /\.(?:c|m)?js$/.test(f)).sort();
+  if (modules.length === 1) return `${modules[0]!.replace(/\.(?:c|m)?js$/, "")}.handler`;
+  return modules;
+}
+
+const pct = (n: number) => `${n.toFixed(2)}x`;
+
+export function formatMeasurement(zipLabel: string, m: Measurement): string {
+  const lines = [
+    `slimfn measure ${zipLabel} (${m.handler}, ${m.runs} runs, node ${m.node})`,
+    `  init       median ${formatDuration(m.init.median)}  min ${formatDuration(m.init.min)}  max ${formatDuration(m.init.max)}`,
+    `  bare node  median ${formatDuration(m.bare.median)}  min ${formatDuration(m.bare.min)}  max ${formatDuration(m.bare.max)}  (same run, interleaved)`,
+    `  ratio      ${pct(m.ratio)} a bare node start`,
+    `  import     median ${formatDuration(m.importMs.median)} (init minus node's own start)`,
+    `  memory     ${formatBytes(m.rssBytes)} resident after init (bare node ${formatBytes(m.bareRssBytes)})`,
+  ];
+  if (m.invocation) {
+    const shown = m.invocation.ok ? JSON.stringify(m.invocation.result) : m.invocation.error ?? "";
+    const cut = shown.length > 400 ? `${shown.slice(0, 400)}...` : shown;
+    lines.push(`  invoke     ${m.invocation.ok ? "ok" : "threw"} in ${formatDuration(m.invocation.ms)}: ${cut}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export async function runMeasure(argv: readonly string[], io: CommandIO): Promise<number> {
+  const args = parseMeasureArgs(argv, io.cwd);
+  if (typeof args === "string") {
+    if (args === "") {
+      io.stdout(`${MEASURE_USAGE}\n`);
+      return EXIT.ok;
+    }
+    io.stderr(`slimfn measure: ${args}\n\n${MEASURE_USAGE}\n`);
+    return EXIT.usage;
+  }
+  let extracted: Awaited<ReturnType<typeof extractZip>> | undefined;
+  try {
+    const event = args.event === undefined ? undefined : readEvent(args.event);
+    extracted = await extractZip(args.zip);
+    let handler = args.handler;
+    if (handler === undefined) {
+      const found = defaultHandler(extracted.dir);
+      if (Array.isArray(found)) {
+        io.stderr(
+          `slimfn measure: the zip has ${found.length ? `several root modules (${found.join(", ")})` : "no root .js/.mjs/.cjs module"}; name the handler with --handler file.export\n`,
+        );
+        return EXIT.usage;
+      }
+      handler = found;
+    }
+    const m = await measureTaskRoot(extracted.dir, handler, { runs: args.runs, event, env: args.env });
+    const label = path.relative(io.cwd, args.zip) || args.zip;
+    io.stdout(args.json ? `${JSON.stringify({ zip: label, ...m }, null, 2)}\n` : formatMeasurement(label, m));
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof SlimfnError) {
+      io.stderr(`${e.diagnostics.map(formatDiagnostic).join("\n")}\n`);
+      return EXIT.failed;
+    }
+    throw e;
+  } finally {
+    await extracted?.cleanup();
+  }
+}
