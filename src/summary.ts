@@ -8,7 +8,7 @@
  */
 import path from "node:path";
 import type { PackagedFunction } from "./package-functions.js";
-import { formatBytes, formatShare } from "./report/sizes.js";
+import { formatBytes, formatDuration, formatShare } from "./report/sizes.js";
 
 export interface SummaryStyle {
   color: boolean;
@@ -21,6 +21,33 @@ export function useColor(stream: { isTTY?: boolean } = process.stderr, env = pro
   return env.NO_COLOR === undefined && env.FORCE_COLOR !== "0" && (Boolean(stream.isTTY) || (env.FORCE_COLOR ?? "") !== "");
 }
 
+/**
+ * Shipped packages (direct ones with their closure's weight), included files, and the measured
+ * init time and memory: what a user sizes the function's memory and reviews a cold start by.
+ */
+function shippedLines(model: PackagedFunction["model"], dim: (s: string) => string): string[] {
+  const lines: string[] = [];
+  const shipped = model.shipped ?? [];
+  if (shipped.length) {
+    const direct = shipped.filter((p) => p.direct);
+    const total = shipped.reduce((sum, p) => sum + p.zipBytes, 0);
+    const parts = direct.map((p) => `${p.name} ${p.version}${p.reason === "native" ? dim(" (native, auto)") : ""}`);
+    lines.push(
+      `    ${dim("shipped ")}  ${parts.join(dim(" · "))} ${dim(`· ${shipped.length} packages in node_modules, ${formatBytes(total)} zipped`)}`,
+    );
+  }
+  if (model.included?.length) {
+    lines.push(`    ${dim("included")}  ${model.included.length} file${model.included.length === 1 ? "" : "s"} ${dim(`(${model.included.slice(0, 3).join(", ")}${model.included.length > 3 ? ", ..." : ""})`)}`);
+  }
+  if (model.init) {
+    const i = model.init;
+    lines.push(
+      `    ${dim("init    ")}  ${formatDuration(i.medianMs)} median of ${i.runs} ${dim(`(${i.ratio.toFixed(2)}x a bare node start, ${formatDuration(i.bareNodeMs)}; node ${i.node})`)} · ${formatBytes(i.rssBytes)} resident after init`,
+    );
+  }
+  return lines;
+}
+
 export function formatSummary(functions: readonly PackagedFunction[], root: string, style: SummaryStyle): string {
   const bold = paint(style.color, 1);
   const dim = paint(style.color, 2);
@@ -28,7 +55,7 @@ export function formatSummary(functions: readonly PackagedFunction[], root: stri
   const blocks = functions.map(({ model, zipPath }) => {
     const where = zipPath ? path.relative(root, zipPath) || zipPath : `${model.name} (zip: false)`;
     const lines = [
-      `  ${bold(where)}  ${cyan(formatBytes(model.zipBytes))} zipped (${formatShare(model.limits.zipped)} of 50 MiB) · ${formatBytes(model.unzippedBytes)} unzipped (${formatShare(model.limits.unzipped)} of 250 MiB) · ${model.entryCount} files`,
+      `  ${bold(where)}  ${cyan(formatBytes(model.zipBytes))} zipped (${formatShare(model.limits.zipped)} of 50 MiB) · ${formatBytes(model.unzippedBytes)} unzipped (${formatShare(model.limits.unzipped)} of 250 MiB) · ${model.entryCount} file${model.entryCount === 1 ? "" : "s"}`,
       `    ${dim("handler ")}  ${model.handler}  ${dim(`(${model.runtime})`)}`,
     ];
     const largest = [...model.packages].sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1)).slice(0, 5);
@@ -38,6 +65,7 @@ export function formatSummary(functions: readonly PackagedFunction[], root: stri
     if (model.runtimeExternals.length) {
       lines.push(`    ${dim("runtime ")}  ${model.runtimeExternals.join(", ")} ${dim("(provided by the runtime, not shipped)")}`);
     }
+    lines.push(...shippedLines(model, dim));
     lines.push(`    ${dim("sha256  ")}  ${model.sha256}`);
     return lines.join("\n");
   });

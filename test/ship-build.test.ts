@@ -9,6 +9,8 @@ import figlet from "figlet";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics.js";
 import type { FunctionModel } from "../src/report/model.js";
+import { formatBytes, formatDuration } from "../src/report/sizes.js";
+import { formatSummary } from "../src/summary.js";
 import { BUNDLERS, buildFixture, type FixtureBuild } from "./helpers/build.js";
 import { fixtureEvents, handlerModule, invokeHandler } from "./helpers/invoke.js";
 import { fixture } from "./helpers/paths.js";
@@ -95,6 +97,14 @@ describe.each(BUNDLERS)("%s: shipping unbundled packages", () => {
     expect(names).toContain("node_modules/figlet/fonts/Standard.flf");
     const { answers } = fromZip(root, "ship-data", fn);
     expect(answers).toEqual([{ ok: { banner: figlet.textSync("Hi", { font: "Standard" }).split("\n"), message: "Hello, Ada!" } }]);
+    // The summary names what is shipped, what is included, and the measured init and memory.
+    const text = formatSummary([{ model: fn, zipPath: path.join(root, "dist/handler.zip") }], root, { color: false }).split("\n");
+    const zipped = formatBytes(fn.shipped!.reduce((sum, p) => sum + p.zipBytes, 0));
+    expect(text.filter((l) => /^ {4}(shipped|included|init) /.test(l))).toEqual([
+      `    shipped   figlet ${fn.shipped![1]!.version} · 2 packages in node_modules, ${zipped} zipped`,
+      "    included  1 file (templates/greeting.txt)",
+      `    init      ${formatDuration(fn.init!.medianMs)} median of 5 (${fn.init!.ratio.toFixed(2)}x a bare node start, ${formatDuration(fn.init!.bareNodeMs)}; node ${process.version}) · ${formatBytes(fn.init!.rssBytes)} resident after init`,
+    ]);
   });
 
   it("keeps nested versions nested: send's debug finds ms 2.0.0, send finds ms 2.1.3, from the zip", async () => {
