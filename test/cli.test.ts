@@ -1,0 +1,70 @@
+/** `slimfn build` and the summary, run as a user runs them: the compiled CLI in a child process. */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { fixture, REPO } from "./helpers/paths.js";
+import { copyFixture, repoTempDir } from "./helpers/tmp.js";
+import { unzipList, unzipTest } from "./helpers/zip.js";
+
+const CLI = path.join(REPO, "dist/src/cli.js");
+
+function slimfn(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("slimfn build", () => {
+  it("builds, zips and prints the summary without color under NO_COLOR", () => {
+    const root = copyFixture(fixture("minimal"), repoTempDir("cli-"));
+    const r = slimfn(["build", "src/handler.mjs", "--outdir", "out", "--report", "out/size.json"], root, { NO_COLOR: "1" });
+    expect(r.stderr).not.toMatch(/\x1b\[/);
+    expect(r.code).toBe(0);
+    const model = JSON.parse(fs.readFileSync(path.join(root, "out/size.json"), "utf8"));
+    const fn = model.functions[0];
+    expect(unzipTest(path.join(root, "out/handler.zip"))).toMatch(/No errors/);
+    expect(unzipList(path.join(root, "out/handler.zip"))).toEqual(["handler.mjs"]);
+    expect(r.stderr).toContain(`  out/handler.zip  ${fn.zipBytes} B zipped (<0.1% of 50 MiB) · ${fn.unzippedBytes} B unzipped (<0.1% of 250 MiB) · 1 file`);
+    expect(r.stderr).toContain("    handler   handler.handler  (nodejs22.x)");
+    expect(r.stderr).toContain(`    sha256    ${fn.sha256}`);
+  });
+
+  it("--zip=PATH and --runtime reach the plugin", () => {
+    const root = copyFixture(fixture("minimal"), repoTempDir("cli-"));
+    const r = slimfn(["build", "src/handler.mjs", "--zip=artifacts/[name]-fn.zip", "--runtime", "nodejs20.x", "--report", "size.json"], root, { NO_COLOR: "1" });
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(root, "artifacts/handler-fn.zip"))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(root, "size.json"), "utf8")).functions[0].runtime).toBe("nodejs20.x");
+  });
+
+  it("exits 1 with the diagnostic when the build fails, 2 on bad arguments, 0 on --help", () => {
+    const root = copyFixture(fixture("minimal"), repoTempDir("cli-"));
+    const missing = slimfn(["build", "src/nope.mjs"], root, { NO_COLOR: "1" });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('ENTRY_NOT_FOUND: Entry point "src/nope.mjs" does not exist');
+    expect(fs.existsSync(path.join(root, "dist"))).toBe(false);
+    const bad = slimfn(["build", "src/handler.mjs", "--bogus"], root);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Unknown option '--bogus'");
+    const runtime = slimfn(["build", "src/handler.mjs", "--runtime", "nodejs18.x"], root, { NO_COLOR: "1" });
+    expect(runtime.code).toBe(1);
+    expect(runtime.stderr).toContain('OPTION_INVALID: slimfn option "runtime" must be one of "nodejs20.x", "nodejs22.x", "nodejs24.x", got "nodejs18.x".');
+    const help = slimfn(["build", "--help"], root);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: slimfn build <entry\.\.\.> \[options\]/);
+    const top = slimfn([], root);
+    expect(top.code).toBe(2);
+    expect(top.stdout).toContain("Commands:");
+    const unknown = slimfn(["deploy"], root);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('slimfn: unknown command "deploy".');
+  });
+
+  it("prints no summary when esbuild's logLevel is set to warning", () => {
+    const root = copyFixture(fixture("minimal"), repoTempDir("cli-"));
+    const r = spawnSync(process.execPath, [path.join(REPO, "test/helpers/build-child.mjs"), root, "src/handler.mjs"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(true);
+    expect(r.stderr).not.toContain("handler.handler");
+  });
+});
