@@ -10,6 +10,9 @@ import { checkBudgets, parseBudgetArg } from "../src/report/budgets.js";
 import { compareModels, type PackageRow } from "../src/report/compare.js";
 import type { FunctionModel, SizeModel } from "../src/report/model.js";
 import type { LoadedModel } from "../src/report/read-model.js";
+import { formatMarkdown } from "../src/report/format-markdown.js";
+import { formatText } from "../src/report/format-text.js";
+import { buildView } from "../src/report/view.js";
 import { LAMBDA_LIMITS } from "../src/runtime.js";
 import { REPO } from "./helpers/paths.js";
 
@@ -88,6 +91,28 @@ describe("compareModels", () => {
     // A package budget counts shipped bytes too: moving a package out of the bundle does not dodge it.
     const [check] = checkBudgets([head], [parseBudgetArg("pkg:zod=1MB")]);
     expect(check).toMatchObject({ function: "api", status: "exceeded", actual: 2_400_000, limit: 1_000_000 });
+  });
+
+  it("marks packages imported lazily (a lazy decision not left eager) and shows them in both formats", () => {
+    const base = api();
+    const head = api();
+    const decision = { importer: "src/routes/orders.ts", line: 1, column: 0, why: "allowlist", entry: "zod", deferred: [] };
+    Object.assign(head, {
+      lazy: [
+        { ...decision, module: "zod", mode: "sync" },
+        { ...decision, module: "@aws-sdk/client-s3/dist-cjs", mode: "async", entry: "@aws-sdk/*" },
+        { ...decision, module: "@aws-sdk/lib-dynamodb", mode: "eager", entry: "@aws-sdk/*" },
+      ],
+    });
+    const c = compareModels([loaded("h", withFunctions(head))], [loaded("b", withFunctions(base))]);
+    const rows = c.functions[0]!.packages;
+    expect(rows.filter((r) => r.lazy).map((r) => [r.name, r.change])).toEqual([
+      ["@aws-sdk/client-s3", "changed"],
+      ["zod", "changed"],
+    ]);
+    const view = buildView(c, checkBudgets([head], []));
+    expect(formatText(view)).toMatch(/^ {2}~ zod \(lazy\) +4\.6\.7 /m);
+    expect(formatMarkdown(view)).toContain("| `zod` *(lazy)* | 4.6.7 | 583 kB | 116 kB | 0 B |");
   });
 
   it("refuses one function in two head files, naming both", () => {

@@ -49,9 +49,34 @@ export type FunctionPackage = PackageModel & { shipped: boolean; lazy: boolean }
  * package's own bytes and exact zip bytes). A package may be both, in different copies.
  */
 export function functionPackages(fn: FunctionModel): FunctionPackage[] {
-  const bundled = fn.packages.map((p) => ({ ...p, shipped: false, lazy: Boolean((p as { lazy?: unknown }).lazy) }));
+  const lazy = lazyPackages(fn);
+  const bundled = fn.packages.map((p) => ({ ...p, shipped: false, lazy: Boolean((p as { lazy?: unknown }).lazy) || lazy.has(p.name) }));
   const shipped = (fn.shipped ?? []).map((s) => ({ name: s.name, version: s.version, bytes: s.bytes, zipBytes: s.zipBytes, shipped: true, lazy: false }));
   return [...bundled, ...shipped];
+}
+
+/** `@aws-sdk/client-s3/foo` -> `@aws-sdk/client-s3`; relative and builtin specifiers -> undefined. */
+function packageOfSpecifier(specifier: string): string | undefined {
+  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return undefined;
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/**
+ * Packages the function imports lazily: named by a lazy decision (`lazy[]`, one per import, as
+ * src/lazy records them) whose mode is not `eager`. Read defensively: a model without
+ * decisions has no lazy packages.
+ */
+function lazyPackages(fn: FunctionModel): Set<string> {
+  const decisions = (fn as { lazy?: unknown }).lazy;
+  const out = new Set<string>();
+  if (!Array.isArray(decisions)) return out;
+  for (const d of decisions as { module?: unknown; mode?: unknown }[]) {
+    if (typeof d?.module !== "string" || d.mode === "eager") continue;
+    const name = packageOfSpecifier(d.module);
+    if (name) out.add(name);
+  }
+  return out;
 }
 
 const isLazy = (p: FunctionPackage | undefined) => Boolean(p?.lazy);
