@@ -15,6 +15,7 @@ import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
 import { leanDefaults } from "../src/lean-defaults.js";
 import { resolveOptions, validateOptions, type Options, type ResolvedOptions } from "../src/options.js";
 import { packageFunctions, type PackageResult } from "../src/package-functions.js";
+import { terminalProgress } from "../src/progress.js";
 import { formatSummary, useColor } from "../src/summary.js";
 import { setupLazy } from "./esbuild-lazy.js";
 import { ShipRegistry } from "../src/ship/externals.js";
@@ -204,8 +205,10 @@ async function writeOutputs(files: readonly OutputFile[]): Promise<void> {
 }
 
 /** Print the summary unless the user explicitly quietened esbuild's log. */
+const quiet = (logLevel: BuildOptions["logLevel"]) => logLevel === "warning" || logLevel === "error" || logLevel === "silent";
+
 function printSummary(result: PackageResult, root: string, logLevel: BuildOptions["logLevel"]): void {
-  if (logLevel === "warning" || logLevel === "error" || logLevel === "silent") return;
+  if (quiet(logLevel)) return;
   process.stderr.write(formatSummary(result.functions, root, { color: useColor(process.stderr) }));
 }
 
@@ -254,6 +257,7 @@ export default function slimfn(options: Options = {}): Plugin {
             bundler: { name: "esbuild", version: build.esbuild.version },
             ship: ship.registry(),
             watch: ship.rebuild(),
+            onProgress: quiet(userLogLevel) ? undefined : terminalProgress(),
           });
           printSummary(packaged, root, userLogLevel);
           return split([...lazyWarnings, ...packaged.diagnostics]);

@@ -18,6 +18,7 @@ import { buildZip, type ZipArchive, type ZipEntryInput } from "./zip/write.js";
 import type { ShipRegistry } from "./ship/externals.js";
 import { initModel, readIncludes, registryNotes, shipFunction, shippedModel, type FunctionShipment } from "./ship/function-shipment.js";
 import { verifyZip } from "./measure/verify.js";
+import type { Progress } from "./progress.js";
 
 export interface PackageRequest {
   options: ResolvedOptions;
@@ -27,6 +28,8 @@ export interface PackageRequest {
   ship?: ShipRegistry;
   /** A rebuild in watch mode: verification is skipped unless `verify.watch` asks for it. */
   watch?: boolean;
+  /** Called as each function is done (zipped and verified). */
+  onProgress?: Progress;
 }
 
 export interface PackagedFunction {
@@ -162,11 +165,13 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   const done = await Promise.all(plans.map(async (plan) => ({ plan, zip: await buildZip(plan.entries) })));
   // Prove each zip starts before any is written; one at a time, as timings share two cores.
   const inits = new Map<FunctionPlan, FunctionModel["init"]>();
-  for (const { plan, zip } of done) {
+  for (const [i, { plan, zip }] of done.entries()) {
+    request.onProgress?.({ done: i, total: done.length, name: plan.name });
     const verified = await verifyZip(zip.bytes, plan.handler, plan.name, request.options, { watch: request.watch ?? false });
     diagnostics.push(...verified.diagnostics);
     if (verified.measurement) inits.set(plan, initModel(verified.measurement));
   }
+  request.onProgress?.({ done: done.length, total: done.length, name: "" });
   const versions = new Map<string, string>();
   const functions = done
     .map(({ plan, zip }) => {
