@@ -91,7 +91,7 @@ describe("slimfn report: results and exit codes", () => {
     const run = await report([file, "--budget", "init=1.5x"]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(
-      'warning: [BUDGET_NOT_MEASURED] Function "api": budget init=1.5x was not checked: the size model has no init time. Measure the zip (slimfn measure) so the model holds one.\n',
+      'warning: [BUDGET_NOT_MEASURED] Function "api": budget init=1.5x was not checked: the size model has no init time. Build with verification on (the default; it is off with verify: false or when the host cannot run the target), which measures it.\n',
     );
     expect(run.stdout).toContain("  n/a  init=1.5x: not measured\n");
     expect(run.stdout).toContain("ok: all measured budgets and Lambda's limits are met. 1 budget was not measured.\n");
