@@ -215,6 +215,12 @@ describe("files named by path strings in the package's own code", () => {
     expect(Object.keys(r.removed)).toEqual(["test/a.js"]);
   });
 
+  it("protects against the default rules only: a file the user removes by name goes", () => {
+    const files = { "index.js": "fs.readFileSync(path.join(__dirname, 'usage.md'))", "usage.md": "x" };
+    expect(strip({}, files).removed).toEqual({});
+    expect(strip({}, files, { remove: [parseUserGlob("usage.md")] }).removed).toEqual({ "usage.md": 'strip.remove "usage.md"' });
+  });
+
   it("code in a stripped folder does not keep files by naming them", () => {
     const r = strip({}, { "index.js": "", "test/spec.js": "fs.readFileSync('../CHANGELOG.md')", "CHANGELOG.md": "x" });
     expect(Object.keys(r.removed)).toEqual(["CHANGELOG.md", "test/spec.js"]);

@@ -6,9 +6,10 @@
  *     (`strip-rules.ts`); a name pattern never makes code a candidate, only exact root names
  *     and root folders of the default list may;
  *  3. a candidate is kept when the user's `strip.keep` matches it (keep always wins), when the
- *     manifest makes it reachable (main, exports, imports, bin), or when a path string in the
- *     package's own shipped code names it (`strip-references.ts`). Code kept that way is
- *     scanned in turn, until nothing new is kept.
+ *     manifest makes it reachable (main, exports, imports, bin), or, for the default rules only,
+ *     when a path string in the package's own shipped code names it (`strip-references.ts`):
+ *     a file the user's `strip.remove` names goes even when code mentions it. Code kept that
+ *     way is scanned in turn, until nothing new is kept.
  */
 import fs from "node:fs";
 import fg from "fast-glob";
@@ -127,6 +128,8 @@ export function planStrip(pkg: StripTarget, files: readonly PackageFile[], setti
 
   // 1 and 2: protected files are never candidates; name patterns never take code.
   const candidates = new Map<string, string>();
+  // Asked for by name: path strings in the package's code do not overrule the user.
+  const explicit = new Set<string>();
   for (const rel of rels) {
     if (isPackageJson(rel) || isLicence(rel)) continue;
     const user = userRemove.get(rel);
@@ -134,6 +137,7 @@ export function planStrip(pkg: StripTarget, files: readonly PackageFile[], setti
       codeKeptAgainstRemove.push({ rel, glob: user.text });
     } else if (user) {
       candidates.set(rel, `strip.remove "${user.text}"`);
+      explicit.add(rel);
       continue;
     }
     const match = matchDefault(rel, all, settings.keepSourceMaps);
@@ -158,7 +162,7 @@ export function planStrip(pkg: StripTarget, files: readonly PackageFile[], setti
     }
     toScan = [];
     for (const rel of candidates.keys()) {
-      if (kept.has(rel) || !isReferenced(rel, refs)) continue;
+      if (kept.has(rel) || explicit.has(rel) || !isReferenced(rel, refs)) continue;
       kept.add(rel);
       if (CODE_TO_SCAN.test(rel) && !scanned.has(rel)) toScan.push(rel);
     }
