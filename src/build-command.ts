@@ -18,6 +18,8 @@ Bundle each entry with esbuild and slimfn's lean defaults, then write one determ
 function and print a size summary.
 
   --outdir DIR        output folder (default: dist)
+  --outbase DIR       the folder entry paths are taken relative to, for function names
+                      (src/api/get.ts with --outbase src is the function api-get)
   --runtime NAME      ${Object.keys(RUNTIMES).join(", ")} (default: nodejs22.x)
   --zip               write zips to <outdir>/[name].zip (the default)
   --zip=PATH          zip path template; [name] is the function's name
@@ -44,6 +46,7 @@ function splitZip(argv: readonly string[]): { rest: string[]; zip: string | bool
 interface BuildArgs {
   entries: string[];
   outdir: string;
+  outbase: string | undefined;
   options: Options;
   sourcemap: boolean;
 }
@@ -57,6 +60,7 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
       allowPositionals: true,
       options: {
         outdir: { type: "string" },
+        outbase: { type: "string" },
         runtime: { type: "string" },
         report: { type: "string" },
         sourcemap: { type: "boolean" },
@@ -73,7 +77,7 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
   if (values.runtime !== undefined) options.runtime = values.runtime as Options["runtime"];
   if (zip !== undefined) options.zip = zip;
   if (values.report !== undefined) options.report = { json: values.report };
-  return { entries: positionals, outdir: values.outdir ?? "dist", options, sourcemap: values.sourcemap ?? false };
+  return { entries: positionals, outdir: values.outdir ?? "dist", outbase: values.outbase, options, sourcemap: values.sourcemap ?? false };
 }
 
 /** The project's esbuild, resolved from the working directory like the project would. */
@@ -104,6 +108,7 @@ export async function runBuild(argv: readonly string[], io: CommandIO): Promise<
     await esbuild.build({
       entryPoints: args.entries,
       outdir: args.outdir,
+      outbase: args.outbase,
       absWorkingDir: io.cwd,
       sourcemap: args.sourcemap || undefined,
       logLevel: "info",

@@ -67,4 +67,19 @@ describe("slimfn build", () => {
     expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(true);
     expect(r.stderr).not.toContain("handler.handler");
   });
+
+  it("shows progress on a terminal while several functions are packaged, and none in a log", () => {
+    const root = copyFixture(fixture("multi"), repoTempDir("cli-"));
+    const entries = "src/api/get.mjs src/api/put.mjs src/jobs/nightly.mjs";
+    // `script` gives the CLI a real pseudo-terminal.
+    const tty = spawnSync("script", ["-qc", `${process.execPath} ${CLI} build ${entries} --outbase=src`, "/dev/null"], {
+      cwd: root, encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+    });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toContain("\r\x1b[K[slimfn] packaging api-get (1/3)\r\x1b[K[slimfn] packaging api-put (2/3)\r\x1b[K[slimfn] packaging jobs-nightly (3/3)\r\x1b[K");
+    const log = slimfn(["build", ...entries.split(" "), "--outbase=src"], root, { NO_COLOR: "1" });
+    expect(log.code).toBe(0);
+    expect(log.stderr).not.toContain("[slimfn] packaging");
+    expect(log.stderr).toContain("api/put.handler");
+  });
 });
