@@ -1,0 +1,37 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEFAULTS, resolveOptions, validateOptions } from "../src/options.js";
+import { SlimfnError } from "../src/diagnostics.js";
+
+describe("options", () => {
+  it("resolves once into a frozen, fully-defaulted object", () => {
+    const resolved = resolveOptions({}, "/project");
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(Object.isFrozen(DEFAULTS)).toBe(true);
+    expect(resolved.runtime).toEqual({ name: "nodejs22.x", target: "node22", nodeMajor: 22 });
+    expect(resolved.zip).toBe("[outdir]/[name].zip");
+    expect(resolved.report.json).toBeUndefined();
+    expect(resolved.root).toBe("/project");
+  });
+
+  it("resolves paths against the project root, and `undefined` means not set", () => {
+    const resolved = resolveOptions({ zip: "out/[name].zip", report: { json: "out/size.json" }, runtime: undefined }, "/p");
+    expect(resolved.zip).toBe(path.resolve("/p/out/[name].zip"));
+    expect(resolved.report.json).toBe(path.resolve("/p/out/size.json"));
+    expect(resolved.runtime.name).toBe("nodejs22.x");
+    expect(resolveOptions({ zip: false }, "/p").zip).toBe(false);
+  });
+
+  it("reports every problem at once, each naming its key", () => {
+    const problems = validateOptions({ zip: "", runtime: 22, nope: 1 });
+    expect(problems.map((d) => [d.code, d.message])).toEqual([
+      ["OPTION_INVALID", 'slimfn option "zip" must be a non-empty string or true or false, got "".'],
+      ["OPTION_INVALID", 'slimfn option "runtime" must be one of "nodejs20.x", "nodejs22.x", "nodejs24.x", got number 22.'],
+      ["OPTION_UNKNOWN", expect.stringMatching(/^Unknown slimfn option "nope"\. Known options: .*runtime.*zip\.$/)],
+    ]);
+    expect(() => resolveOptions({ runtime: "node22" as never }, "/p")).toThrow(SlimfnError);
+    expect(validateOptions("fast" as never)).toEqual([
+      { code: "OPTION_INVALID", severity: "error", message: 'slimfn option "options" must be an object, got "fast".' },
+    ]);
+  });
+});
