@@ -5,7 +5,8 @@
  * esbuild + slimfn build of a fixture: a dependency upgrade changes real byte counts, and a
  * golden file must not break for that. The first test rebuilds the same fixtures for real and
  * checks that the checked-in models still have the same shape (functions, packages, files);
- * when they drift, regenerate them and the goldens with UPDATE_GOLDEN=1 and review the diff.
+ * when they drift, regenerate them with UPDATE_GOLDEN=models (which also rewrites the goldens)
+ * and review the diff. UPDATE_GOLDEN=1 rewrites only the golden text and Markdown files.
  *
  * The pair: `base` is the realistic fixture without its /files route (so without the S3
  * presigner) plus the minimal function built as `legacy` and `ping`; `head` is the full
@@ -27,7 +28,8 @@ import { BUNDLERS, buildFixture } from "./helpers/build.js";
 import { fixture, REPO } from "./helpers/paths.js";
 import { copyFixture, repoTempDir } from "./helpers/tmp.js";
 
-const UPDATE = process.env.UPDATE_GOLDEN === "1";
+const UPDATE_MODELS = process.env.UPDATE_GOLDEN === "models";
+const UPDATE = process.env.UPDATE_GOLDEN === "1" || UPDATE_MODELS;
 const GOLDEN = path.join(REPO, "test/golden");
 const MODELS = path.join(GOLDEN, "models");
 const MODEL_FILES = ["base-api.json", "base-min.json", "head-api.json", "head-min.json"] as const;
@@ -86,7 +88,7 @@ describe("size report golden files", () => {
   let fresh: Record<ModelFile, SizeModel>;
   beforeAll(async () => {
     fresh = await buildModels();
-    if (UPDATE) {
+    if (UPDATE_MODELS) {
       fs.mkdirSync(MODELS, { recursive: true });
       for (const f of MODEL_FILES) fs.writeFileSync(path.join(MODELS, f), `${JSON.stringify(fresh[f], null, 2)}\n`);
     }

@@ -166,6 +166,7 @@ export function formatUse(check: BudgetCheck): string {
  * `not measured`. Lambda's labels already name their limit (in MiB, as AWS documents it).
  */
 export function formatUseOf(check: BudgetCheck): string {
+  if (check.use === 0 && check.limit === 0) return "none, as required";
   const use = formatUse(check);
   if (check.use === null || check.use === Infinity || check.budget.lambda) return use;
   return `${use} of ${formatLimit(check)}`;

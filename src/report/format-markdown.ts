@@ -82,6 +82,7 @@ function details(view: ReportView, f: FunctionView): string {
   } else {
     summaryParts.push(`${row.packages.length} package${row.packages.length === 1 ? "" : "s"}`);
   }
+  if (!row.packages.length) summaryParts.splice(0, summaryParts.length, "no npm packages");
   if (f.zippedDelta) summaryParts.unshift(`${f.zippedDelta} zipped`);
   const lines = [`<details><summary>${MARK[f.status]} ${code(row.name)}: ${summaryParts.join(", ")}</summary>`, ""];
   if (shown.length) {
