@@ -120,6 +120,22 @@ describe("slimfn report: results and exit codes", () => {
     expect(fs.readFileSync(summary, "utf8")).toBe(`# Earlier step\n${md.stdout}\n${md.stdout}\n`);
   });
 
+  it("a build compared with itself: no table, every function in the one 'unchanged' line", async () => {
+    const run = await report(["head-min.json", "--base", "head-min.json", "--format", "markdown"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      [
+        "<!-- slimfn-size-report -->",
+        "### slimfn size report",
+        "",
+        "✅ within budgets · 2 functions compared with the base: 2 unchanged",
+        "",
+        "2 functions unchanged: `hello`, `ping`.",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("--base takes every file up to the next option, so a shell glob works", async () => {
     const run = await report(["head-api.json", "head-min.json", "--base", "base-api.json", "base-min.json", "--format", "json"]);
     const json = JSON.parse(run.stdout);
