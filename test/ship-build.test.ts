@@ -5,8 +5,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import * as esbuild from "esbuild";
 import figlet from "figlet";
 import { describe, expect, it } from "vitest";
+import slimfn from "../plugins/esbuild.js";
 import type { Diagnostic } from "../src/diagnostics.js";
 import type { FunctionModel } from "../src/report/model.js";
 import { formatBytes, formatDuration } from "../src/report/sizes.js";
@@ -142,6 +144,44 @@ describe.each(BUNDLERS)("%s: shipping unbundled packages", () => {
     const fn = built.model!.functions[0]!;
     expect([fn.runtimeExternals, fn.shipped]).toEqual([["@aws-sdk/client-s3"], undefined]);
     expect(unzipList(path.join(root, "dist/handler.zip")).some((n) => n.startsWith("node_modules/"))).toBe(false);
+  });
+});
+
+describe("verification on rebuilds", () => {
+  const rebuildTwice = async (verify: { watch?: boolean }) => {
+    const root = repoTempDir("watch-");
+    fs.mkdirSync(path.join(root, "src"));
+    const entry = path.join(root, "src/handler.mjs");
+    fs.writeFileSync(entry, "export const handler = async () => 'ok';\n");
+    const ctx = await esbuild.context({
+      entryPoints: ["src/handler.mjs"], absWorkingDir: root, outdir: "dist", logLevel: "silent",
+      plugins: [slimfn({ runtime: "nodejs20.x", verify: { runs: 1, ...verify }, report: { json: "dist/size.json" } })],
+    });
+    try {
+      await ctx.rebuild();
+      const first = JSON.parse(fs.readFileSync(path.join(root, "dist/size.json"), "utf8")) as { functions: FunctionModel[] };
+      fs.writeFileSync(entry, "throw new Error('broken on the second build');\nexport const handler = async () => 'ok';\n");
+      const second = await ctx.rebuild().then(
+        () => ({ errors: [] as string[], model: JSON.parse(fs.readFileSync(path.join(root, "dist/size.json"), "utf8")) as { functions: FunctionModel[] } }),
+        (e: esbuild.BuildFailure) => ({ errors: e.errors.map((m) => m.text), model: undefined }),
+      );
+      return { first, second };
+    } finally {
+      await ctx.dispose();
+    }
+  };
+
+  it("verifies the first build of a context and skips rebuilds (watch) by default", async () => {
+    const { first, second } = await rebuildTwice({});
+    expect(first.functions[0]!.init!.runs).toBe(1);
+    expect(second.errors).toEqual([]);
+    expect(second.model!.functions[0]!.init).toBeUndefined();
+  });
+
+  it("verifies rebuilds too with verify.watch", async () => {
+    const { second } = await rebuildTwice({ watch: true });
+    expect(second.errors).toHaveLength(1);
+    expect(second.errors[0]).toMatch(/^VERIFY_FAILED: The handler threw while being imported[\s\S]*broken on the second build/);
   });
 });
 
