@@ -81,8 +81,10 @@ function budgetUse(checks: readonly BudgetCheck[]): string {
 export function buildView(comparison: Comparison, checks: readonly BudgetCheck[]): ReportView {
   const showInit = comparison.functions.some((f) => f.head && readInit(f.head));
   const { hasBase } = comparison;
+  const byFunction = new Map<string, BudgetCheck[]>();
+  for (const c of checks) byFunction.set(c.function, [...(byFunction.get(c.function) ?? []), c]);
   const functions = comparison.functions.map((row): FunctionView => {
-    const own = checks.filter((c) => c.function === row.name && row.head);
+    const own = row.head ? (byFunction.get(row.name) ?? []) : [];
     const init = row.head ? readInit(row.head) : undefined;
     return {
       row,
