@@ -15,7 +15,7 @@ import type { Loader, Metafile, PartialMessage, PluginBuild } from "esbuild";
 import type { Diagnostic } from "../src/diagnostics.js";
 import { checkLaziness, type EdgeKind, type ModuleGraph } from "../src/lazy/graph.js";
 import { fileHasTopLevelAwait } from "../src/lazy/tla.js";
-import { allowlistOf, mayNeedLazy, transformLazy } from "../src/lazy/transform.js";
+import { allowlistOf, deferredExports, mayNeedLazy, transformLazy } from "../src/lazy/transform.js";
 import type { LazyDecision, ResolvedLazyOptions } from "../src/lazy/types.js";
 import { unmatchedEntries } from "../src/lazy/unmatched.js";
 import { parseVirtualId, virtualBody, VIRTUAL_PREFIX } from "../src/lazy/virtual.js";
@@ -78,15 +78,36 @@ export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: s
     return hit;
   };
 
-  build.onLoad({ filter: sourceFilter(root) }, async (args) => {
+  const filter = sourceFilter(root);
+  const exportsOf = new Map<string, Promise<ReadonlySet<string> | undefined>>();
+  build.onStart(() => exportsOf.clear());
+  /** Deferred exported consts of the project module `specifier` resolves to from `file`. */
+  const deferredExportsOf = (specifier: string, file: string) => {
+    const resolveDir = path.dirname(file);
+    const key = `${resolveDir}\n${specifier}`;
+    let hit = exportsOf.get(key);
+    if (!hit) {
+      hit = build.resolve(specifier, { kind: "import-statement", resolveDir }).then(async (r) => {
+        if (r.errors.length || r.external || r.namespace !== "file" || !filter.test(r.path)) return undefined;
+        const code = await fs.readFile(r.path, "utf8");
+        if (!mayNeedLazy(code, allowlist)) return undefined;
+        return deferredExports(code, r.path, lazy, { root, splitting, hasTopLevelAwait });
+      });
+      exportsOf.set(key, hit);
+    }
+    return hit;
+  };
+
+  build.onLoad({ filter }, async (args) => {
     if (args.namespace !== "file") return undefined;
     const code = await fs.readFile(args.path, "utf8");
-    if (!mayNeedLazy(code, allowlist)) return undefined;
-    const result = await transformLazy(code, args.path, lazy, { root, splitting, hasTopLevelAwait });
+    const result = await transformLazy(code, args.path, lazy, { root, splitting, hasTopLevelAwait, deferredExportsOf });
     if (!result) return undefined;
     decisions.push(...result.decisions);
     for (const e of result.matchedEntries) matched.add(e);
-    const warnings = result.diagnostics.map(toMessage);
+    const warnings = result.diagnostics.filter((d) => d.severity !== "error").map(toMessage);
+    const errors = result.diagnostics.filter((d) => d.severity === "error").map(toMessage);
+    if (errors.length) return { errors, warnings };
     if (result.code === code) return warnings.length ? { warnings } : undefined;
     const ext = path.extname(args.path);
     const loader = initial.loader?.[ext] ?? DEFAULT_LOADERS[ext.slice(1)] ?? "js";

@@ -63,6 +63,7 @@ export type DiagnosticCode =
   | "LAZY_ANNOTATION_MISPLACED"
   | "LAZY_PARSE_ERROR"
   | "LAZY_STILL_EAGER"
+  | "LAZY_DEFERRED_EXPORT_USE"
   // reports and budgets
   | "BUDGET_EXCEEDED"
   | "BUDGET_INVALID"

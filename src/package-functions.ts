@@ -8,6 +8,7 @@ import path from "node:path";
 import type { BuildOutput, FunctionOutput } from "./build-output.js";
 import { error, SlimfnError, type Diagnostic } from "./diagnostics.js";
 import { writeFileAtomic } from "./fs-atomic.js";
+import type { LazyDecision } from "./lazy/types.js";
 import { functionName, handlerExport, handlerString, relativePosix, zipPaths } from "./naming.js";
 import type { ResolvedOptions } from "./options.js";
 import { attributeModules } from "./report/attribute.js";
@@ -113,7 +114,15 @@ function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArch
     ownCode,
     runtimeExternals: [...new Set(plan.fn.externals.map((e) => e.specifier))].filter((s) => !plan.shipment.shippedSpecifiers.has(s)).sort(),
     ...shippedFields(plan.shipment, zip),
+    ...lazyFields(build.lazy, plan.fn),
   };
+}
+
+/** The lazy decisions whose importer is one of this function's modules. */
+function lazyFields(decisions: BuildOutput["lazy"], fn: FunctionOutput): { lazy?: LazyDecision[] } {
+  const own = new Set(fn.modules.map((m) => m.path));
+  const mine = (decisions ?? []).filter((d) => own.has(d.importer));
+  return mine.length ? { lazy: mine } : {};
 }
 
 async function ensureWritableFolder(file: string, what: "zip" | "report"): Promise<void> {

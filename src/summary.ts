@@ -9,6 +9,7 @@
 import path from "node:path";
 import type { PackagedFunction } from "./package-functions.js";
 import { formatBytes, formatDuration, formatShare } from "./report/sizes.js";
+import { lazyLines } from "./lazy/summary-lines.js";
 
 export interface SummaryStyle {
   color: boolean;
@@ -66,6 +67,7 @@ export function formatSummary(functions: readonly PackagedFunction[], root: stri
       lines.push(`    ${dim("runtime ")}  ${model.runtimeExternals.join(", ")} ${dim("(provided by the runtime, not shipped)")}`);
     }
     lines.push(...shippedLines(model, dim));
+    lines.push(...lazyLines(model.lazy, dim));
     lines.push(`    ${dim("sha256  ")}  ${model.sha256}`);
     return lines.join("\n");
   });

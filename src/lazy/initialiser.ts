@@ -34,19 +34,24 @@ export function unwrap(e: Node): Node {
   return e;
 }
 
-/** The identifier a callee like `A`, `A.from` or `ns.A.from` starts with. */
-function calleeRoot(callee: Node): Node | undefined {
-  let c = unwrap(callee);
-  while (c.type === "MemberExpression" && !c.computed) c = unwrap(c.object as Node);
-  return c.type === "Identifier" ? c : undefined;
+/**
+ * The identifier a construction chain starts with: `A` in `new A()`, `A.from(x)`,
+ * `ns.A.from(x)` and `z.string().email()`.
+ */
+function chainRoot(e: Node): Node | undefined {
+  let c = unwrap(e);
+  for (;;) {
+    if (c.type === "NewExpression" || c.type === "CallExpression") c = unwrap(c.callee as Node);
+    else if (c.type === "MemberExpression") c = unwrap(c.object as Node);
+    else return c.type === "Identifier" ? c : undefined;
+  }
 }
 
 /** The lazy binding a `new`/call initialiser constructs from, or undefined if it has no such shape. */
 export function initialiserRoot(init: Node, scope: InitialiserScope): string | undefined {
   const e = unwrap(init);
   if (e.type !== "NewExpression" && e.type !== "CallExpression") return undefined;
-  if (e.optional) return undefined;
-  const root = calleeRoot(e.callee as Node);
+  const root = chainRoot(e);
   return root && scope.lazyBindings.has(root.name as string) ? (root.name as string) : undefined;
 }
 
@@ -112,9 +117,24 @@ export function sideEffectIn(e0: Node, scope: InitialiserScope): Node | undefine
     case "ConditionalExpression":
       return sideEffectIn(e.test as Node, scope) ?? sideEffectIn(e.consequent as Node, scope) ?? sideEffectIn(e.alternate as Node, scope);
     case "NewExpression":
-    case "CallExpression":
+    case "CallExpression": {
       if (initialiserRoot(e, scope) === undefined) return e;
-      return all(e.arguments as Node[]);
+      // Every call along the chain (`z.string().regex(re)`) needs deferrable arguments.
+      for (let c: Node = e; ; ) {
+        c = unwrap(c);
+        if (c.type === "NewExpression" || c.type === "CallExpression") {
+          const hit = all(c.arguments as Node[]);
+          if (hit) return hit;
+          c = c.callee as Node;
+        } else if (c.type === "MemberExpression") {
+          if (c.computed) {
+            const hit = sideEffectIn(c.property as Node, scope);
+            if (hit) return hit;
+          }
+          c = c.object as Node;
+        } else return undefined;
+      }
+    }
     default:
       return e;
   }

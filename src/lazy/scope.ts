@@ -39,6 +39,8 @@ export interface Reference {
   inExtends: boolean;
   /** Set when the reference is inside the initialiser of module-scope `const` <owner>, at init. */
   owner?: string;
+  /** For `ns.name` (role member-object, not computed): the property and where the member ends. */
+  property?: { name: string; end: number };
 }
 
 interface Scope {
@@ -156,7 +158,7 @@ export function findReferences(program: Node, tracked: ReadonlySet<string>): Ref
     return true;
   };
 
-  const record = (id: Node, name: string, role: RefRole, scope: Scope, ctx: Ctx) => {
+  const record = (id: Node, name: string, role: RefRole, scope: Scope, ctx: Ctx, parent?: Node) => {
     if (!tracked.has(name) || !resolvesToModule(name, scope)) return;
     const ref: Reference = {
       name,
@@ -168,6 +170,9 @@ export function findReferences(program: Node, tracked: ReadonlySet<string>): Ref
       inExtends: ctx.inExtends,
     };
     if (ctx.owner !== undefined && ctx.time === "init") ref.owner = ctx.owner;
+    if (role === "member-object" && parent && !parent.computed && isNode(parent.property)) {
+      ref.property = { name: parent.property.name as string, end: parent.end };
+    }
     refs.push(ref);
   };
 
@@ -290,7 +295,7 @@ export function findReferences(program: Node, tracked: ReadonlySet<string>): Ref
           if (pt === "LabeledStatement" || pt === "BreakStatement" || pt === "ContinueStatement") return;
           if (pt === "MetaProperty" || pt === "TSEnumMember" || pt === "TSModuleDeclaration") return;
         }
-        record(node, node.name as string, roleOf(parent, key), scope, ctx);
+        record(node, node.name as string, roleOf(parent, key), scope, ctx, parent);
         return;
       case "ImportDeclaration":
       case "ExportAllDeclaration":

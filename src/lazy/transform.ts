@@ -10,7 +10,7 @@
 import path from "node:path";
 import MagicString from "magic-string";
 import { parseSync } from "oxc-parser";
-import { warning, type Diagnostic, type Location } from "../diagnostics.js";
+import { error, warning, type Diagnostic, type Location } from "../diagnostics.js";
 import { attach, type Tag } from "./annotations.js";
 import { compileAllowlist, isBuiltin, type Allowlist } from "./glob.js";
 import { initialiserRoot, sideEffectIn, unwrap, type InitialiserScope } from "./initialiser.js";
@@ -44,8 +44,10 @@ interface ImportInfo {
 
 interface ConstInfo {
   name: string;
-  /** The statement (VariableDeclaration). */
+  /** The statement (VariableDeclaration, or the ExportNamedDeclaration around it). */
   node: Node;
+  /** `export const`: importers reach it through `<name>$slimfn`, a sync accessor. */
+  exported: boolean;
   init: Node;
   tag?: Tag;
   /** Lazy import bindings used in the initialiser. */
@@ -56,6 +58,10 @@ interface ConstInfo {
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
+/** A static import of a path (`from "./x"`, `from "../x"`, `from "/x"`, `from "#x"`). */
+const LOCAL_IMPORT = /\bfrom\s*["'][./#]/;
+/** The name an exported deferred const's accessor is exported under. */
+export const accessorExport = (name: string) => `${name}$slimfn`;
 const access = (base: string, name: string) =>
   name === "*" ? base : IDENT.test(name) ? `${base}.${name}` : `${base}[${JSON.stringify(name)}]`;
 
@@ -66,7 +72,8 @@ export async function transformLazy(
   context: LazyTransformContext,
 ): Promise<LazyTransformResult | undefined> {
   const allowlist = allowlistOf(options);
-  if (!mayNeedLazy(code, allowlist)) return undefined;
+  const remote = context.deferredExportsOf;
+  if (!mayNeedLazy(code, allowlist) && !(remote && LOCAL_IMPORT.test(code))) return undefined;
   const rel = path.relative(context.root, file).split(path.sep).join("/");
   const lineStarts = [0];
   for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) lineStarts.push(i + 1);
@@ -98,7 +105,7 @@ export async function transformLazy(
         loc: loc(label ? label.start : 0),
       }),
     );
-    return { code, map: new MagicString(code).generateMap({ hires: true }), decisions: [], diagnostics, matchedEntries: [] };
+    return { code, map: new MagicString(code).generateMap({ hires: true }), decisions: [], diagnostics, matchedEntries: [], deferredExports: [] };
   }
   const program = parsed.program as unknown as Node;
   const body = program.body as Node[];
@@ -146,8 +153,8 @@ export async function transformLazy(
       if (decl.kind === "const" && !decl.declare) {
         targets.push(st);
         const d = (decl.declarations as Node[])[0]!;
-        if (st === decl && (decl.declarations as Node[]).length === 1 && isNode(d.id) && d.id.type === "Identifier" && isNode(d.init)) {
-          consts.set(d.id.name as string, { name: d.id.name as string, node: decl, init: d.init, uses: new Set() });
+        if ((decl.declarations as Node[]).length === 1 && isNode(d.id) && d.id.type === "Identifier" && isNode(d.init)) {
+          consts.set(d.id.name as string, { name: d.id.name as string, node: st, exported: st !== decl, init: d.init, uses: new Set() });
         }
       }
     } else if ((decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration") && isNode(decl.id)) {
@@ -198,6 +205,21 @@ export async function transformLazy(
     if (imp && !imp.why && imp.tag !== "eager") imp.why = "client-annotation";
   }
   const selected = imports.filter((i) => i.why !== undefined);
+  // Imports of this project's own modules that export deferred consts: renamed to their
+  // accessors. Only the rewrite depends on them, never a decision, so analyses cannot cycle.
+  const remoteBindings = new Map<string, { imp: ImportInfo; exported: string }>();
+  const remoteNamespaces = new Map<string, { imp: ImportInfo; names: ReadonlySet<string> }>();
+  if (remote) {
+    for (const imp of imports) {
+      if (imp.why !== undefined || isBuiltin(imp.spec) || imp.bindings.size === 0) continue;
+      const deferred = await remote(imp.spec, file);
+      if (!deferred || deferred.size === 0) continue;
+      for (const [local, exported] of imp.bindings) {
+        if (exported === "*") remoteNamespaces.set(local, { imp, names: deferred });
+        else if (deferred.has(exported)) remoteBindings.set(local, { imp, exported });
+      }
+    }
+  }
   for (const r of reexports) {
     const spec = (r.source as Node).value as string;
     if (allowlist.match(spec) && r.exportKind !== "type") {
@@ -209,7 +231,7 @@ export async function transformLazy(
       );
     }
   }
-  if (selected.length === 0 && !imports.some((i) => i.node.phase === "defer")) {
+  if (selected.length === 0 && !imports.some((i) => i.node.phase === "defer") && remoteBindings.size === 0 && remoteNamespaces.size === 0) {
     return finish(undefined);
   }
 
@@ -237,7 +259,7 @@ export async function transformLazy(
       c.dead = `the initialiser of \`${c.name}\` cannot be moved to first use: \`${code.slice(hit.start, Math.min(hit.end, hit.start + 60))}\` at ${at(hit.start)} may have side effects (only literals, module constants, process.env.X and nested constructions of lazy exports can be deferred)`;
     }
   }
-  const tracked = new Set([...lazyBindings, ...consts.keys()]);
+  const tracked = new Set([...lazyBindings, ...consts.keys(), ...remoteBindings.keys(), ...remoteNamespaces.keys()]);
   const refs = tracked.size ? findReferences(program, tracked) : [];
   const refsOf = new Map<string, Reference[]>();
   for (const r of refs) {
@@ -264,7 +286,8 @@ export async function transformLazy(
   const byBinding = new Map<string, ImportInfo>();
   for (const imp of selected) for (const local of imp.bindings.keys()) byBinding.set(local, imp);
   const computeAsyncConsts = () => {
-    for (const c of consts.values()) c.async = !c.dead && asyncAllowed;
+    // Exported consts are sync: their importers' references are not known here.
+    for (const c of consts.values()) c.async = !c.dead && asyncAllowed && !c.exported;
     for (let changed = true; changed; ) {
       changed = false;
       for (const c of consts.values()) {
@@ -375,7 +398,15 @@ export async function transformLazy(
     });
   }
   const constAccessor = new Map<string, string>();
-  for (const c of consts.values()) if (!c.dead) constAccessor.set(c.name, `__slimfn_${n++}`);
+  for (const c of consts.values()) if (!c.dead) constAccessor.set(c.name, c.exported ? accessorExport(c.name) : `__slimfn_${n++}`);
+  const misuse = (r: Reference, what: string, spec: string) =>
+    diagnostics.push(
+      error(
+        "LAZY_DEFERRED_EXPORT_USE",
+        `${what} at ${at(r.start)} comes from "${spec}", which builds it on first use (slimfn deferred its module-scope initialiser), so it cannot be re-exported or used as a whole namespace value here. Use it by name inside functions, or mark its declaration /* @eager */.`,
+        { loc: loc(r.start) },
+      ),
+    );
   const expr = (acc: string, isAsync: boolean) => (isAsync ? `(${acc}.r ?? await ${acc}())` : `${acc}()`);
   const replace = (r: Reference, value: string) => {
     if (r.role === "callee") s.overwrite(r.start, r.end, `(0, ${value})`);
@@ -390,13 +421,31 @@ export async function transformLazy(
       continue;
     }
     const cAcc = constAccessor.get(r.name);
-    if (cAcc) replace(r, expr(cAcc, consts.get(r.name)!.async === true));
+    if (cAcc) {
+      replace(r, expr(cAcc, consts.get(r.name)!.async === true));
+      continue;
+    }
+    const rb = remoteBindings.get(r.name);
+    if (rb) {
+      if (r.role === "export" || r.role === "jsx" || r.inDecorator) misuse(r, `\`${r.name}\``, rb.imp.spec);
+      else replace(r, `${r.name}()`);
+      continue;
+    }
+    const rn = remoteNamespaces.get(r.name);
+    if (rn) {
+      if (r.property && rn.names.has(r.property.name)) s.overwrite(r.start, r.property.end, `(${r.name}.${accessorExport(r.property.name)}())`);
+      else if (r.role !== "member-object" || !r.property) misuse(r, `the namespace \`${r.name}\``, rn.imp.spec);
+    }
+  }
+  for (const [local, { imp, exported }] of remoteBindings) {
+    const sp = (imp.node.specifiers as Node[]).find((x) => (x.local as Node).name === local)!;
+    s.overwrite(sp.start, sp.end, `${accessorExport(exported)} as ${local}`);
   }
   for (const c of consts.values()) {
     if (c.dead) continue;
     const acc = constAccessor.get(c.name)!;
     const init = c.init;
-    s.overwrite(c.node.start, init.start, `function ${acc}() { return __slimfn_memo(${acc}, ${c.async ? `async () => (${acc}.r = ` : "() => ("}`);
+    s.overwrite(c.node.start, init.start, `${c.exported ? "export " : ""}function ${acc}() { return __slimfn_memo(${acc}, ${c.async ? `async () => (${acc}.r = ` : "() => ("}`);
     if (init.end < c.node.end) s.overwrite(init.end, c.node.end, "));}");
     else s.appendLeft(init.end, "));}");
   }
@@ -406,7 +455,7 @@ export async function transformLazy(
     const m = /^import\s+defer\s+/.exec(code.slice(imp.node.start, imp.node.end));
     if (m) s.overwrite(imp.node.start, imp.node.start + m[0].length, "import ");
   }
-  if (groups.size > 0) {
+  if (groups.size > 0 || constAccessor.size > 0) {
     s.append(
       "\nfunction __slimfn_memo(cell, load) { if (cell.ok) return cell.v; if (cell.failed) throw cell.v; try { cell.v = load(); cell.ok = true; return cell.v; } catch (error) { cell.v = error; cell.failed = true; throw error; } }\n",
     );
@@ -455,6 +504,24 @@ export async function transformLazy(
       decisions,
       diagnostics,
       matchedEntries: [...matchedEntries].sort(),
+      deferredExports: [...consts.values()].filter((c) => c.exported && !c.dead && ms !== undefined).map((c) => c.name).sort(),
     };
   }
+}
+
+const exportCache = new Map<string, { code: string; names: Promise<ReadonlySet<string>> }>();
+
+/**
+ * The exported consts of a module that slimfn defers (their importers use `<name>$slimfn()`).
+ * Runs the module's own analysis without looking at its imports' exports, so every importer
+ * and the module itself reach the same answer.
+ */
+export function deferredExports(code: string, file: string, options: ResolvedLazyOptions, context: LazyTransformContext): Promise<ReadonlySet<string>> {
+  const key = `${file}\n${options.mode}\n${options.modules.join(",")}\n${context.splitting}`;
+  const hit = exportCache.get(key);
+  if (hit && hit.code === code) return hit.names;
+  const { deferredExportsOf: _ignored, ...own } = context;
+  const names = transformLazy(code, file, options, own).then((r) => new Set(r?.deferredExports ?? []));
+  exportCache.set(key, { code, names });
+  return names;
 }

@@ -51,6 +51,12 @@ export interface LazyTransformContext {
    * cannot be loaded by `require`, so sync mode keeps it eager. Undefined when unknown.
    */
   hasTopLevelAwait?: (specifier: string, file: string) => Promise<boolean | undefined>;
+  /**
+   * For an import of the project's own module: the names it exports as deferred consts (see
+   * `deferredExports`), or undefined when it is not such a module. Without it, importers are
+   * not rewritten.
+   */
+  deferredExportsOf?: (specifier: string, file: string) => Promise<ReadonlySet<string> | undefined>;
 }
 
 export interface LazyTransformResult {
@@ -61,4 +67,6 @@ export interface LazyTransformResult {
   diagnostics: Diagnostic[];
   /** Allowlist entries that matched at least one import of this file. */
   matchedEntries: string[];
+  /** Exported consts deferred here: importers reach them through `<name>$slimfn()`. */
+  deferredExports: string[];
 }

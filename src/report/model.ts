@@ -6,7 +6,11 @@
  * build gives the same bytes. Paths are `/`-separated and relative (to the project root for the
  * zip, to the zip root for files). Sizes are bytes.
  */
+import type { LazyDecision } from "../lazy/types.js";
 import type { Runtime } from "../runtime.js";
+
+/** One lazy-import decision as the size model records it (see src/lazy/types.ts). */
+export type LazyDecisionModel = LazyDecision;
 
 /** Bumped when a field changes meaning or disappears; adding a field does not bump it. */
 export const SCHEMA_VERSION = 1;
@@ -67,6 +71,12 @@ export interface FunctionModel {
   included?: string[];
   /** Init time and memory measured from the extracted zip; absent when not measured. */
   init?: InitModel;
+  /**
+   * Lazy-import decisions for the function's own modules (module, mode, importer, line,
+   * `bytesMoved` out of the init path). Sorted by importer, line, module. Absent when none.
+   * A module still reached at init by a static import counts as `eager` (LAZY_STILL_EAGER).
+   */
+  lazy?: LazyDecisionModel[];
 }
 
 export interface ShippedPackageModel {
