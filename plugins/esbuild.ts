@@ -213,6 +213,26 @@ function printSummary(result: PackageResult, root: string, logLevel: BuildOption
 }
 
 /**
+ * esbuild 0.28 does not log the messages an `onEnd` callback returns (verified): it only puts
+ * them on the result or the thrown failure. Print them as esbuild prints its own, honoring the
+ * user's log level, so a failed verification or a warning is seen in the terminal.
+ */
+function logEndMessages(
+  build: PluginBuild,
+  messages: { errors: PartialMessage[]; warnings: PartialMessage[] },
+  logLevel: BuildOptions["logLevel"],
+): typeof messages {
+  const show = (kind: "error" | "warning", list: PartialMessage[]) => {
+    if (!list.length || logLevel === "silent" || (kind === "warning" && logLevel === "error")) return;
+    const color = useColor(process.stderr);
+    for (const text of build.esbuild.formatMessagesSync(list, { kind, color })) process.stderr.write(text);
+  };
+  show("warning", messages.warnings);
+  show("error", messages.errors);
+  return messages;
+}
+
+/**
  * The esbuild plugin. Add it to the build you already have:
  * `plugins: [slimfn({ runtime: "nodejs22.x", zip: "dist/[name].zip" })]`.
  */
@@ -260,9 +280,9 @@ export default function slimfn(options: Options = {}): Plugin {
             onProgress: quiet(userLogLevel) ? undefined : terminalProgress(),
           });
           printSummary(packaged, root, userLogLevel);
-          return split([...lazyWarnings, ...packaged.diagnostics]);
+          return logEndMessages(build, split([...lazyWarnings, ...packaged.diagnostics]), userLogLevel);
         } catch (thrown) {
-          return split(toDiagnostics(thrown, "ZIP_WRITE_FAILED"));
+          return logEndMessages(build, split(toDiagnostics(thrown, "ZIP_WRITE_FAILED")), userLogLevel);
         }
       });
     },

@@ -26,6 +26,11 @@ function and print a size summary.
   --no-zip            write no zip
   --report FILE       write the size model (JSON) to FILE
   --sourcemap         emit source maps (off by default: they cost cold-start time)
+  --external NAME     ship package NAME unbundled in node_modules (repeatable; native
+                      packages are shipped that way without it)
+  --include GLOB      add files matching GLOB (relative to the project) at the same paths
+                      (repeatable)
+  --no-verify         do not import the handler from the extracted zip before writing it
   -h, --help          show this help
 
 Exit codes: 0 built, 1 the build failed, 2 bad arguments.`;
@@ -64,6 +69,9 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
         runtime: { type: "string" },
         report: { type: "string" },
         sourcemap: { type: "boolean" },
+        external: { type: "string", multiple: true },
+        include: { type: "string", multiple: true },
+        "no-verify": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -77,6 +85,9 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
   if (values.runtime !== undefined) options.runtime = values.runtime as Options["runtime"];
   if (zip !== undefined) options.zip = zip;
   if (values.report !== undefined) options.report = { json: values.report };
+  if (values.external !== undefined) options.external = values.external;
+  if (values.include !== undefined) options.include = values.include;
+  if (values["no-verify"]) options.verify = false;
   return { entries: positionals, outdir: values.outdir ?? "dist", outbase: values.outbase, options, sourcemap: values.sourcemap ?? false };
 }
 
