@@ -8,10 +8,11 @@
  * when they drift, regenerate them with UPDATE_GOLDEN=models (which also rewrites the goldens)
  * and review the diff. UPDATE_GOLDEN=1 rewrites only the golden text and Markdown files.
  *
- * The pair: `base` is the realistic fixture without its /files route (so without the S3
- * presigner) plus the minimal function built as `legacy` and `ping`; `head` is the full
- * realistic fixture plus the minimal function as `hello` and `ping`. That is one changed, one
- * added, one removed and one unchanged function, from real builds.
+ * The pair: `base` is the realistic fixture (`api` without its /files route, so without the S3
+ * presigner, and `thumbnail` with sharp shipped unbundled) plus the minimal function built as
+ * `legacy` and `ping`; `head` is the full realistic fixture plus the minimal function as
+ * `hello` and `ping`. That is changed, added, removed and unchanged functions, and bundled and
+ * shipped packages, from real builds.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -40,7 +41,9 @@ async function buildModels(): Promise<Record<ModelFile, SizeModel>> {
   const build = async (name: "realistic" | "minimal", entryPoints: Record<string, string>, edit?: (root: string) => void) => {
     const root = copyFixture(fixture(name), repoTempDir(`golden-${name}-`));
     edit?.(root);
-    const built = await buildFixture(BUNDLERS[0]!, { root, entryPoints, slimfn: { report: { json: "dist/size.json" } } });
+    // The realistic fixture's own options (fixtures/realistic/build.mjs).
+    const ship = name === "realistic" ? { external: ["sharp"], include: ["assets/*.svg"] } : {};
+    const built = await buildFixture(BUNDLERS[0]!, { root, entryPoints, slimfn: { ...ship, report: { json: "dist/size.json" } } });
     expect(built.failure?.errors).toBeUndefined();
     return built.model!;
   };
@@ -55,9 +58,9 @@ async function buildModels(): Promise<Record<ModelFile, SizeModel>> {
     fs.writeFileSync(file, edited);
   };
   const [baseApi, baseMin, headApi, headMin] = await Promise.all([
-    build("realistic", { api: "src/handler.ts" }, withoutFilesRoute),
+    build("realistic", { api: "src/handler.ts", thumbnail: "src/thumbnail.ts" }, withoutFilesRoute),
     build("minimal", { legacy: "src/handler.mjs", ping: "src/handler.mjs" }),
-    build("realistic", { api: "src/handler.ts" }),
+    build("realistic", { api: "src/handler.ts", thumbnail: "src/thumbnail.ts" }),
     build("minimal", { hello: "src/handler.mjs", ping: "src/handler.mjs" }),
   ]);
   return { "base-api.json": baseApi!, "base-min.json": baseMin!, "head-api.json": headApi!, "head-min.json": headMin! };
@@ -106,7 +109,11 @@ describe("size report golden files", () => {
       ["hello", "added"],
       ["legacy", "removed"],
       ["ping", "unchanged"],
+      ["thumbnail", "unchanged"],
     ]);
+    // The thumbnail ships sharp unbundled, with its platform package.
+    const thumbnail = comparison.functions[4]!;
+    expect(thumbnail.packages.filter((p) => p.shipped).map((p) => p.name)).toContain("@img/sharp-linux-x64");
     const api = comparison.functions[0]!;
     expect(api.packages.find((p) => p.name === "@aws-sdk/s3-request-presigner")?.change).toBe("added");
   });

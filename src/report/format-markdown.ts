@@ -129,8 +129,10 @@ export interface MarkdownOptions {
 export function formatMarkdown(view: ReportView, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? MARKDOWN_LIMIT;
   const hasBase = view.comparison.hasBase;
-  const listed = view.functions.filter((f) => f.row.change !== "unchanged");
-  const unchanged = view.functions.filter((f) => f.row.change === "unchanged").map((f) => f.row.name);
+  // An unchanged function over a budget keeps its row: the failure must be visible.
+  const quiet = (f: FunctionView) => f.row.change === "unchanged" && f.status !== "exceeded";
+  const listed = view.functions.filter((f) => !quiet(f));
+  const unchanged = view.functions.filter(quiet).map((f) => f.row.name);
   // A removed function's row says all there is: listing every package it had is noise.
   const ordered = priority({ ...view, functions: listed });
   const detailed = ordered.filter((f) => f.row.change !== "removed");
