@@ -19,6 +19,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkBudgets, parseBudgetArg } from "../src/report/budgets.js";
 import { compareModels } from "../src/report/compare.js";
+import { formatJson } from "../src/report/format-json.js";
 import { formatMarkdown, MARKDOWN_MARKER } from "../src/report/format-markdown.js";
 import { formatText } from "../src/report/format-text.js";
 import type { SizeModel } from "../src/report/model.js";
@@ -118,7 +119,7 @@ describe("size report golden files", () => {
     expect(api.packages.find((p) => p.name === "@aws-sdk/s3-request-presigner")?.change).toBe("added");
   });
 
-  it("text and Markdown, head against base, with budgets", async () => {
+  it("text, Markdown and JSON, head against base, with budgets", async () => {
     const head = await load(["head-api.json", "head-min.json"]);
     const base = await load(["base-api.json", "base-min.json"]);
     const budgets = ["zip=250kB", "pkg:@aws-sdk/s3-request-presigner=0B", "init=1.5x"].map(parseBudgetArg);
@@ -126,6 +127,7 @@ describe("size report golden files", () => {
     const view = buildView(comparison, checkBudgets(head.flatMap((m) => m.model.functions), budgets));
     golden("compare.txt", formatText(view));
     golden("compare.md", formatMarkdown(view));
+    golden("compare.json", formatJson(view));
   });
 
   it("text and Markdown of one build without a base", async () => {
