@@ -83,6 +83,10 @@ describe("slimfn report: results and exit codes", () => {
       'error: [LAMBDA_LIMIT_EXCEEDED] Function "api" exceeds the Lambda zipped limit (50 MiB): zipped size 60.0 MB, 7.57 MB over. Lambda rejects a direct upload this large: upload through S3 (the unzipped limit still applies) or make the function smaller.',
       'error: [LAMBDA_LIMIT_EXCEEDED] Function "api" exceeds the Lambda unzipped limit (250 MiB): unzipped size 270 MB, 7.86 MB over. Lambda rejects a function this large even through S3: make it smaller (lazy imports do not shrink it; strip or drop packages).',
     ]);
+    // Within the user's own budget, the table still shows the Lambda limit that failed.
+    const md = await report([file, "--budget", "zip=100MB", "--format", "markdown"]);
+    expect(md.code).toBe(1);
+    expect(md.stdout).toContain("| ❌ | `api` | 60.0 MB | 270 MB | 258 ms (4.2x node) | 114% of Lambda zipped limit (50 MiB) |");
   });
 
   it("an init budget on a model without init figures is a labelled 'not measured' row and a warning, not a pass or a zero", async () => {

@@ -65,12 +65,16 @@ function statusOf(checks: readonly BudgetCheck[]): Status {
   return "ok";
 }
 
-/** The budget with the highest use; Lambda's limits count only when the user set none. */
+/**
+ * The budget with the highest use. Lambda's limits count when one is exceeded or the user set
+ * no budget of their own: a function over Lambda's limit must not show "48% of zip=5MB".
+ */
 function budgetUse(checks: readonly BudgetCheck[]): string {
   const measured = checks.filter((c) => c.use !== null);
+  const exceeded = measured.filter((c) => c.status === "exceeded");
   const own = measured.filter((c) => !c.budget.lambda);
-  const pool = own.length ? own : measured;
-  const top = [...pool].sort((a, b) => b.use! - a.use!)[0];
+  const pool = exceeded.length ? exceeded : own.length ? own : measured;
+  const top = [...pool].sort((a, b) => (a.use === b.use ? 0 : b.use! > a.use! ? 1 : -1))[0];
   const parts: string[] = [];
   if (top) parts.push(top.use === Infinity ? `over ${top.budget.label} (${formatFigure(top.budget, top.actual!)})` : `${formatShare(top.use!)} of ${top.budget.label}`);
   const missing = checks.filter((c) => c.status === "not-measured").map((c) => c.budget.label);
