@@ -79,23 +79,23 @@ export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: s
   };
 
   const filter = sourceFilter(root);
-  const exportsOf = new Map<string, Promise<ReadonlySet<string> | undefined>>();
-  build.onStart(() => exportsOf.clear());
+  const resolved = new Map<string, Promise<string | undefined>>();
+  build.onStart(() => resolved.clear());
   /** Deferred exported consts of the project module `specifier` resolves to from `file`. */
-  const deferredExportsOf = (specifier: string, file: string) => {
+  const deferredExportsOf = async (specifier: string, file: string, chain: readonly string[]) => {
     const resolveDir = path.dirname(file);
     const key = `${resolveDir}\n${specifier}`;
-    let hit = exportsOf.get(key);
-    if (!hit) {
-      hit = build.resolve(specifier, { kind: "import-statement", resolveDir }).then(async (r) => {
-        if (r.errors.length || r.external || r.namespace !== "file" || !filter.test(r.path)) return undefined;
-        const code = await fs.readFile(r.path, "utf8");
-        if (!mayNeedLazy(code, allowlist)) return undefined;
-        return deferredExports(code, r.path, lazy, { root, splitting, hasTopLevelAwait });
-      });
-      exportsOf.set(key, hit);
+    let target = resolved.get(key);
+    if (!target) {
+      target = build.resolve(specifier, { kind: "import-statement", resolveDir }).then((r) =>
+        r.errors.length || r.external || r.namespace !== "file" || !filter.test(r.path) ? undefined : r.path,
+      );
+      resolved.set(key, target);
     }
-    return hit;
+    const found = await target;
+    if (!found) return undefined;
+    const code = await fs.readFile(found, "utf8");
+    return deferredExports(code, found, lazy, { root, splitting, hasTopLevelAwait, deferredExportsOf }, chain);
   };
 
   build.onLoad({ filter }, async (args) => {

@@ -109,6 +109,12 @@ export async function transformLazy(
   }
   const program = parsed.program as unknown as Node;
   const body = program.body as Node[];
+  const s = new MagicString(code);
+  /** Exported names that re-export another module's deferred consts (barrel files). */
+  const reexportedDeferred = new Set<string>();
+  const constAccessor = new Map<string, string>();
+  const analysis = context.analysisChain !== undefined;
+  const chain = [...(context.analysisChain ?? []), file];
 
   // ---- what is declared at module scope, and the annotation targets
   const imports: ImportInfo[] = [];
@@ -174,6 +180,10 @@ export async function transformLazy(
     );
   }
   const tagOfStatement = (n: Node) => attached.byStatement.get(n.start);
+  const notConstruction = (c: ConstInfo) =>
+    warning("LAZY_STAYS_EAGER", `\`${c.name}\` is marked /* @lazy */ but its initialiser is not a \`new\` or call of a lazy import's export, so it cannot be deferred.`, {
+      loc: loc(c.node.start),
+    });
   for (const c of consts.values()) {
     const t = tagOfStatement(c.node);
     if (t) c.tag = t;
@@ -203,16 +213,20 @@ export async function transformLazy(
     const root = initialiserRoot(c.init, all);
     const imp = root ? bindingOwner.get(root) : undefined;
     if (imp && !imp.why && imp.tag !== "eager") imp.why = "client-annotation";
+    if (!imp) {
+      consts.delete(c.name);
+      diagnostics.push(notConstruction(c));
+    }
   }
   const selected = imports.filter((i) => i.why !== undefined);
   // Imports of this project's own modules that export deferred consts: renamed to their
   // accessors. Only the rewrite depends on them, never a decision, so analyses cannot cycle.
   const remoteBindings = new Map<string, { imp: ImportInfo; exported: string }>();
   const remoteNamespaces = new Map<string, { imp: ImportInfo; names: ReadonlySet<string> }>();
-  if (remote) {
+  if (remote && !analysis) {
     for (const imp of imports) {
       if (imp.why !== undefined || isBuiltin(imp.spec) || imp.bindings.size === 0) continue;
-      const deferred = await remote(imp.spec, file);
+      const deferred = await remote(imp.spec, file, chain);
       if (!deferred || deferred.size === 0) continue;
       for (const [local, exported] of imp.bindings) {
         if (exported === "*") remoteNamespaces.set(local, { imp, names: deferred });
@@ -222,6 +236,22 @@ export async function transformLazy(
   }
   for (const r of reexports) {
     const spec = (r.source as Node).value as string;
+    if (remote && !allowlist.match(spec) && !isBuiltin(spec) && r.exportKind !== "type" && !isNode(r.exported)) {
+      // A barrel re-exporting deferred consts re-exports their accessors under its own names.
+      const deferred = await remote(spec, file, chain);
+      for (const name of deferred ?? []) {
+        if (r.type === "ExportAllDeclaration") reexportedDeferred.add(name);
+      }
+      if (r.type === "ExportNamedDeclaration" && deferred?.size) {
+        for (const sp of r.specifiers as Node[]) {
+          const local = ((sp.local as Node).name ?? (sp.local as Node).value) as string;
+          const exported = ((sp.exported as Node).name ?? (sp.exported as Node).value) as string;
+          if (!deferred.has(local)) continue;
+          s.overwrite(sp.start, sp.end, `${accessorExport(local)} as ${accessorExport(exported)}`);
+          reexportedDeferred.add(exported);
+        }
+      }
+    }
     if (allowlist.match(spec) && r.exportKind !== "type") {
       matchedEntries.add(allowlist.match(spec)!);
       diagnostics.push(
@@ -232,7 +262,7 @@ export async function transformLazy(
     }
   }
   if (selected.length === 0 && !imports.some((i) => i.node.phase === "defer") && remoteBindings.size === 0 && remoteNamespaces.size === 0) {
-    return finish(undefined);
+    return finish();
   }
 
   // ---- references
@@ -244,13 +274,7 @@ export async function transformLazy(
     const root = initialiserRoot(c.init, scope);
     if (!root) {
       consts.delete(c.name);
-      if (c.tag === "lazy") {
-        diagnostics.push(
-          warning("LAZY_STAYS_EAGER", `\`${c.name}\` is marked /* @lazy */ but its initialiser is not a \`new\` or call of a lazy import's export, so it cannot be deferred.`, {
-            loc: loc(c.node.start),
-          }),
-        );
-      }
+      if (c.tag === "lazy") diagnostics.push(notConstruction(c));
       continue;
     }
     if (c.tag === "eager") c.dead = `\`${c.name}\` is marked /* @eager */`;
@@ -382,7 +406,6 @@ export async function transformLazy(
   }
 
   // ---- rewrite
-  const s = new MagicString(code);
   let n = 0;
   const accessorOf = new Map<string, string>();
   for (const [spec, g] of groups) {
@@ -397,7 +420,6 @@ export async function transformLazy(
       s.overwrite(imp.node.start, imp.node.end, i === 0 ? `function ${name}() { return __slimfn_memo(${name}, () => ${load}); }` : "");
     });
   }
-  const constAccessor = new Map<string, string>();
   for (const c of consts.values()) if (!c.dead) constAccessor.set(c.name, c.exported ? accessorExport(c.name) : `__slimfn_${n++}`);
   const misuse = (r: Reference, what: string, spec: string) =>
     diagnostics.push(
@@ -492,36 +514,45 @@ export async function transformLazy(
       diagnostics.push(warning("LAZY_STAYS_EAGER", `\`${c.name}\` is marked /* @lazy */ but cannot be deferred: ${c.dead}.`, { loc: loc(c.node.start) }));
     }
   }
-  const changed = s.hasChanged();
-  return finish(changed ? s : undefined);
+  return finish();
 
-  function finish(ms: MagicString | undefined): LazyTransformResult | undefined {
-    if (!ms && diagnostics.length === 0 && matchedEntries.size === 0) return undefined;
-    const out = ms ?? new MagicString(code);
+  function finish(): LazyTransformResult | undefined {
+    const changed = s.hasChanged();
+    if (!changed && diagnostics.length === 0 && matchedEntries.size === 0 && reexportedDeferred.size === 0) return undefined;
+    const out = s;
     return {
       code: out.toString(),
       map: out.generateMap({ hires: true, source: path.basename(file), includeContent: true }),
       decisions,
       diagnostics,
       matchedEntries: [...matchedEntries].sort(),
-      deferredExports: [...consts.values()].filter((c) => c.exported && !c.dead && ms !== undefined).map((c) => c.name).sort(),
+      deferredExports: [...new Set([...reexportedDeferred, ...[...consts.values()].filter((c) => c.exported && !c.dead && constAccessor.has(c.name)).map((c) => c.name)])].sort(),
     };
   }
 }
 
-const exportCache = new Map<string, { code: string; names: Promise<ReadonlySet<string>> }>();
+const exportCache = new Map<string, { code: string; names: ReadonlySet<string> }>();
 
 /**
- * The exported consts of a module that slimfn defers (their importers use `<name>$slimfn()`).
- * Runs the module's own analysis without looking at its imports' exports, so every importer
- * and the module itself reach the same answer.
+ * The exported consts of a module that slimfn defers (importers use `<name>$slimfn()`), with
+ * those it re-exports from other modules. Runs the module's own analysis, which never looks at
+ * what its imports export, so the module and all its importers reach the same answer. `chain`
+ * holds the modules whose analysis is under way: a re-export cycle ends there. Only finished
+ * answers are cached, so concurrent analyses never wait on each other.
  */
-export function deferredExports(code: string, file: string, options: ResolvedLazyOptions, context: LazyTransformContext): Promise<ReadonlySet<string>> {
+export async function deferredExports(
+  code: string,
+  file: string,
+  options: ResolvedLazyOptions,
+  context: LazyTransformContext,
+  chain: readonly string[] = [],
+): Promise<ReadonlySet<string>> {
+  if (chain.includes(file)) return new Set();
   const key = `${file}\n${options.mode}\n${options.modules.join(",")}\n${context.splitting}`;
   const hit = exportCache.get(key);
   if (hit && hit.code === code) return hit.names;
-  const { deferredExportsOf: _ignored, ...own } = context;
-  const names = transformLazy(code, file, options, own).then((r) => new Set(r?.deferredExports ?? []));
+  const result = await transformLazy(code, file, options, { ...context, analysisChain: chain });
+  const names: ReadonlySet<string> = new Set(result?.deferredExports ?? []);
   exportCache.set(key, { code, names });
   return names;
 }

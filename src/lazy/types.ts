@@ -56,7 +56,12 @@ export interface LazyTransformContext {
    * `deferredExports`), or undefined when it is not such a module. Without it, importers are
    * not rewritten.
    */
-  deferredExportsOf?: (specifier: string, file: string) => Promise<ReadonlySet<string> | undefined>;
+  deferredExportsOf?: (specifier: string, file: string, chain: readonly string[]) => Promise<ReadonlySet<string> | undefined>;
+  /**
+   * Set when the transform runs only to learn a module's deferred exports for its importers
+   * (the modules whose analysis is under way): imports are then not looked up.
+   */
+  analysisChain?: readonly string[];
 }
 
 export interface LazyTransformResult {
