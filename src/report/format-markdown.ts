@@ -24,6 +24,7 @@ const CHANGE_MARK: Record<string, string> = { added: "🆕 ", removed: "🗑️ 
 const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const size = (s: string) => Buffer.byteLength(s, "utf8");
+const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 function functionCell(row: FunctionRow): string {
   const name = code(row.name);
@@ -83,8 +84,10 @@ function details(view: ReportView, f: FunctionView): string {
     summaryParts.push(`${row.packages.length} package${row.packages.length === 1 ? "" : "s"}`);
   }
   if (!row.packages.length) summaryParts.splice(0, summaryParts.length, "no npm packages");
-  if (f.zippedDelta) summaryParts.unshift(`${f.zippedDelta} zipped`);
-  const lines = [`<details><summary>${MARK[f.status]} ${code(row.name)}: ${summaryParts.join(", ")}</summary>`, ""];
+  if (row.change === "unchanged") summaryParts.splice(0, summaryParts.length, "unchanged since the base");
+  else if (f.zippedDelta) summaryParts.unshift(`${f.zippedDelta} zipped`);
+  // Inside an HTML block GitHub does not render Markdown, so the name is HTML, not backticks.
+  const lines = [`<details><summary>${MARK[f.status]} <code>${html(row.name)}</code>: ${html(summaryParts.join(", "))}</summary>`, ""];
   if (shown.length) {
     lines.push(
       `| Package | Version | Bundled | Zipped share${hasBase ? " | Δ bundled" : ""} |`,
