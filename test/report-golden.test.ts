@@ -27,6 +27,7 @@ import { readModel, type LoadedModel } from "../src/report/read-model.js";
 import { formatBytes } from "../src/report/sizes.js";
 import { buildView } from "../src/report/view.js";
 import { BUNDLERS, buildFixture } from "./helpers/build.js";
+import { markdownProblems } from "./report-markdown-check.js";
 import { fixture, REPO } from "./helpers/paths.js";
 import { copyFixture, repoTempDir } from "./helpers/tmp.js";
 
@@ -137,29 +138,15 @@ describe("size report golden files", () => {
     golden("single.md", formatMarkdown(view));
   });
 
-  it("golden Markdown is well-formed for GitHub: table rows as wide as their header, details closed, blank lines around tables", () => {
+  it("golden Markdown is well-formed for GitHub: table rows as wide as their header, details closed, blank lines", () => {
     for (const name of ["compare.md", "single.md"]) {
-      const lines = fs.readFileSync(path.join(GOLDEN, name), "utf8").split("\n");
-      const cells = (line: string) => line.replace(/\\\|/g, "").split("|").length - 2;
-      let width = -1;
-      lines.forEach((line, i) => {
-        if (!line.startsWith("|")) {
-          width = -1;
-          return;
-        }
-        if (width < 0) {
-          // A table starts after a blank line, with a separator row below its header.
-          expect({ name, i, before: lines[i - 1] }).toEqual({ name, i, before: "" });
-          expect(lines[i + 1]).toMatch(/^\|(:?-+:?\|)+$/);
-          width = cells(line);
-        }
-        expect({ name, i, width: cells(line) }).toEqual({ name, i, width });
-      });
-      const open = lines.filter((l) => l.startsWith("<details>")).length;
-      expect(lines.filter((l) => l === "</details>").length).toBe(open);
-      // Markdown inside <details> renders only after a blank line.
-      lines.forEach((l, i) => l.startsWith("<details>") && expect(lines[i + 1]).toBe(""));
+      expect({ name, problems: markdownProblems(fs.readFileSync(path.join(GOLDEN, name), "utf8")) }).toEqual({ name, problems: [] });
     }
+    // The check itself catches a cell with an unescaped pipe and an unclosed <details>.
+    expect(markdownProblems("\n| a | b |\n|--|--|\n| x | y | z |\n\n<details><summary>s</summary>\n\n")).toEqual([
+      "line 4: 3 cells, the header has 2",
+      "1 <details> but 0 </details>",
+    ]);
   });
 
   it("renders a fresh real build: every function with its real sizes, the marker first", async () => {

@@ -12,6 +12,7 @@ import { formatMarkdown, MARKDOWN_LIMIT, MARKDOWN_MARKER } from "../src/report/f
 import type { FunctionModel, SizeModel } from "../src/report/model.js";
 import { buildView } from "../src/report/view.js";
 import { REPO } from "./helpers/paths.js";
+import { markdownProblems } from "./report-markdown-check.js";
 
 const realApi = JSON.parse(fs.readFileSync(path.join(REPO, "test/golden/models/head-api.json"), "utf8")) as SizeModel;
 
@@ -53,6 +54,7 @@ describe("Markdown size limit", () => {
     expect(md.length).toBeLessThan(65_536);
     expect(md.split("\n")[0]).toBe(MARKDOWN_MARKER);
     expect(rows(md)).toHaveLength(200);
+    expect(markdownProblems(md)).toEqual([]);
     const kept = detailsOf(md);
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.length).toBeLessThan(200);
@@ -74,6 +76,7 @@ describe("Markdown size limit", () => {
     expect(listed.length).toBeGreaterThan(100);
     expect(listed.length).toBeLessThan(3000);
     expect(detailsOf(md)).toEqual([]);
+    expect(markdownProblems(md)).toEqual([]);
     expect(md).toContain(`> This report is cut to fit GitHub's comment size limit: ${listed.length} of 3000 functions are listed`);
     // All 60 functions over budget are in the table, and only 20 failure lines are spelled out.
     expect(listed.filter((l) => l.startsWith("| ❌"))).toHaveLength(60);
