@@ -269,19 +269,27 @@ export function planShipment(roots: ShipRoot[], options: ResolvedOptions): ShipP
   return { packages, dropped: droppedList };
 }
 
+/** How `closureDirs` finds and reads packages; the registry passes cached versions. */
+export interface PackageLookup {
+  find: typeof findPackageDir;
+  read: typeof readPackageJson;
+}
+
+const DIRECT: PackageLookup = { find: findPackageDir, read: readPackageJson };
+
 /**
  * The real folders of a package's closure without placing anything: what native detection
  * scans before the bundler decides whether to bundle an import. Unresolvable optional
  * dependencies are skipped; unresolvable required ones are left to `planShipment` to report.
  */
-export function closureDirs(rootRealDir: string, rootName: string): { name: string; realDir: string }[] {
+export function closureDirs(rootRealDir: string, rootName: string, lookup: PackageLookup = DIRECT): { name: string; realDir: string }[] {
   const seen = new Map<string, string>([[rootRealDir, rootName]]);
   const stack = [rootRealDir];
   while (stack.length) {
     const dir = stack.pop()!;
-    const pkg = readPackageJson(dir);
+    const pkg = lookup.read(dir);
     for (const dep of runtimeDependencies(pkg)) {
-      const found = findPackageDir(dep.name, dir);
+      const found = lookup.find(dep.name, dir);
       if (!found || seen.has(found.realDir)) continue;
       seen.set(found.realDir, dep.name);
       stack.push(found.realDir);

@@ -7,13 +7,14 @@
  * - Any other package whose dependency closure holds native code is shipped too, with a note:
  *   a bundler cannot inline a `.node` file or a shared library.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { info, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { closureDirs, type ShipRoot } from "./closure.js";
-import { listPackageFiles } from "./files.js";
+import { firstNativeFile } from "./files.js";
 import { isNativeFile } from "./native.js";
-import { findPackageDir, isBareSpecifier, isBuiltin, packageNameOf } from "./resolve.js";
+import { findPackageDir, isBareSpecifier, isBuiltin, packageNameOf, readPackageJson, type PackageJson } from "./resolve.js";
 
 /** esbuild's `external` pattern semantics: one `*` wildcard; a plain name also covers subpaths. */
 export function matchesExternal(pattern: string, specifier: string): boolean {
@@ -22,6 +23,18 @@ export function matchesExternal(pattern: string, specifier: string): boolean {
     return re.test(specifier);
   }
   return specifier === pattern || specifier.startsWith(`${pattern}/`);
+}
+
+/** Native scan results of this process, by real package folder. */
+const SCANNED = new Map<string, { stamp: string; file: string | null }>();
+
+function manifestStamp(realDir: string): string | undefined {
+  try {
+    const stat = fs.statSync(path.join(realDir, "package.json"));
+    return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+  } catch {
+    return undefined;
+  }
 }
 
 export type ImportDecision =
@@ -38,6 +51,21 @@ export class ShipRegistry {
   /** specifier -> roots recorded for it (one per importing folder). */
   private readonly shipped = new Map<string, ShipRoot[]>();
   private readonly noted = new Set<string>();
+  /** Package lookups cached for this build: every bundled package asks about its closure. */
+  private readonly found = new Map<string, ReturnType<typeof findPackageDir>>();
+  private readonly manifests = new Map<string, PackageJson>();
+  private readonly lookup = {
+    find: (name: string, fromDir: string) => {
+      const key = `${fromDir}\0${name}`;
+      if (!this.found.has(key)) this.found.set(key, findPackageDir(name, fromDir));
+      return this.found.get(key);
+    },
+    read: (dir: string) => {
+      let pkg = this.manifests.get(dir);
+      if (!pkg) this.manifests.set(dir, (pkg = readPackageJson(dir)));
+      return pkg;
+    },
+  };
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -67,7 +95,7 @@ export class ShipRegistry {
     }
     let found: ReturnType<typeof findPackageDir>;
     try {
-      found = findPackageDir(name, resolveDir);
+      found = this.lookup.find(name, resolveDir);
     } catch (e) {
       if (e instanceof SlimfnError) throw e;
       return { kind: "bundle" };
@@ -101,7 +129,7 @@ export class ShipRegistry {
     const cached = this.closureNative.get(realDir);
     if (cached !== undefined) return cached;
     let hit: string | null = null;
-    for (const dep of closureDirs(realDir, name)) {
+    for (const dep of closureDirs(realDir, name, this.lookup)) {
       const file = this.nativeFileOf(dep.realDir);
       if (file !== null) {
         hit = `${dep.name}/${file}`;
@@ -115,9 +143,14 @@ export class ShipRegistry {
   private nativeFileOf(realDir: string): string | null {
     const cached = this.nativeFiles.get(realDir);
     if (cached !== undefined) return cached;
-    const file = listPackageFiles(realDir).find((f) => isNativeFile(f.rel, f.abs)) ?? null;
-    this.nativeFiles.set(realDir, file ? file.rel : null);
-    return file ? file.rel : null;
+    // Across builds of one process (watch, rebuilds), a package is scanned again only when its
+    // package.json changed: npm writes it whenever it installs or replaces the package.
+    const stamp = manifestStamp(realDir);
+    const known = SCANNED.get(realDir);
+    const file = known && known.stamp === stamp ? known.file : firstNativeFile(realDir, (rel, abs) => isNativeFile(rel, abs));
+    if (stamp !== undefined) SCANNED.set(realDir, { stamp, file });
+    this.nativeFiles.set(realDir, file);
+    return file;
   }
 
   /**

@@ -62,3 +62,52 @@ export function listPackageFiles(realDir: string): PackageFile[] {
   walk(realDir, realDir, "");
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
+
+/**
+ * The first native file of a package (relative path), or null. The bundler asks this for every
+ * package it meets, so it reads directory entries only (no `stat` per file) and stops at the
+ * first hit; symlinks are followed like `listPackageFiles` does.
+ */
+export function firstNativeFile(realDir: string, isNative: (rel: string, abs: string) => boolean): string | null {
+  const walking = new Set<string>();
+  const walk = (absDir: string, realAbs: string, relDir: string): string | null => {
+    walking.add(realAbs);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(absDir, { withFileTypes: true });
+    } catch (e) {
+      throw unreadable(absDir, e);
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name === "node_modules") continue;
+      const abs = path.join(absDir, entry.name);
+      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      let real = abs;
+      if (entry.isSymbolicLink()) {
+        real = realpath(abs);
+        const stat = fs.statSync(real);
+        isDir = stat.isDirectory();
+        isFile = stat.isFile();
+      }
+      if (isFile && isNative(rel, real)) return rel;
+      if (isDir) {
+        if (walking.has(real)) {
+          throw new SlimfnError(
+            error(
+              "SYMLINK_LOOP",
+              `Symlink loop in ${realDir}: ${rel} links back to ${real}, a folder that contains it. Remove the link or point it at a file.`,
+            ),
+          );
+        }
+        const hit = walk(abs, real, rel);
+        if (hit !== null) return hit;
+      }
+    }
+    walking.delete(realAbs);
+    return null;
+  };
+  return walk(realDir, realDir, "");
+}

@@ -52,9 +52,13 @@ export function isNativeName(name: string): boolean {
   return NATIVE_NAME.test(name);
 }
 
+/** Extension-less names of documents every package carries; reading them all costs time. */
+const DOC_NAMES = /^(?:LICEN[CS]E|COPYING|README|CHANGELOG|CHANGES|HISTORY|NOTICE|AUTHORS|CONTRIBUTORS|PATENTS|Makefile|\.npmignore|\.gitignore|\.eslintrc|\.editorconfig|\.prettierrc|\.travis\.yml)(?:[-._][\w.-]*)?$/i;
+
 /** True when a file's bytes must be read to know (its extension is not a known text format). */
 export function needsMagicCheck(name: string): boolean {
   const base = name.slice(name.lastIndexOf("/") + 1);
+  if (DOC_NAMES.test(base)) return false;
   const dot = base.lastIndexOf(".");
   if (dot <= 0) return true;
   return !TEXT_EXTENSIONS.has(base.slice(dot).toLowerCase());
