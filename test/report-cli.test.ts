@@ -108,11 +108,11 @@ describe("slimfn report: results and exit codes", () => {
 
   it("--out writes the report to a file and not to stdout", async () => {
     const dir = tempDir();
-    const run = await report(["head-api.json", "--format", "markdown", "--out", path.join(dir, "report.md")]);
+    const run = await report(["head-api.json", "--format", "markdown", "--out", path.join(dir, "new-folder/report.md")]);
     expect(run).toEqual({ code: 0, stdout: "", stderr: "" });
     const head = await readModel(path.join(MODELS, "head-api.json"));
     const view = buildView(compareModels([{ ...head, file: "head-api.json" }], undefined), checkBudgets(head.model.functions, []));
-    expect(fs.readFileSync(path.join(dir, "report.md"), "utf8")).toBe(formatMarkdown(view));
+    expect(fs.readFileSync(path.join(dir, "new-folder/report.md"), "utf8")).toBe(formatMarkdown(view));
   });
 
   it("appends the Markdown report to GITHUB_STEP_SUMMARY, whatever the format, after what is there", async () => {
@@ -183,9 +183,9 @@ describe("slimfn report: bad input is a clear error with exit code 2, never a cr
     [
       "a budget that does not parse",
       ["newer.json", "--budget", "zip=5 MBs"],
-      'error: [BUDGET_INVALID] --budget Budget zip=5 MBs: "5 MBs" has an unknown size unit "MBs": use B, kB, MB, GB (x1000) or KiB, MiB, GiB (x1024).\n',
+      'error: [BUDGET_INVALID] Budget zip=5 MBs: "5 MBs" has an unknown size unit "MBs": use B, kB, MB, GB (x1000) or KiB, MiB, GiB (x1024). (from --budget zip=5 MBs)\n',
     ],
-    ["an unknown budget", ["newer.json", "--budget", "size=5MB"], 'error: [BUDGET_INVALID] --budget Budget size=5MB: unknown budget "size". Budgets are zip, unzipped, init, or pkg:NAME (pkg:@aws-sdk/* sums a scope).\n'],
+    ["an unknown budget", ["newer.json", "--budget", "size=5MB"], 'error: [BUDGET_INVALID] Budget size=5MB: unknown budget "size". Budgets are zip, unzipped, init, or pkg:NAME (pkg:@aws-sdk/* sums a scope). (from --budget size=5MB)\n'],
   ];
   it.each(cases)("%s", async (_what, args, stderr) => {
     const run = await report(args, { cwd: dir });
@@ -193,6 +193,18 @@ describe("slimfn report: bad input is a clear error with exit code 2, never a cr
     expect(run.stdout).toBe("");
     if (stderr.endsWith("\n")) expect(run.stderr).toBe(stderr);
     else expect(run.stderr.startsWith(stderr)).toBe(true);
+  });
+
+  it("an --out path that cannot be written: REPORT_WRITE_FAILED, exit 2, nothing half-written", async () => {
+    fs.writeFileSync(path.join(dir, "a-file"), "");
+    const target = path.join(dir, "a-file/report.md");
+    const run = await report([path.join(MODELS, "head-api.json"), "--out", target], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: \[REPORT_WRITE_FAILED\] Cannot write the report to /);
+    expect(run.stderr).toContain(target);
+    expect(run.stderr).toContain("file already exists");
+    expect(run.stderr.trimEnd().endsWith("Choose a writable path with --out.")).toBe(true);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
   it.each([

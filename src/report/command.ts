@@ -6,7 +6,7 @@
  * command could not run (bad arguments, a file that is not a size model). CI tells "the
  * function grew too much" from "the report step is broken" by the code alone.
  */
-import { appendFile } from "node:fs/promises";
+import { appendFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT, type CommandIO } from "../cli-io.js";
@@ -106,7 +106,7 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs | "help" {
       budgets.push(parseBudgetArg(text));
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
-      problems.push(error("BUDGET_INVALID", `--budget ${e.message}`));
+      problems.push(error("BUDGET_INVALID", `${e.message} (from --budget ${text})`));
     }
   }
   if (problems.length) throw new SlimfnError(problems);
@@ -133,6 +133,7 @@ export async function runReport(argv: readonly string[], io: CommandIO): Promise
     if (args.out) {
       const target = path.resolve(io.cwd, args.out);
       try {
+        await mkdir(path.dirname(target), { recursive: true });
         await writeFileAtomic(target, report);
       } catch (e) {
         throw new SlimfnError(error("REPORT_WRITE_FAILED", `Cannot write the report to ${target}: ${(e as Error).message}. Choose a writable path with --out.`));
