@@ -12,12 +12,13 @@ import type { LazyDecision } from "./lazy/types.js";
 import { functionName, handlerExport, handlerString, relativePosix, zipPaths } from "./naming.js";
 import type { ResolvedOptions } from "./options.js";
 import { attributeModules } from "./report/attribute.js";
-import { budgetDiagnostics, checkBudgets } from "./report/budgets.js";
+import { budgetDiagnostics, checkBudgets, unknownFunctionBudgets } from "./report/budgets.js";
 import { SCHEMA_ID, SCHEMA_VERSION, type FunctionModel, type SizeModel } from "./report/model.js";
 import { LAMBDA_LIMITS } from "./runtime.js";
 import { buildZip, type ZipArchive, type ZipEntryInput } from "./zip/write.js";
 import type { ShipRegistry } from "./ship/externals.js";
-import { initModel, readIncludes, registryNotes, shipFunction, shippedModel, type FunctionShipment } from "./ship/function-shipment.js";
+import { readIncludes, registryNotes, shipFunction, shippedModel, type FunctionShipment } from "./ship/function-shipment.js";
+import { initModel } from "./measure/init-model.js";
 import { verifyZip } from "./measure/verify.js";
 import type { Progress } from "./progress.js";
 
@@ -199,6 +200,8 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   await writeOutputs(request, done, model);
   // Budgets are checked on the complete model (init figures included) once it is written: a
   // build that fails a budget leaves its zips and size model to inspect with `slimfn report`.
-  diagnostics.push(...budgetDiagnostics(checkBudgets(model.functions, request.options.report.budgets)));
+  const budgets = request.options.report.budgets;
+  const unknown = unknownFunctionBudgets(model.functions, budgets);
+  diagnostics.push(...(unknown.length ? unknown : budgetDiagnostics(checkBudgets(model.functions, budgets))));
   return { model, functions, diagnostics };
 }

@@ -3,6 +3,7 @@
  * the plugin (verification off, so the command does the measuring), extracted with Info-ZIP,
  * imported in fresh node processes.
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -70,6 +71,33 @@ describe("slimfn measure", () => {
     // The same zip starts once its configuration is given.
     const ok = io(throws.root);
     expect(await runMeasure([throws.zip, "--runs", "1", "--env", "ORDERS_TABLE=orders"], ok.cio)).toBe(0);
+  });
+
+  it("records the init figures in the size model of the build that wrote the zip", async () => {
+    const root = copyFixture(fixture("ship-native"), repoTempDir("measure-report-"));
+    const built = await buildFixture("esbuild", {
+      root,
+      entryPoints: ["src/handler.ts"],
+      slimfn: { verify: false, report: { json: "dist/size.json" } },
+    });
+    expect(built.model!.functions[0]!.init).toBeUndefined();
+    const { out, cio } = io(root);
+    expect(await runMeasure(["dist/handler.zip", "--runs", "2", "--report", "dist/size.json"], cio)).toBe(0);
+    const fn = JSON.parse(fs.readFileSync(path.join(root, "dist/size.json"), "utf8")).functions[0];
+    expect(Object.keys(fn.init).sort()).toEqual(["bareNodeMs", "maxMs", "medianMs", "minMs", "node", "ratio", "rssBytes", "runs"]);
+    expect([fn.init.runs, fn.init.node]).toEqual([2, process.version]);
+    expect(out.stdout).toMatch(/^slimfn measure dist\/handler\.zip/);
+    // (The zip built in beforeAll is byte for byte the same: builds are deterministic.)
+    expect(JSON.parse(fs.readFileSync(path.join(root, "dist/size.json"), "utf8")).functions[0].sha256).toBe(
+      createHash("sha256").update(fs.readFileSync(native.zip)).digest("hex"),
+    );
+    // Another function's zip: refused, and the model is left as it was.
+    const { zip: otherZip } = await zipOf("ship-data");
+    const other = io(root);
+    const before = fs.readFileSync(path.join(root, "dist/size.json"), "utf8");
+    expect(await runMeasure([otherZip, "--runs", "1", "--report", "dist/size.json"], other.cio)).toBe(1);
+    expect(other.out.stderr).toMatch(/^error: \[REPORT_INVALID\] dist\/size\.json describes no function whose zip is .+handler\.zip \(sha256 [0-9a-f]{12}\.\.\.\): pass the size model of the build that wrote this zip\.\n$/);
+    expect(fs.readFileSync(path.join(root, "dist/size.json"), "utf8")).toBe(before);
   });
 
   it("rejects bad arguments with usage", async () => {

@@ -7,7 +7,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT, type CommandIO } from "../cli-io.js";
-import { formatDiagnostic, SlimfnError } from "../diagnostics.js";
+import { createHash } from "node:crypto";
+import { error, formatDiagnostic, SlimfnError } from "../diagnostics.js";
+import { writeFileAtomic } from "../fs-atomic.js";
+import { readModel } from "../report/read-model.js";
+import { initModel } from "./init-model.js";
 import { formatBytes, formatDuration } from "../report/sizes.js";
 import { extractZip } from "./extract.js";
 import { measureTaskRoot, type Measurement } from "./measure.js";
@@ -25,12 +29,15 @@ its ratio to a bare node start measured in the same run, and the memory after in
   --event FILE        invoke the handler once with this JSON event and show the result
   --env KEY=VALUE     set an environment variable for the function (repeatable)
   --json              print the measurement as JSON
+  --report FILE       record the init figures in this size model (the function whose zip has
+                      the same sha256), so budgets and reports can use them
   -h, --help          show this help
 
 Exit codes: 0 measured, 1 the handler failed to load, 2 bad arguments.`;
 
 interface MeasureArgs {
   zip: string;
+  report: string | undefined;
   runs: number;
   handler: string | undefined;
   event: string | undefined;
@@ -50,6 +57,7 @@ function parseMeasureArgs(argv: readonly string[], cwd: string): MeasureArgs | s
         event: { type: "string" },
         env: { type: "string", multiple: true },
         json: { type: "boolean" },
+        report: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -71,6 +79,7 @@ function parseMeasureArgs(argv: readonly string[], cwd: string): MeasureArgs | s
   if (!fs.existsSync(zip)) return `No zip at ${zip}`;
   return {
     zip,
+    report: values.report,
     runs,
     handler: values.handler,
     event: values.event === undefined ? undefined : path.resolve(cwd, values.event),
@@ -105,6 +114,26 @@ export function formatMeasurement(zipLabel: string, m: Measurement): string {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * Write the measurement into the size model, on the function whose zip is byte for byte the one
+ * measured (matched by sha256, since paths differ between machines and folders).
+ */
+async function recordInit(file: string, cwd: string, zip: string, m: Measurement): Promise<void> {
+  const { model } = await readModel(file, cwd);
+  const sha256 = createHash("sha256").update(fs.readFileSync(zip)).digest("hex");
+  const fn = model.functions.find((f) => f.sha256 === sha256);
+  if (!fn) {
+    throw new SlimfnError(
+      error(
+        "REPORT_INVALID",
+        `${file} describes no function whose zip is ${path.relative(cwd, zip) || zip} (sha256 ${sha256.slice(0, 12)}...): pass the size model of the build that wrote this zip.`,
+      ),
+    );
+  }
+  fn.init = initModel(m);
+  await writeFileAtomic(path.resolve(cwd, file), `${JSON.stringify(model, null, 2)}\n`);
+}
+
 export async function runMeasure(argv: readonly string[], io: CommandIO): Promise<number> {
   const args = parseMeasureArgs(argv, io.cwd);
   if (typeof args === "string") {
@@ -132,6 +161,7 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
     }
     const m = await measureTaskRoot(extracted.dir, handler, { runs: args.runs, event, env: args.env });
     const label = path.relative(io.cwd, args.zip) || args.zip;
+    if (args.report !== undefined) await recordInit(args.report, io.cwd, args.zip, m);
     io.stdout(args.json ? `${JSON.stringify({ zip: label, ...m }, null, 2)}\n` : formatMeasurement(label, m));
     return EXIT.ok;
   } catch (e) {

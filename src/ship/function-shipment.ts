@@ -6,8 +6,7 @@
 import type { FunctionOutput } from "../build-output.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
-import type { InitModel, ShippedPackageModel } from "../report/model.js";
-import type { Measurement } from "../measure/measure.js";
+import type { ShippedPackageModel } from "../report/model.js";
 import type { ZipEntryInfo, ZipEntryInput } from "../zip/write.js";
 import { planShipment } from "./closure.js";
 import { shipmentEntries, type ShippedPackageFiles } from "./entries.js";
@@ -78,20 +77,6 @@ export function shippedModel(shipment: FunctionShipment, zipEntries: readonly Zi
   });
 }
 
-export function initModel(m: Measurement): InitModel {
-  return {
-    runs: m.runs,
-    medianMs: round(m.init.median),
-    minMs: round(m.init.min),
-    maxMs: round(m.init.max),
-    bareNodeMs: round(m.bare.median),
-    ratio: Math.round(m.ratio * 100) / 100,
-    rssBytes: m.rssBytes,
-    node: m.node,
-  };
-}
-
-const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** Notes the registry gathered while the bundler ran (native packages shipped automatically). */
 export function registryNotes(registry: ShipRegistry | undefined): Diagnostic[] {
