@@ -30,7 +30,9 @@ export interface ReportOptions {
    * `zip` and `unzipped` sizes (`"5MB"`, `"300kB"`, `"2MiB"`; kB/MB = 1000, KiB/MiB = 1024),
    * `init` (`"150ms"`, or `"1.5x"` a bare node start; needs a measured init time), and
    * `"pkg:NAME"` for a package's bytes (`{ "pkg:aws-sdk": "0B" }`, `"pkg:@aws-sdk/*"` sums a
-   * scope). Lambda's own limits are always checked (`LAMBDA_LIMIT_EXCEEDED`).
+   * scope). `"FUNCTION/KEY"` sets one function's own (`{ "thumbnail/zip": "10MB" }`), replacing
+   * the general budget of that key for it. Lambda's own limits are always checked
+   * (`LAMBDA_LIMIT_EXCEEDED`).
    * @default {} (only Lambda's limits)
    */
   budgets?: Record<string, string>;

@@ -66,6 +66,15 @@ describe.each(BUNDLERS)("%s: report.budgets", (bundler) => {
     ]);
   });
 
+  it("a function's own budget applies to it; one naming a function the build lacks fails with BUDGET_INVALID", async () => {
+    const own = await build({ budgets: { zip: "1MB", "handler/zip": "100B" } });
+    expect(details(own.built.failure?.errors).map((d) => [d.code, d.message.split(":")[0]])).toEqual([["BUDGET_EXCEEDED", 'Function "handler" exceeds budget handler/zip=100B']]);
+    const typo = await build({ budgets: { "hanlder/zip": "1MB" } });
+    expect(details(typo.built.failure?.errors)).toEqual([
+      { code: "BUDGET_INVALID", severity: "error", message: 'Budget hanlder/zip=1MB names function "hanlder", which is not in the build. Functions: handler.' },
+    ]);
+  });
+
   it("budgets that do not parse fail before building, each with its key", async () => {
     const { root, built } = await build({ budgets: { zip: "5 MBs", zipped: "1MB", "pkg:aws-sdk": 0 as unknown as string } });
     expect(details(built.failure?.errors)).toEqual([
@@ -78,7 +87,7 @@ describe.each(BUNDLERS)("%s: report.budgets", (bundler) => {
       {
         code: "OPTION_INVALID",
         severity: "error",
-        message: 'slimfn option "report.budgets.zipped": Budget zipped=1MB: unknown budget "zipped". Budgets are zip, unzipped, init, or pkg:NAME (pkg:@aws-sdk/* sums a scope).',
+        message: 'slimfn option "report.budgets.zipped": Budget zipped=1MB: unknown budget "zipped". Budgets are zip, unzipped, init, or pkg:NAME (pkg:@aws-sdk/* sums a scope), each optionally for one function: FUNCTION/zip.',
       },
       {
         code: "OPTION_INVALID",

@@ -185,7 +185,12 @@ describe("slimfn report: bad input is a clear error with exit code 2, never a cr
       ["newer.json", "--budget", "zip=5 MBs"],
       'error: [BUDGET_INVALID] Budget zip=5 MBs: "5 MBs" has an unknown size unit "MBs": use B, kB, MB, GB (x1000) or KiB, MiB, GiB (x1024). (from --budget zip=5 MBs)\n',
     ],
-    ["an unknown budget", ["newer.json", "--budget", "size=5MB"], 'error: [BUDGET_INVALID] Budget size=5MB: unknown budget "size". Budgets are zip, unzipped, init, or pkg:NAME (pkg:@aws-sdk/* sums a scope). (from --budget size=5MB)\n'],
+    [
+      "a budget for a function no model has",
+      [path.join(MODELS, "head-api.json"), "--budget", "thumbnial/zip=10MB"],
+      'error: [BUDGET_INVALID] Budget thumbnial/zip=10MB names function "thumbnial", which is not in the build. Functions: api, thumbnail.\n',
+    ],
+    ["an unknown budget", ["newer.json", "--budget", "size=5MB"], 'error: [BUDGET_INVALID] Budget size=5MB: unknown budget "size". Budgets are zip, unzipped, init, or pkg:NAME (pkg:@aws-sdk/* sums a scope), each optionally for one function: FUNCTION/zip. (from --budget size=5MB)\n'],
   ];
   it.each(cases)("%s", async (_what, args, stderr) => {
     const run = await report(args, { cwd: dir });

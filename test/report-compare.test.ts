@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkBudgets, parseBudgetArg } from "../src/report/budgets.js";
+import { checkBudgets, parseBudgetArg, unknownFunctionBudgets } from "../src/report/budgets.js";
 import { compareModels, type PackageRow } from "../src/report/compare.js";
 import type { FunctionModel, SizeModel } from "../src/report/model.js";
 import type { LoadedModel } from "../src/report/read-model.js";
@@ -133,6 +133,24 @@ describe("checkBudgets", () => {
       ["unzipped=1MB", "exceeded", fn.unzippedBytes, 1_000_000],
       ["Lambda zipped limit (50 MiB)", "ok", fn.zipBytes, LAMBDA_LIMITS.zipped],
       ["Lambda unzipped limit (250 MiB)", "ok", fn.unzippedBytes, LAMBDA_LIMITS.unzipped],
+    ]);
+  });
+
+  it("a function's own budget replaces the general one of the same key, for that function only", () => {
+    const [apiFn, thumbnail] = real("head-api.json").functions;
+    const checks = checkBudgets([apiFn!, thumbnail!], ["zip=1MB", "thumbnail/zip=10MB", "unzipped=30MB"].map(parseBudgetArg));
+    expect(checks.filter((c) => !c.budget.lambda).map((c) => [c.function, c.budget.label, c.status])).toEqual([
+      ["api", "zip=1MB", "ok"],
+      ["api", "unzipped=30MB", "ok"],
+      ["thumbnail", "thumbnail/zip=10MB", "ok"],
+      ["thumbnail", "unzipped=30MB", "ok"],
+    ]);
+    expect(unknownFunctionBudgets([apiFn!, thumbnail!], [parseBudgetArg("thumbnial/zip=10MB")])).toEqual([
+      {
+        code: "BUDGET_INVALID",
+        severity: "error",
+        message: 'Budget thumbnial/zip=10MB names function "thumbnial", which is not in the build. Functions: api, thumbnail.',
+      },
     ]);
   });
 

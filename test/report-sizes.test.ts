@@ -70,13 +70,20 @@ describe("formatBytes", () => {
 
 describe("budgets", () => {
   it("parses every key of the CLI syntax", () => {
-    expect(parseBudgetArg("zip=5MB")).toEqual({ label: "zip=5MB", metric: "zip", bytes: 5_000_000, lambda: false });
-    expect(parseBudgetArg("unzipped=2MiB")).toEqual({ label: "unzipped=2MiB", metric: "unzipped", bytes: 2_097_152, lambda: false });
-    expect(parseBudgetArg("init=150ms")).toEqual({ label: "init=150ms", metric: "init", init: { kind: "ms", ms: 150 }, lambda: false });
-    expect(parseBudgetArg("init=1.5x")).toEqual({ label: "init=1.5x", metric: "init", init: { kind: "ratio", ratio: 1.5 }, lambda: false });
-    expect(parseBudgetArg("pkg:aws-sdk=0B")).toEqual({ label: "pkg:aws-sdk=0B", metric: "package", package: "aws-sdk", bytes: 0, lambda: false });
+    expect(parseBudgetArg("zip=5MB")).toEqual({ label: "zip=5MB", key: "zip", metric: "zip", bytes: 5_000_000, lambda: false });
+    expect(parseBudgetArg("unzipped=2MiB")).toEqual({ label: "unzipped=2MiB", key: "unzipped", metric: "unzipped", bytes: 2_097_152, lambda: false });
+    expect(parseBudgetArg("init=150ms")).toEqual({ label: "init=150ms", key: "init", metric: "init", init: { kind: "ms", ms: 150 }, lambda: false });
+    expect(parseBudgetArg("init=1.5x")).toEqual({ label: "init=1.5x", key: "init", metric: "init", init: { kind: "ratio", ratio: 1.5 }, lambda: false });
+    expect(parseBudgetArg("pkg:aws-sdk=0B")).toEqual({ label: "pkg:aws-sdk=0B", key: "pkg:aws-sdk", metric: "package", package: "aws-sdk", bytes: 0, lambda: false });
     expect(parseBudgetArg("pkg:@aws-sdk/*=1MB")).toMatchObject({ metric: "package", package: "@aws-sdk/*", bytes: 1_000_000 });
     expect(parseDurationLimit("1.5s")).toEqual({ kind: "ms", ms: 1500 });
+  });
+
+  it("scopes a budget to one function with FUNCTION/KEY", () => {
+    expect(parseBudgetArg("thumbnail/zip=10MB")).toEqual({ label: "thumbnail/zip=10MB", key: "zip", function: "thumbnail", metric: "zip", bytes: 10_000_000, lambda: false });
+    expect(parseBudgetArg("api/pkg:@aws-sdk/*=0B")).toMatchObject({ key: "pkg:@aws-sdk/*", function: "api", package: "@aws-sdk/*", bytes: 0 });
+    // A scoped package name is not a function scope.
+    expect(parseBudgetArg("pkg:@aws-sdk/client-s3=1MB")).not.toHaveProperty("function");
   });
 
   it.each([
@@ -88,12 +95,14 @@ describe("budgets", () => {
     ["init=0x", "a multiple of a bare node start must be above 0"],
     ["pkg:=1MB", 'Budget pkg:=1MB: "" is not a package name or pattern'],
     ["pkg:a b=1MB", '"a b" is not a package name or pattern'],
+    ["/zip=1MB", 'Budget /zip=1MB: name the function before the "/", such as thumbnail/zip=10MB.'],
+    ["api/size=1MB", 'Budget api/size=1MB: unknown budget "size"'],
   ])("refuses %j with a message naming it", (text, message) => {
     expect(() => parseBudgetArg(text)).toThrow(ParseError);
     expect(() => parseBudgetArg(text)).toThrow(message);
   });
 
   it("reads the config form key and value apart", () => {
-    expect(parseBudget("zip", "300kB")).toEqual({ label: "zip=300kB", metric: "zip", bytes: 300_000, lambda: false });
+    expect(parseBudget("zip", "300kB")).toEqual({ label: "zip=300kB", key: "zip", metric: "zip", bytes: 300_000, lambda: false });
   });
 });

@@ -3,6 +3,10 @@
  * per-package bytes, plus Lambda's own limits, which are always checked. The same parser reads
  * `--budget KEY=VALUE` on the command line and `report.budgets: { KEY: VALUE }` in the plugin
  * options, and the same check runs at the end of a build and in `slimfn report`.
+ *
+ * A budget applies to every function unless its key names one (`thumbnail/zip=10MB`); a
+ * function's own budget replaces the general one of the same key for that function, because
+ * one build often holds a 300 kB API handler beside a 9 MB image function.
  */
 import { error, warning, type Diagnostic } from "../diagnostics.js";
 import { LAMBDA_LIMITS } from "../runtime.js";
@@ -16,6 +20,10 @@ export type BudgetMetric = "zip" | "unzipped" | "init" | "package";
 export interface Budget {
   /** How the user wrote it (`zip=5MB`), or the name of Lambda's limit. */
   label: string;
+  /** What it limits, without the function: `zip`, `pkg:@aws-sdk/*`. One per key and function. */
+  key: string;
+  /** The one function it applies to (`thumbnail/zip=10MB`); absent: every function. */
+  function?: string;
   metric: BudgetMetric;
   /** Byte limit for `zip`, `unzipped` and `package`. */
   bytes?: number;
@@ -42,11 +50,11 @@ export interface BudgetCheck {
 }
 
 /** The keys `--budget` and `report.budgets` accept, for messages and docs. */
-export const BUDGET_KEYS = "zip, unzipped, init, or pkg:NAME (pkg:@aws-sdk/* sums a scope)";
+export const BUDGET_KEYS = "zip, unzipped, init, or pkg:NAME (pkg:@aws-sdk/* sums a scope), each optionally for one function: FUNCTION/zip";
 
 const LAMBDA_BUDGETS: readonly Budget[] = Object.freeze([
-  Object.freeze({ label: "Lambda zipped limit (50 MiB)", metric: "zip", bytes: LAMBDA_LIMITS.zipped, lambda: true } as Budget),
-  Object.freeze({ label: "Lambda unzipped limit (250 MiB)", metric: "unzipped", bytes: LAMBDA_LIMITS.unzipped, lambda: true } as Budget),
+  Object.freeze({ label: "Lambda zipped limit (50 MiB)", key: "lambda:zip", metric: "zip", bytes: LAMBDA_LIMITS.zipped, lambda: true } as Budget),
+  Object.freeze({ label: "Lambda unzipped limit (250 MiB)", key: "lambda:unzipped", metric: "unzipped", bytes: LAMBDA_LIMITS.unzipped, lambda: true } as Budget),
 ]);
 
 /**
@@ -55,16 +63,25 @@ const LAMBDA_BUDGETS: readonly Budget[] = Object.freeze([
  */
 export function parseBudget(key: string, value: string): Budget {
   const label = `${key}=${value}`;
-  const k = key.trim();
+  let k = key.trim();
+  // Function names never hold a `/` (slimfn turns it into `-`); package keys hold one after `pkg:`.
+  let scope: { function?: string } = {};
+  const slash = k.indexOf("/");
+  if (slash >= 0 && !k.startsWith("pkg:")) {
+    const fn = k.slice(0, slash);
+    if (!fn) throw new ParseError(`Budget ${label}: name the function before the "/", such as thumbnail/zip=10MB.`);
+    scope = { function: fn };
+    k = k.slice(slash + 1);
+  }
   try {
-    if (k === "zip" || k === "unzipped") return { label, metric: k, bytes: parseSize(value), lambda: false };
-    if (k === "init") return { label, metric: "init", init: parseDurationLimit(value), lambda: false };
+    if (k === "zip" || k === "unzipped") return { label, key: k, ...scope, metric: k, bytes: parseSize(value), lambda: false };
+    if (k === "init") return { label, key: k, ...scope, metric: "init", init: parseDurationLimit(value), lambda: false };
     if (k.startsWith("pkg:")) {
       const name = k.slice(4);
       if (!/^(@[^/\s*]+\/)?[^/\s@]+$/.test(name.replace(/\*/g, "x"))) {
         throw new ParseError(`"${name}" is not a package name or pattern: write pkg:NAME, such as pkg:aws-sdk or pkg:@aws-sdk/*.`);
       }
-      return { label, metric: "package", package: name, bytes: parseSize(value), lambda: false };
+      return { label, key: k, ...scope, metric: "package", package: name, bytes: parseSize(value), lambda: false };
     }
   } catch (e) {
     if (e instanceof ParseError) throw new ParseError(`Budget ${label}: ${e.message}`);
@@ -108,12 +125,29 @@ function measure(fn: FunctionModel, budget: Budget): { actual: number | null; li
   }
 }
 
+/** The budgets that apply to one function: its own, and the general ones it does not replace. */
+function budgetsFor(name: string, budgets: readonly Budget[]): Budget[] {
+  const own = budgets.filter((b) => b.function === name);
+  return budgets.filter((b) => b.function === name || (b.function === undefined && !own.some((o) => o.key === b.key)));
+}
+
+/**
+ * Budgets that name a function none of `functions` has: a typo must not turn a budget off
+ * silently. One `BUDGET_INVALID` error each.
+ */
+export function unknownFunctionBudgets(functions: readonly FunctionModel[], budgets: readonly Budget[]): Diagnostic[] {
+  const names = new Set(functions.map((f) => f.name));
+  const known = [...names].sort().join(", ") || "none";
+  return budgets
+    .filter((b) => b.function !== undefined && !names.has(b.function))
+    .map((b) => error("BUDGET_INVALID", `Budget ${b.label} names function "${b.function}", which is not in the build. Functions: ${known}.`));
+}
+
 /** Check every function against the user's budgets and Lambda's limits, in that order. */
 export function checkBudgets(functions: readonly FunctionModel[], budgets: readonly Budget[]): BudgetCheck[] {
-  const all = [...budgets, ...LAMBDA_BUDGETS];
   const checks: BudgetCheck[] = [];
   for (const fn of functions) {
-    for (const budget of all) {
+    for (const budget of [...budgetsFor(fn.name, budgets), ...LAMBDA_BUDGETS]) {
       const { actual, limit } = measure(fn, budget);
       if (actual === null || limit === null) {
         checks.push({ function: fn.name, budget, status: "not-measured", actual, limit, use: null });

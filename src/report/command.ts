@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { EXIT, type CommandIO } from "../cli-io.js";
 import { error, formatDiagnostic, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import { writeFileAtomic } from "../fs-atomic.js";
-import { budgetDiagnostics, checkBudgets, parseBudgetArg, type Budget } from "./budgets.js";
+import { budgetDiagnostics, checkBudgets, parseBudgetArg, unknownFunctionBudgets, type Budget } from "./budgets.js";
 import { compareModels } from "./compare.js";
 import { formatJson } from "./format-json.js";
 import { formatMarkdown } from "./format-markdown.js";
@@ -31,6 +31,7 @@ Compare size models written by report.json (slimfn build --report) and check bud
   --out FILE            write the report to FILE instead of stdout
   --budget KEY=VALUE    fail (exit 1) when a function is over it; repeatable.
                         zip=5MB  unzipped=300kB  init=150ms  init=1.5x  pkg:aws-sdk=0B
+                        FUNCTION/KEY=VALUE sets one function's own: thumbnail/zip=10MB
                         kB/MB = 1000 bytes, KiB/MiB = 1024. Lambda's limits are always checked.
   -h, --help            show this help
 
@@ -126,6 +127,8 @@ export async function runReport(argv: readonly string[], io: CommandIO): Promise
     const base = args.base ? await load(args.base) : undefined;
     const comparison = compareModels(head, base);
     const heads = comparison.functions.flatMap((f) => (f.head ? [f.head] : []));
+    const unknown = unknownFunctionBudgets(heads, args.budgets);
+    if (unknown.length) throw new SlimfnError(unknown);
     const checks = checkBudgets(heads, args.budgets);
     const view = buildView(comparison, checks);
     const report = args.format === "json" ? formatJson(view) : args.format === "markdown" ? formatMarkdown(view) : formatText(view);
