@@ -125,15 +125,15 @@ export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: s
     // Relative targets are resolved from the importer; bare ones share one virtual module.
     const target = v.specifier.startsWith(".") ? path.resolve(args.resolveDir, v.specifier) : v.specifier;
     return {
-      path: `${v.withDefault ? "default+" : ""}${target}`,
+      path: `${v.names.join(",")}|${target}`,
       namespace: NAMESPACE,
-      pluginData: { resolveDir: args.resolveDir, specifier: target, withDefault: v.withDefault },
+      pluginData: { resolveDir: args.resolveDir, specifier: target, names: v.names },
     };
   });
 
   build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
-    const data = args.pluginData as { resolveDir: string; specifier: string; withDefault: boolean };
-    return { contents: virtualBody(data.specifier, data.withDefault), loader: "js", resolveDir: data.resolveDir };
+    const data = args.pluginData as { resolveDir: string; specifier: string; names: string[] };
+    return { contents: virtualBody(data.specifier, data.names), loader: "js", resolveDir: data.resolveDir };
   });
 
   return {

@@ -6,7 +6,6 @@
  */
 import { warning, type Diagnostic } from "../diagnostics.js";
 import type { LazyDecision } from "./types.js";
-import { VIRTUAL_PREFIX } from "./virtual.js";
 
 export type EdgeKind = "static" | "require" | "dynamic" | "lazy";
 
@@ -100,6 +99,3 @@ export function checkLaziness(graph: ModuleGraph, decisions: LazyDecision[]): Di
   }
   return diagnostics;
 }
-
-/** Whether a bundler module id is one of the virtual lazy modules. */
-export const isVirtualLazy = (id: string) => id.startsWith(VIRTUAL_PREFIX) || id.startsWith("slimfn-lazy:");

@@ -224,9 +224,11 @@ export async function transformLazy(
   const remoteBindings = new Map<string, { imp: ImportInfo; exported: string }>();
   const remoteNamespaces = new Map<string, { imp: ImportInfo; names: ReadonlySet<string> }>();
   if (remote && !analysis) {
-    for (const imp of imports) {
-      if (imp.why !== undefined || isBuiltin(imp.spec) || imp.bindings.size === 0) continue;
-      const deferred = await remote(imp.spec, file, chain);
+    // Looked up side by side: each lookup may resolve, read and analyse another file.
+    const candidates = imports.filter((imp) => imp.why === undefined && !isBuiltin(imp.spec) && imp.bindings.size > 0);
+    const found = await Promise.all(candidates.map((imp) => remote(imp.spec, file, chain)));
+    for (const [i, imp] of candidates.entries()) {
+      const deferred = found[i];
       if (!deferred || deferred.size === 0) continue;
       for (const [local, exported] of imp.bindings) {
         if (exported === "*") remoteNamespaces.set(local, { imp, names: deferred });
@@ -298,7 +300,9 @@ export async function transformLazy(
   // ---- top-level await of targets (only matters when loaded with require)
   const tla = new Map<string, boolean>();
   if (context.hasTopLevelAwait) {
-    for (const spec of new Set(selected.map((i) => i.spec))) tla.set(spec, (await context.hasTopLevelAwait(spec, file)) === true);
+    const specs = [...new Set(selected.map((i) => i.spec))];
+    const answers = await Promise.all(specs.map((spec) => context.hasTopLevelAwait!(spec, file)));
+    specs.forEach((spec, i) => tla.set(spec, answers[i] === true));
   }
   const asyncAllowed = options.mode === "async" || (options.mode === "auto" && context.splitting);
   const needsAsync = (imp: ImportInfo) => options.mode === "async" || tla.get(imp.spec) === true;
@@ -412,10 +416,22 @@ export async function transformLazy(
     const name = `__slimfn_${n++}`;
     accessorOf.set(spec, name);
     const isAsync = groupAsync.get(spec)!;
-    const needsDefault = g.some((imp) => [...imp.bindings.values()].includes("default"));
+    // Only the names used: `export *` would keep every export of the package (no tree-shaking),
+    // and a name used only as a type has no value to re-export.
+    const used = new Set<string>();
+    let everything = false;
+    for (const imp of g) {
+      for (const [local, exported] of imp.bindings) {
+        for (const r of refsOf.get(local) ?? []) {
+          if (exported !== "*") used.add(exported);
+          else if (r.property) used.add(r.property.name);
+          else everything = true;
+        }
+      }
+    }
     const load = isAsync
       ? `import(${JSON.stringify(spec)}).then((m) => (${name}.r = m))`
-      : `require(${JSON.stringify(virtualId(spec, needsDefault))})`;
+      : `require(${JSON.stringify(virtualId(spec, everything ? ["*", ...[...used].filter((n) => n === "default")] : [...used]))})`;
     g.forEach((imp, i) => {
       s.overwrite(imp.node.start, imp.node.end, i === 0 ? `function ${name}() { return __slimfn_memo(${name}, () => ${load}); }` : "");
     });

@@ -7,21 +7,31 @@
 
 /** Prefix of every virtual module id (a `\0` keeps other plugins' hands off it). */
 export const VIRTUAL_PREFIX = "\0slimfn-lazy:";
-const DEFAULT_MARK = "default+";
+const IDENT = /^[A-Za-z_$][\w$]*$/;
 
-export function virtualId(specifier: string, withDefault: boolean): string {
-  return `${VIRTUAL_PREFIX}${withDefault ? DEFAULT_MARK : ""}${specifier}`;
+/**
+ * The id of the virtual module that re-exports `names` of `specifier`. `"*"` among the names
+ * re-exports everything but the default (`export *`); names that are not identifiers fall
+ * back to that.
+ */
+export function virtualId(specifier: string, names: readonly string[]): string {
+  const list = names.every((n) => n === "*" || IDENT.test(n)) ? names : ["*", ...names.filter((n) => n === "default")];
+  return `${VIRTUAL_PREFIX}${[...new Set(list)].sort().join(",")}|${specifier}`;
 }
 
-/** The specifier and default flag a virtual id stands for, or undefined for other ids. */
-export function parseVirtualId(id: string): { specifier: string; withDefault: boolean } | undefined {
+/** The specifier and names a virtual id stands for, or undefined for other ids. */
+export function parseVirtualId(id: string): { specifier: string; names: string[] } | undefined {
   if (!id.startsWith(VIRTUAL_PREFIX)) return undefined;
   const rest = id.slice(VIRTUAL_PREFIX.length);
-  return rest.startsWith(DEFAULT_MARK) ? { specifier: rest.slice(DEFAULT_MARK.length), withDefault: true } : { specifier: rest, withDefault: false };
+  const bar = rest.indexOf("|");
+  if (bar === -1) return undefined;
+  const list = rest.slice(0, bar);
+  return { specifier: rest.slice(bar + 1), names: list === "" ? [] : list.split(",") };
 }
 
-/** The body of the virtual module for `specifier` (resolved from the importer's folder). */
-export function virtualBody(specifier: string, withDefault: boolean): string {
+/** The body of the virtual module (resolved from the importer's folder). */
+export function virtualBody(specifier: string, names: readonly string[]): string {
   const s = JSON.stringify(specifier);
-  return `export * from ${s};\n${withDefault ? `export { default } from ${s};\n` : ""}`;
+  if (!names.includes("*")) return `export { ${names.join(", ")} } from ${s};\n`;
+  return `export * from ${s};\n${names.includes("default") ? `export { default } from ${s};\n` : ""}`;
 }
