@@ -30,6 +30,9 @@ function and print a size summary.
                       packages are shipped that way without it)
   --include GLOB      add files matching GLOB (relative to the project) at the same paths
                       (repeatable)
+  --lazy GLOB         load imports of packages matching GLOB on first use instead of at
+                      init (repeatable; e.g. --lazy '@aws-sdk/*' --lazy zod)
+  --lazy-mode MODE    auto, sync or async (default: auto)
   --no-verify         do not import the handler from the extracted zip before writing it
   -h, --help          show this help
 
@@ -71,6 +74,8 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
         sourcemap: { type: "boolean" },
         external: { type: "string", multiple: true },
         include: { type: "string", multiple: true },
+        lazy: { type: "string", multiple: true },
+        "lazy-mode": { type: "string" },
         "no-verify": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -87,6 +92,9 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
   if (values.report !== undefined) options.report = { json: values.report };
   if (values.external !== undefined) options.external = values.external;
   if (values.include !== undefined) options.include = values.include;
+  // Validated with the other options: a bad glob or mode fails with its diagnostic.
+  if (values["lazy-mode"] !== undefined) options.lazy = { modules: values.lazy ?? [], mode: values["lazy-mode"] as "auto" };
+  else if (values.lazy !== undefined) options.lazy = values.lazy;
   if (values["no-verify"]) options.verify = false;
   return { entries: positionals, outdir: values.outdir ?? "dist", outbase: values.outbase, options, sourcemap: values.sourcemap ?? false };
 }
