@@ -23,6 +23,26 @@ export function useColor(stream: { isTTY?: boolean } = process.stderr, env = pro
 }
 
 /**
+ * What strip rules and the platform filter left out of the shipped packages: totals, the
+ * packages that lost most, and every binary or platform package dropped with the reason.
+ */
+function strippedLines(shipped: NonNullable<PackagedFunction["model"]["shipped"]>, dim: (s: string) => string): string[] {
+  const lines: string[] = [];
+  const touched = shipped.filter((p) => p.stripped?.files).sort((a, b) => b.stripped.bytes - a.stripped.bytes || (a.path < b.path ? -1 : 1));
+  if (touched.length) {
+    const files = touched.reduce((s, p) => s + p.stripped.files, 0);
+    const bytes = touched.reduce((s, p) => s + p.stripped.bytes, 0);
+    const top = touched.slice(0, 4).map((p) => `${p.name} ${formatBytes(p.stripped.bytes)}`);
+    const more = touched.length > 4 ? dim(` · ${touched.length - 4} more`) : "";
+    lines.push(`    ${dim("stripped")}  ${formatBytes(bytes)} in ${files} files ${dim("(docs, tests, declarations, maps)")}: ${top.join(dim(" · "))}${more}`);
+  }
+  for (const p of shipped) {
+    for (const b of p.droppedBinaries ?? []) lines.push(`    ${dim("dropped ")}  ${p.name}/${b.path} ${dim(`(${b.reason})`)}`);
+  }
+  return lines;
+}
+
+/**
  * Shipped packages (direct ones with their closure's weight), included files, and the measured
  * init time and memory: what a user sizes the function's memory and reviews a cold start by.
  */
@@ -37,6 +57,7 @@ function shippedLines(model: PackagedFunction["model"], dim: (s: string) => stri
       `    ${dim("shipped ")}  ${parts.join(dim(" · "))} ${dim(`· ${shipped.length} packages in node_modules, ${formatBytes(total)} zipped`)}`,
     );
   }
+  lines.push(...strippedLines(shipped, dim));
   if (model.included?.length) {
     lines.push(`    ${dim("included")}  ${model.included.length} file${model.included.length === 1 ? "" : "s"} ${dim(`(${model.included.slice(0, 3).join(", ")}${model.included.length > 3 ? ", ..." : ""})`)}`);
   }

@@ -98,8 +98,12 @@ export interface ShippedPackageModel {
   zipBytes: number;
   /** Native binaries it ships, relative to its folder. Sorted. */
   native: string[];
-  /** Files and bytes left out by strip rules and platform filtering. */
+  /** Files and bytes left out by strip rules and platform filtering (`stripped` + `droppedBinaries`). */
   removed: { files: number; bytes: number };
+  /** Files and bytes left out by strip rules (docs, tests, declarations, maps, `strip.remove`). */
+  stripped: { files: number; bytes: number };
+  /** Binaries and prebuilds for another platform left out, with the reason. Sorted by path. */
+  droppedBinaries: { path: string; bytes: number; reason: string }[];
 }
 
 export interface InitModel {

@@ -70,6 +70,11 @@ export function shippedModel(shipment: FunctionShipment, zipEntries: readonly Zi
       zipBytes,
       native: [...p.native].sort(),
       removed: { files: p.removed.length, bytes: p.removed.reduce((sum, r) => sum + r.size, 0) },
+      stripped: {
+        files: p.removed.filter((r) => r.kind !== "platform").length,
+        bytes: p.removed.filter((r) => r.kind !== "platform").reduce((sum, r) => sum + r.size, 0),
+      },
+      droppedBinaries: p.removed.filter((r) => r.kind === "platform").map((r) => ({ path: r.rel, bytes: r.size, reason: r.reason })),
     };
     const reason = p.pkg.root ? shipment.reasons.get(p.pkg.name) : undefined;
     if (reason) model.reason = reason;
