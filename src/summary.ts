@@ -66,6 +66,9 @@ function shippedLines(model: PackagedFunction["model"], dim: (s: string) => stri
     lines.push(
       `    ${dim("init    ")}  ${formatDuration(i.medianMs)} median of ${i.runs} ${dim(`(${i.ratio.toFixed(2)}x a bare node start, ${formatDuration(i.bareNodeMs)}; node ${i.node})`)} · ${formatBytes(i.rssBytes)} resident after init`,
     );
+    if (i.invocation) {
+      lines.push(`    ${dim("invoke  ")}  ${i.invocation.ok ? "ok" : "threw"} in ${formatDuration(i.invocation.ms)}: ${i.invocation.preview.split("\n")[0]}`);
+    }
   }
   return lines;
 }

@@ -204,6 +204,27 @@ describe("bad input", () => {
     expect(b.built.failure?.errors).toBeUndefined();
     expect(fs.existsSync(zipOf(b))).toBe(true);
     expect(b.fn.init!.runs).toBe(2);
+    // With verify.event the handler is invoked once and its answer is shown.
+    expect(b.fn.init!.invocation).toEqual({ ok: true, ms: expect.any(Number), preview: '{"table":"orders"}' });
+    const text = formatSummary([{ model: b.fn, zipPath: zipOf(b) }], b.root, { color: false });
+    expect(text).toMatch(/\n {4}invoke {4}ok in \S+ ms: \{"table":"orders"\}\n/);
+  });
+
+  it("warns, and still writes the zip, when the handler loads but throws on verify.event", async () => {
+    const root = repoTempDir("invoke-throws-");
+    fs.mkdirSync(path.join(root, "src"));
+    fs.writeFileSync(path.join(root, "src/handler.mjs"), "export const handler = async (event) => { throw new Error(`no route for ${event.path}`); };\n");
+    const b = await buildFixture("esbuild", {
+      root,
+      entryPoints: ["src/handler.mjs"],
+      slimfn: { runtime: "nodejs20.x", verify: { runs: 1, event: { path: "/nope" } }, report: { json: "dist/size.json" } },
+    });
+    const [w, ...rest] = warningsOf(b.result?.warnings);
+    expect(rest).toEqual([]);
+    expect([w!.code, w!.severity]).toEqual(["VERIFY_FAILED", "warning"]);
+    expect(w!.message).toMatch(/^Function "handler" loads, but threw when invoked with verify\.event:\nError: no route for \/nope\n/);
+    expect(b.model!.functions[0]!.init!.invocation).toMatchObject({ ok: false, preview: expect.stringMatching(/^Error: no route for \/nope/) });
+    expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(true);
   });
 
   it("warns about an include glob that matches nothing", async () => {
@@ -226,6 +247,35 @@ describe("bad input", () => {
         message: 'slimfn option "include" must hold a glob inside the project root (no ".." parts), got "../secrets/*".',
       },
     ]);
+  });
+
+  it("fails when two importers need different copies of one shipped package at node_modules/<name>", async () => {
+    const root = repoTempDir("conflict-");
+    const fake = (dir: string, version: string) => {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "slimfn-fake-dep", version, main: "index.js" }));
+      fs.writeFileSync(path.join(dir, "index.js"), `module.exports = ${JSON.stringify(version)};\n`);
+    };
+    fake(path.join(root, "node_modules/slimfn-fake-dep"), "1.0.0");
+    fake(path.join(root, "lib/node_modules/slimfn-fake-dep"), "2.0.0");
+    fs.mkdirSync(path.join(root, "src"));
+    fs.writeFileSync(path.join(root, "lib/util.mjs"), 'import v from "slimfn-fake-dep";\nexport const libVersion = v;\n');
+    fs.writeFileSync(
+      path.join(root, "src/handler.mjs"),
+      'import v from "slimfn-fake-dep";\nimport { libVersion } from "../lib/util.mjs";\nexport const handler = async () => [v, libVersion];\n',
+    );
+    const b = await buildFixture("esbuild", { root, entryPoints: ["src/handler.mjs"], slimfn: { runtime: "nodejs20.x", external: ["slimfn-fake-dep"] } });
+    const [d, ...rest] = details(b.failure?.errors);
+    expect(rest).toEqual([]);
+    expect([d!.code, d!.severity]).toEqual(["SHIP_VERSION_CONFLICT", "error"]);
+    // The entry's imports may pass through slimfn's lazy rewriting (a virtual module): then
+    // only the importing folder is known.
+    expect(d!.message).toMatch(
+      new RegExp(
+        `^The function imports two different copies of "slimfn-fake-dep" and both must sit at node_modules/slimfn-fake-dep: slimfn-fake-dep@2\\.0\\.0 \\(${root}/lib/node_modules/slimfn-fake-dep\\) imported from lib/util\\.mjs, and slimfn-fake-dep@1\\.0\\.0 \\(${root}/node_modules/slimfn-fake-dep\\) imported from (src/handler\\.mjs|a file in src)\\. Install one version for the whole function \\(npm dedupe, or align the versions in package\\.json\\)\\.$`,
+      ),
+    );
+    expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(false);
   });
 
   it("fails on an external that cannot be resolved from its importer, with no zip", async () => {

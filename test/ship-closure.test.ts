@@ -148,7 +148,7 @@ describe("closure of written package trees", () => {
       {
         code: "SHIP_VERSION_CONFLICT",
         severity: "error",
-        message: `The function imports two different copies of "x" and both must sit at node_modules/x: x@1.0.0 (${root}/node_modules/x) and x@2.0.0 (${root}/lib/node_modules/x) (imported from lib/util.ts). Install one version for the whole function (npm dedupe, or align the versions in package.json).`,
+        message: `The function imports two different copies of "x" and both must sit at node_modules/x: x@2.0.0 (${root}/lib/node_modules/x) imported from lib/util.ts, and x@1.0.0 (${root}/node_modules/x) imported from src/handler.ts. Install one version for the whole function (npm dedupe, or align the versions in package.json).`,
       },
     ]);
   });

@@ -3,7 +3,7 @@ import type { InitModel } from "../report/model.js";
 import type { Measurement } from "./measure.js";
 
 export function initModel(m: Measurement): InitModel {
-  return {
+  const model: InitModel = {
     runs: m.runs,
     medianMs: round(m.init.median),
     minMs: round(m.init.min),
@@ -13,6 +13,11 @@ export function initModel(m: Measurement): InitModel {
     rssBytes: m.rssBytes,
     node: m.node,
   };
+  if (m.invocation) {
+    const text = m.invocation.ok ? JSON.stringify(m.invocation.result) : (m.invocation.error ?? "");
+    model.invocation = { ok: m.invocation.ok, ms: round(m.invocation.ms), preview: text.length > 300 ? `${text.slice(0, 300)}...` : text };
+  }
+  return model;
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -90,6 +90,16 @@ export async function verifyZip(
   const extracted = await extractZip(zip);
   try {
     const measurement = await measureTaskRoot(extracted.dir, handler, { runs: verify.runs, event, env: verify.env });
+    // The zip starts; a handler that throws on the test event is the user's to judge, not a
+    // broken artifact, so it warns instead of failing the build.
+    if (measurement.invocation && !measurement.invocation.ok) {
+      diagnostics.push(
+        warning(
+          "VERIFY_FAILED",
+          `Function "${functionName}" loads, but threw when invoked with verify.event:\n${measurement.invocation.error ?? ""}`,
+        ),
+      );
+    }
     return { measurement, diagnostics };
   } finally {
     await extracted.cleanup();

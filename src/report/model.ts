@@ -121,6 +121,11 @@ export interface InitModel {
   rssBytes: number;
   /** Node version that measured it (`v20.20.0`): compare figures only from the same major. */
   node: string;
+  /**
+   * With `verify.event`: the one invocation after the timed runs. `preview` is the JSON result
+   * (or the error) cut to 300 characters.
+   */
+  invocation?: { ok: boolean; ms: number; preview: string };
 }
 
 export interface FileModel {

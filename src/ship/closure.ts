@@ -111,8 +111,12 @@ export function planShipment(roots: ShipRoot[], options: ResolvedOptions): ShipP
 
   // The function's own imports first: they all need the zip's top-level node_modules.
   const queue: PlacedPackage[] = [];
-  for (const r of [...roots].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const where = r.importer ? rel(options.root, r.importer) : rel(options.root, r.fromDir);
+  const importedFrom = new Map<string, string>();
+  const byNameThenFolder = (a: ShipRoot, b: ShipRoot) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : a.fromDir < b.fromDir ? -1 : a.fromDir > b.fromDir ? 1 : 0;
+  for (const r of [...roots].sort(byNameThenFolder)) {
+    // The importer is unknown when the import comes from a virtual module (lazy rewriting).
+    const where = r.importer ? rel(options.root, r.importer) : `a file in ${rel(options.root, r.fromDir)}`;
     let found: ReturnType<typeof findPackageDir>;
     try {
       found = findPackageDir(r.name, r.fromDir);
@@ -140,12 +144,13 @@ export function planShipment(roots: ShipRoot[], options: ResolvedOptions): ShipP
         problems.push(
           error(
             "SHIP_VERSION_CONFLICT",
-            `The function imports two different copies of "${r.name}" and both must sit at ${slot}: ${describe(existing)} and ${describe({ name: r.name, realDir: found.realDir })} (imported from ${where}). Install one version for the whole function (npm dedupe, or align the versions in package.json).`,
+            `The function imports two different copies of "${r.name}" and both must sit at ${slot}: ${describe(existing)} imported from ${importedFrom.get(slot)}, and ${describe({ name: r.name, realDir: found.realDir })} imported from ${where}. Install one version for the whole function (npm dedupe, or align the versions in package.json).`,
           ),
         );
       }
       continue;
     }
+    importedFrom.set(slot, where);
     queue.push(place(slot, r.name, found.realDir, "function", true));
     edges.push({ from: "", fromName: "function", name: r.name, realDir: found.realDir });
   }
