@@ -11,6 +11,7 @@ import type { ZipEntryInput } from "../zip/write.js";
 import type { ShipPlan } from "./closure.js";
 import { listPackageFiles } from "./files.js";
 import { isNativeFile } from "./native.js";
+import type { SelectContext } from "./platform-select.js";
 import { selectFiles } from "./select.js";
 import type { PlacedPackage, RemovedFile } from "./types.js";
 
@@ -37,11 +38,12 @@ function binTargets(pkg: PlacedPackage): Set<string> {
 export function shipmentEntries(
   plan: ShipPlan,
   options: ResolvedOptions,
+  context: SelectContext = {},
 ): { entries: ZipEntryInput[]; packages: ShippedPackageFiles[] } {
   const entries: ZipEntryInput[] = [];
   const packages: ShippedPackageFiles[] = [];
   for (const pkg of plan.packages) {
-    const selection = selectFiles(pkg, listPackageFiles(pkg.realDir), options);
+    const selection = selectFiles(pkg, listPackageFiles(pkg.realDir), options, context);
     const bins = binTargets(pkg);
     const shipped: ShippedPackageFiles = { pkg, paths: [], bytes: 0, native: [], removed: selection.removed };
     for (const file of selection.keep) {

@@ -40,7 +40,8 @@ export function shipFunction(
 ): FunctionShipment {
   const roots = registry ? registry.rootsFor(fn.externals) : [];
   const plan = planShipment(roots, options);
-  const { entries, packages } = shipmentEntries(plan, options);
+  // Source maps in the function's output: the user ships them, so shipped packages keep theirs.
+  const { entries, packages } = shipmentEntries(plan, options, { shipsSourceMaps: fn.files.some((f) => f.endsWith(".map")) });
   const reasons = new Map<string, "external" | "native">();
   for (const r of roots) if (r.why) reasons.set(r.name, r.why);
   return {
