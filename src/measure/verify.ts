@@ -36,10 +36,9 @@ export function currentHost(): Host {
 
 const NODE_ARCH: Record<string, string> = { x86_64: "x64", arm64: "arm64" };
 
-/** The target's CPU: `options.arch` once issue 6 adds it, else Lambda's default x86_64. */
+/** The target's CPU (`arch`, Lambda's x86_64 by default). */
 export function targetArch(options: ResolvedOptions): string {
-  const arch = (options as { arch?: unknown }).arch;
-  return typeof arch === "string" ? arch : "x86_64";
+  return options.arch;
 }
 
 /** Why this host cannot stand in for the target, or undefined when it can. */
