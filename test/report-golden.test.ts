@@ -9,7 +9,7 @@
  * and review the diff. UPDATE_GOLDEN=1 rewrites only the golden text and Markdown files.
  *
  * The pair: `base` is the realistic fixture (`api` without its /files route, so without the S3
- * presigner, and `thumbnail` with sharp shipped unbundled) plus the minimal function built as
+ * presigner, and `thumbnail` with sharp shipped unbundled; `@aws-sdk/*` lazy) plus the minimal function built as
  * `legacy` and `ping`; `head` is the full realistic fixture plus the minimal function as
  * `hello` and `ping`. That is changed, added, removed and unchanged functions, and bundled and
  * shipped packages, from real builds.
@@ -18,7 +18,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkBudgets, parseBudgetArg } from "../src/report/budgets.js";
-import { compareModels } from "../src/report/compare.js";
+import { compareModels, functionPackages } from "../src/report/compare.js";
 import { formatJson } from "../src/report/format-json.js";
 import { formatMarkdown, MARKDOWN_MARKER } from "../src/report/format-markdown.js";
 import { formatText } from "../src/report/format-text.js";
@@ -44,7 +44,8 @@ async function buildModels(): Promise<Record<ModelFile, SizeModel>> {
     const root = copyFixture(fixture(name), repoTempDir(`golden-${name}-`));
     edit?.(root);
     // The realistic fixture's own options (fixtures/realistic/build.mjs).
-    const ship = name === "realistic" ? { external: ["sharp"], include: ["assets/*.svg"] } : {};
+    // The AWS SDK is lazy in both builds, so lazy packages appear in real reports.
+    const ship = name === "realistic" ? { external: ["sharp"], include: ["assets/*.svg"], lazy: ["@aws-sdk/*"] } : {};
     const built = await buildFixture(BUNDLERS[0]!, { root, entryPoints, slimfn: { ...ship, report: { json: "dist/size.json" } } });
     expect(built.failure?.errors).toBeUndefined();
     return built.model!;
@@ -161,6 +162,12 @@ describe("size report golden files", () => {
     const row = md.split("\n").find((l) => l.startsWith("| ✅ | `api` |"));
     expect(row).toBe(`| ✅ | \`api\` | ${formatBytes(fn.zipBytes)} | ${formatBytes(fn.unzippedBytes)} | ${view.functions[0]!.init} | ${view.functions[0]!.budgetUse} |`);
     // Every package of the real build has its row, with its real version.
-    for (const p of fn.packages) expect(md).toContain(`| \`${p.name}\` | ${p.version} | ${formatBytes(p.bytes)} | ${formatBytes(p.zipBytes)} |`);
+    const packages = functionPackages(fn);
+    for (const p of packages) {
+      const tags = [p.lazy ? "lazy" : "", p.shipped ? "shipped" : ""].filter(Boolean).join(", ");
+      expect(md).toContain(`| \`${p.name}\`${tags ? ` *(${tags})*` : ""} | ${p.version} | ${formatBytes(p.bytes)} | ${formatBytes(p.zipBytes)} |`);
+    }
+    // The SDK is lazy in this build (lazy: ["@aws-sdk/*"]): its clients are marked.
+    expect(packages.filter((p) => p.lazy).map((p) => p.name)).toContain("@aws-sdk/client-dynamodb");
   });
 });

@@ -63,16 +63,13 @@ function packageOfSpecifier(specifier: string): string | undefined {
 }
 
 /**
- * Packages the function imports lazily: named by a lazy decision (`lazy[]`, one per import, as
- * src/lazy records them) whose mode is not `eager`. Read defensively: a model without
- * decisions has no lazy packages.
+ * Packages the function imports lazily: named by a lazy decision (`lazy[]`, one per import)
+ * whose mode is not `eager`. A model without decisions has no lazy packages.
  */
 function lazyPackages(fn: FunctionModel): Set<string> {
-  const decisions = (fn as { lazy?: unknown }).lazy;
   const out = new Set<string>();
-  if (!Array.isArray(decisions)) return out;
-  for (const d of decisions as { module?: unknown; mode?: unknown }[]) {
-    if (typeof d?.module !== "string" || d.mode === "eager") continue;
+  for (const d of fn.lazy ?? []) {
+    if (typeof d.module !== "string" || d.mode === "eager") continue;
     const name = packageOfSpecifier(d.module);
     if (name) out.add(name);
   }

@@ -84,6 +84,9 @@ export function validateModel(json: unknown, file: string): SizeModel {
         }
       }
       if (fn.shipped !== undefined && !Array.isArray(fn.shipped)) problems.push(`${at}.shipped must be an array`);
+      if (fn.lazy !== undefined && !(Array.isArray(fn.lazy) && fn.lazy.every((d) => isObject(d) && typeof d.module === "string" && typeof d.mode === "string"))) {
+        problems.push(`${at}.lazy must be an array of decisions with module and mode`);
+      }
       const lists: [string, unknown[]][] = [["packages", Array.isArray(fn.packages) ? fn.packages : []]];
       if (Array.isArray(fn.shipped)) lists.push(["shipped", fn.shipped]);
       if (!Array.isArray(fn.packages)) problems.push(`${at}.packages must be an array`);
