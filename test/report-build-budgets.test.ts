@@ -61,7 +61,7 @@ describe.each(BUNDLERS)("%s: report.budgets", (bundler) => {
         code: "BUDGET_NOT_MEASURED",
         severity: "warning",
         message:
-          'Function "handler": budget init=150ms was not checked: the size model has no init time. Build with verification on (the default; it is off with verify: false or when the host cannot run the target), which measures it.',
+          'Function "handler": budget init=150ms was not checked: the size model has no init time. Build with verification on (the default; off with verify: false or when the host cannot run the target), or record one with slimfn measure <zip> --report <size model>.',
       },
     ]);
   });

@@ -103,7 +103,7 @@ describe("slimfn report: results and exit codes", () => {
     });
     const run = await report([file, "--budget", "init=1.5x"]);
     expect(run.code).toBe(0);
-    const why = "the size model has no init time. Build with verification on (the default; it is off with verify: false or when the host cannot run the target), which measures it.";
+    const why = "the size model has no init time. Build with verification on (the default; off with verify: false or when the host cannot run the target), or record one with slimfn measure <zip> --report <size model>.";
     expect(run.stderr).toBe(
       `warning: [BUDGET_NOT_MEASURED] Function "api": budget init=1.5x was not checked: ${why}\nwarning: [BUDGET_NOT_MEASURED] Function "thumbnail": budget init=1.5x was not checked: ${why}\n`,
     );

@@ -211,7 +211,7 @@ export function describeCheck(check: BudgetCheck): string {
   const { budget } = check;
   const fn = `Function "${check.function}"`;
   if (check.status === "not-measured") {
-    return `${fn}: budget ${budget.label} was not checked: the size model has no init time. Build with verification on (the default; it is off with verify: false or when the host cannot run the target), which measures it.`;
+    return `${fn}: budget ${budget.label} was not checked: the size model has no init time. Build with verification on (the default; off with verify: false or when the host cannot run the target), or record one with slimfn measure <zip> --report <size model>.`;
   }
   const actual = formatFigure(budget, check.actual!);
   const limit = formatLimit(check);
