@@ -57,6 +57,9 @@ export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: s
   let decisions: LazyDecision[] = [];
   let matched = new Set<string>();
   const tla = new Map<string, Promise<boolean | undefined>>();
+  const ep = initial.entryPoints;
+  const entryList = !ep ? [] : Array.isArray(ep) ? ep.map((e) => (typeof e === "string" ? e : e.in)) : Object.values(ep);
+  const entries = new Set(entryList.map((e) => path.resolve(initial.absWorkingDir ?? root, e)));
 
   build.onStart(() => {
     decisions = [];
@@ -95,13 +98,13 @@ export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: s
     const found = await target;
     if (!found) return undefined;
     const code = await fs.readFile(found, "utf8");
-    return deferredExports(code, found, lazy, { root, splitting, hasTopLevelAwait, deferredExportsOf }, chain);
+    return deferredExports(code, found, lazy, { root, splitting, hasTopLevelAwait, deferredExportsOf, entries }, chain);
   };
 
   build.onLoad({ filter }, async (args) => {
     if (args.namespace !== "file") return undefined;
     const code = await fs.readFile(args.path, "utf8");
-    const result = await transformLazy(code, args.path, lazy, { root, splitting, hasTopLevelAwait, deferredExportsOf });
+    const result = await transformLazy(code, args.path, lazy, { root, splitting, hasTopLevelAwait, deferredExportsOf, entries });
     if (!result) return undefined;
     decisions.push(...result.decisions);
     for (const e of result.matchedEntries) matched.add(e);

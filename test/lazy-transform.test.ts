@@ -208,3 +208,15 @@ describe("the esbuild onLoad filter", () => {
     expect(re.source).not.toMatch(/\(\?[=!<]/);
   });
 });
+
+describe("entry points", () => {
+  it("an exported const of an entry is never deferred: the runtime reads the export by name", async () => {
+    const code = `import { C } from "heavy";\nexport const handler = new C({});\n`;
+    const inEntry = await lazy(code, ["heavy"], "/p/src/h.ts", { entries: new Set(["/p/src/h.ts"]) });
+    expect(inEntry!.diagnostics.map((d) => d.message)).toEqual([
+      'The import of "heavy" (C) stays eager: `C` at 2:27 is used at module init: `handler` is exported from an entry point, where the runtime reads it. Move the use into a function, or mark the import /* @eager */ to silence this.',
+    ]);
+    const elsewhere = await lazy(code, ["heavy"], "/p/src/lib.ts", { entries: new Set(["/p/src/h.ts"]) });
+    expect(elsewhere!.deferredExports).toEqual(["handler"]);
+  });
+});

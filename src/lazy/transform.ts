@@ -280,6 +280,8 @@ export async function transformLazy(
       continue;
     }
     if (c.tag === "eager") c.dead = `\`${c.name}\` is marked /* @eager */`;
+    // The runtime reads an entry's exports by name: they must stay what they are.
+    else if (c.exported && context.entries?.has(file)) c.dead = `\`${c.name}\` is exported from an entry point, where the runtime reads it`;
     const hit = sideEffectIn(c.init, scope);
     if (hit && !c.dead) {
       c.dead = `the initialiser of \`${c.name}\` cannot be moved to first use: \`${code.slice(hit.start, Math.min(hit.end, hit.start + 60))}\` at ${at(hit.start)} may have side effects (only literals, module constants, process.env.X and nested constructions of lazy exports can be deferred)`;

@@ -62,6 +62,8 @@ export interface LazyTransformContext {
    * (the modules whose analysis is under way): imports are then not looked up.
    */
   analysisChain?: readonly string[];
+  /** Absolute paths of the build's entry points: their exported consts are never deferred. */
+  entries?: ReadonlySet<string>;
 }
 
 export interface LazyTransformResult {
