@@ -55,6 +55,21 @@ beforeAll(async () => {
   fromSource = await transpileSource(fixture("strip-corpus"));
 }, 600_000);
 
+/** Files and bytes of an installed package folder (without nested node_modules). */
+function listed(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const f of fs.readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    if (f.split(path.sep).includes("node_modules")) continue;
+    const st = fs.statSync(path.join(dir, f));
+    if (st.isFile()) {
+      files++;
+      bytes += st.size;
+    }
+  }
+  return { files, bytes };
+}
+
 const fn = (name: string) => model.functions.find((f) => f.name === name) as FunctionModel;
 
 describe("safety corpus: shipped with the default strip rules", () => {
@@ -107,5 +122,15 @@ describe("safety corpus: shipped with the default strip rules", () => {
       }
     }
     expect(stripped).toBeGreaterThan(1_000_000);
+  });
+
+  it("says per shipped package what was stripped; nothing is dropped on the host platform", () => {
+    const s3 = fn("client-s3").shipped!.find((p) => p.name === "@aws-sdk/client-s3")!;
+    expect(s3.stripped.files).toBeGreaterThan(100);
+    expect(s3.removed).toEqual(s3.stripped);
+    const untouched = listed(path.join(REPO, "node_modules/@aws-sdk/client-s3"));
+    expect(s3.files + s3.stripped.files).toBe(untouched.files);
+    expect(s3.bytes + s3.stripped.bytes).toBe(untouched.bytes);
+    for (const name of NAMES) for (const p of fn(name).shipped!) expect(p.droppedBinaries).toEqual([]);
   });
 });
