@@ -3,6 +3,7 @@
  * plugin, zips extracted with Info-ZIP into clean folders, every shipped package imported and
  * called from there in a fresh node; and each bad input of issue 3 as a build result.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import * as esbuild from "esbuild";
@@ -47,6 +48,38 @@ function fromZip(root: string, fixtureName: string, fn: FunctionModel) {
   return { dir, answers: invokeHandler(file, exportName, fixtureEvents(fixture(fixtureName)).events, { env: { LAMBDA_TASK_ROOT: dir } }) };
 }
 
+/**
+ * In a fresh node inside the extracted zip, resolve every shipped package from a package that
+ * needs it (the bundle itself for direct ones), load it, and report the folder it came from.
+ */
+function loadEachShipped(dir: string, fn: FunctionModel): Record<string, string> {
+  const jobs = fn.shipped!.map((p) => {
+    const from = p.direct ? dir : path.join(dir, fn.shipped!.find((q) => q.name === p.neededBy[0])!.path);
+    return { from, name: p.name };
+  });
+  const script = `
+    import fs from "node:fs";
+    import { createRequire } from "node:module";
+    import { pathToFileURL } from "node:url";
+    import path from "node:path";
+    const out = {};
+    for (const { from, name } of ${JSON.stringify(jobs)}) {
+      const req = createRequire(path.join(from, "noop.js"));
+      // Where Node's lookup finds the package (some, like @img/sharp-libvips-*, export no "."),
+      // then its entry loaded when it has one.
+      const folder = req.resolve.paths(name).map((d) => path.join(d, name)).find((d) => fs.existsSync(path.join(d, "package.json")));
+      let file = path.join(folder, "package.json");
+      try { file = req.resolve(name); } catch (e) { if (e.code !== "ERR_PACKAGE_PATH_NOT_EXPORTED") throw e; }
+      if (!file.endsWith("package.json")) await import(pathToFileURL(file).href);
+      out[from.slice(${JSON.stringify(dir)}.length + 1) + " -> " + name] = path.relative(${JSON.stringify(dir)}, file).split("/node_modules/").length + ":" + path.relative(${JSON.stringify(dir)}, file);
+    }
+    process.stdout.write(JSON.stringify(out));
+  `;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+  expect(r.stderr).toBe("");
+  return JSON.parse(r.stdout) as Record<string, string>;
+}
+
 const shippedRows = (fn: FunctionModel) => fn.shipped!.map((p) => [p.path, p.version, p.direct, p.reason ?? null, p.neededBy]);
 
 describe.each(BUNDLERS)("%s: shipping unbundled packages", () => {
@@ -77,8 +110,15 @@ describe.each(BUNDLERS)("%s: shipping unbundled packages", () => {
     expect(fn.init!.medianMs).toBeGreaterThan(fn.init!.bareNodeMs);
     expect(fn.init!.rssBytes).toBeGreaterThan(0);
     expect(warningsOf(built.result!.warnings).map((d) => d.code)).toEqual(["VERIFY_NODE_MISMATCH"]);
-    const { answers } = fromZip(root, "ship-native", fn);
+    const { dir, answers } = fromZip(root, "ship-native", fn);
     expect(answers).toEqual([{ ok: { format: "png", width: 5, height: 2, firstPixel: [255, 0, 0] } }]);
+    // Every shipped package loads from the zip, from where its dependent sits.
+    const loaded = loadEachShipped(dir, fn);
+    for (const p of fn.shipped!) {
+      const [key] = Object.entries(loaded).find(([k]) => k.endsWith(` -> ${p.name}`))!;
+      expect(loaded[key]!.split(":")[1]!.startsWith(`${p.path}/`)).toBe(true);
+    }
+    expect(Object.keys(loaded)).toHaveLength(fn.shipped!.length);
   });
 
   it("ships figlet (reads its fonts at run time) and an included template, both work from the zip", async () => {
@@ -97,7 +137,11 @@ describe.each(BUNDLERS)("%s: shipping unbundled packages", () => {
     const names = unzipList(path.join(root, "dist/handler.zip"));
     expect(names).toContain("templates/greeting.txt");
     expect(names).toContain("node_modules/figlet/fonts/Standard.flf");
-    const { answers } = fromZip(root, "ship-data", fn);
+    const { dir, answers } = fromZip(root, "ship-data", fn);
+    expect(Object.values(loadEachShipped(dir, fn)).map((v) => v.split(":")[1]!.split("/").slice(0, 2).join("/"))).toEqual([
+      "node_modules/commander",
+      "node_modules/figlet",
+    ]);
     expect(answers).toEqual([{ ok: { banner: figlet.textSync("Hi", { font: "Standard" }).split("\n"), message: "Hello, Ada!" } }]);
     // The summary names what is shipped, what is included, and the measured init and memory.
     const text = formatSummary([{ model: fn, zipPath: path.join(root, "dist/handler.zip") }], root, { color: false }).split("\n");
@@ -118,6 +162,11 @@ describe.each(BUNDLERS)("%s: shipping unbundled packages", () => {
       ["node_modules/ms", "2.1.3", ["send"]],
     ]);
     const { dir, answers } = fromZip(root, "ship-nested", fn);
+    const loaded = loadEachShipped(dir, fn);
+    expect(Object.keys(loaded)).toHaveLength(fn.shipped!.length);
+    for (const p of fn.shipped!) {
+      expect(Object.entries(loaded).some(([k, v]) => k.endsWith(` -> ${p.name}`) && v.split(":")[1]!.startsWith(`${p.path}/`))).toBe(true);
+    }
     expect(answers).toEqual([
       { ok: { status: 200, type: "text/plain; charset=UTF-8", cacheControl: "public, max-age=86400", body: "served from the zip\n" } },
     ]);
