@@ -220,6 +220,12 @@ describe("selection", () => {
     expect(ok(run(b, [{}]))).toEqual([{ tag: "p", children: ["a(jsx)"] }]);
   });
 
+  it("keeps the project's tsconfig semantics for rewritten files (jsxFactory)", async () => {
+    const b = await buildEntry("src/tsconfig-jsx.tsx", LAZY, "esm-split");
+    expect(b.errors).toEqual([]);
+    expect(ok(run(b, [{}]))).toEqual([{ tag: "b", children: ["a(tsx)"] }]);
+  });
+
   it("a dual package (zod 4) is bundled once in sync mode: one instance, instanceof holds", async () => {
     const lazy = await buildEntry("src/dual.ts", ["zod"], "esm-split");
     const eager = await buildEntry("src/dual.ts", null, "esm-split");

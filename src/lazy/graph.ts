@@ -81,6 +81,7 @@ export function checkLaziness(graph: ModuleGraph, decisions: LazyDecision[]): Di
       const chain: string[] = [];
       for (let at: string | undefined = target; at !== undefined; at = init.get(at)) chain.unshift(at);
       d.mode = "eager";
+      d.reason = `still evaluated at init: ${chain.join(" -> ")}`;
       d.bytesMoved = 0;
       if (warned.has(target)) continue;
       warned.add(target);

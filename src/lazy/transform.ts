@@ -515,6 +515,7 @@ export async function transformLazy(
       deferred,
     };
     if (imp.entry) d.entry = imp.entry;
+    if (imp.eager) d.reason = imp.eager;
     decisions.push(d);
     if (imp.eager) {
       const names = [...imp.bindings.keys()].join(", ");

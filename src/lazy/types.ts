@@ -23,6 +23,8 @@ export interface LazyDecision {
   why: LazyReason;
   /** The allowlist entry that matched, when `why` is "allowlist". */
   entry?: string;
+  /** Why it stays eager (mode "eager" only). */
+  reason?: string;
   /** Module-scope constants whose initialisers are deferred with this import (issue 5). */
   deferred: string[];
   /**
