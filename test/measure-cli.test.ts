@@ -3,6 +3,7 @@
  * compiled CLI (`npm run build` first) in a child process, on a real fixture.
  */
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, REPO } from "./helpers/paths.js";
@@ -11,8 +12,8 @@ import { unzipList } from "./helpers/zip.js";
 
 const CLI = path.join(REPO, "dist/src/cli.js");
 
-function slimfn(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
+function slimfn(args: string[], cwd: string, PATH = process.env.PATH ?? "") {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { PATH, NO_COLOR: "1" } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,6 +46,20 @@ describe("slimfn build --external --include, then slimfn measure", () => {
     const measured = slimfn(["measure", "dist/handler.zip", "--runs", "1"], root);
     expect(measured.code).toBe(1);
     expect(measured.stderr).toMatch(/^error: \[VERIFY_FAILED\] The handler threw while being imported[\s\S]*ORDERS_TABLE is not set/);
+  });
+
+  it("skips verification with VERIFY_SKIPPED where Info-ZIP unzip is not installed", () => {
+    const root = copyFixture(fixture("ship-throws"), repoTempDir("cli-nounzip-"));
+    // A PATH holding node alone: no unzip on it.
+    const bin = path.join(root, "bin");
+    fs.mkdirSync(bin);
+    fs.symlinkSync(process.execPath, path.join(bin, "node"));
+    const r = slimfn(["build", "src/handler.ts", "--runtime", "nodejs20.x"], root, bin);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'VERIFY_SKIPPED: Function "handler" was not verified: Info-ZIP unzip, which extracts the zip as Lambda\'s tooling does, is not installed',
+    );
+    expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(true);
   });
 
   it("lists measure among the commands and prints its help", () => {

@@ -4,6 +4,7 @@
  * libc); warns with `VERIFY_NODE_MISMATCH` when the host's Node major differs from the
  * runtime's, because then the measurement is of another Node.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
@@ -72,6 +73,15 @@ export async function verifyZip(
     );
     return { diagnostics };
   }
+  if (!hasUnzip()) {
+    diagnostics.push(
+      warning(
+        "VERIFY_SKIPPED",
+        `Function "${functionName}" was not verified: Info-ZIP unzip, which extracts the zip as Lambda's tooling does, is not installed (apt-get install unzip, or brew install unzip). Install it, or set verify: false to silence this.`,
+      ),
+    );
+    return { diagnostics };
+  }
   if (host.nodeMajor !== options.runtime.nodeMajor) {
     diagnostics.push(
       warning(
@@ -103,6 +113,13 @@ export async function verifyZip(
   } finally {
     await extracted.cleanup();
   }
+}
+
+let unzipFound: boolean | undefined;
+/** Whether Info-ZIP `unzip` can be run here (checked once per process). */
+function hasUnzip(): boolean {
+  unzipFound ??= spawnSync("unzip", ["-v"], { stdio: "ignore" }).error === undefined;
+  return unzipFound;
 }
 
 /** Read a JSON event file; a missing or invalid one fails the build naming the file. */
