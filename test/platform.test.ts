@@ -233,10 +233,29 @@ describe("shipping fake packages for other os/cpu/libc", () => {
       {
         code: "NATIVE_MISSING_FOR_TARGET",
         message:
-          'Package "fake-native" needs native code, but no binary for Lambda linux-arm64 (glibc) is installed: only fake-native-darwin-arm64 (os ["darwin"] excludes linux), fake-native-linux-x64-gnu (cpu ["x64"] excludes arm64 (arch arm64)), fake-native-linux-x64-musl (cpu ["x64"] excludes arm64 (arch arm64)) installed. Install it for the target (npm install --os=linux --cpu=arm64 --libc=glibc) and build again.',
+          'Package "fake-native" needs native code, but no binary for Lambda linux-arm64 (glibc) is installed: fake-native-linux-arm64-gnu is not installed; installed for other targets: fake-native-darwin-arm64 (os ["darwin"] excludes linux), fake-native-linux-x64-gnu (cpu ["x64"] excludes arm64), fake-native-linux-x64-musl (cpu ["x64"] excludes arm64). Install it for the target (npm install --os=linux --cpu=arm64 --libc=glibc) and build again.',
         notes: [`in ${fs.realpathSync(path.join(root, "node_modules/fake-native"))}`],
       },
     ]);
+  });
+
+  it("leaves alone a package whose optional packages are all for other systems (chokidar and fsevents)", () => {
+    const root = tempDir("slimfn-platform-");
+    pkg(path.join(root, "node_modules/watcher"), { name: "watcher", version: "3.0.0", main: "index.js", optionalDependencies: { fsevents: "2.3.3" } }, {
+      "index.js": "let fsevents; try { fsevents = require('fsevents'); } catch {} module.exports = Boolean(fsevents);",
+    });
+    // As a Mac leaves it installed: fsevents with its universal Mach-O addon.
+    pkg(path.join(root, "node_modules/fsevents"), { name: "fsevents", version: "2.3.3", os: ["darwin"], main: "fsevents.js" }, {
+      "fsevents.js": "module.exports = require('./fsevents.node');",
+      "fsevents.node": { copy: foreign("darwin-universal") },
+    });
+    for (const arch of ["x86_64", "arm64"] as const) {
+      expect(ship(root, ["watcher"], { arch })).toEqual({
+        dropped: [["fsevents", 'os ["darwin"] excludes linux']],
+        shipped: { watcher: ["node_modules/watcher/index.js", "node_modules/watcher/package.json"] },
+        removed: {},
+      });
+    }
   });
 
   it("fails when every prebuild is for another target", () => {
@@ -282,6 +301,8 @@ describe("shipping fake packages for other os/cpu/libc", () => {
   it("real sharp for arm64 on this x64 machine: its platform packages are dropped and the build fails", () => {
     const [d] = failure(() => ship(REPO, ["sharp"], { arch: "arm64" }));
     expect(d!.code).toBe("NATIVE_MISSING_FOR_TARGET");
-    expect(d!.message).toContain('only @img/sharp-libvips-linux-x64 (cpu ["x64"] excludes arm64 (arch arm64)), @img/sharp-linux-x64');
+    expect(d!.message).toContain(
+      '@img/sharp-libvips-linux-arm64, @img/sharp-linux-arm64 are not installed; installed for other targets: @img/sharp-libvips-linux-x64 (cpu ["x64"] excludes arm64), @img/sharp-linux-x64 (cpu ["x64"] excludes arm64)',
+    );
   });
 });

@@ -43,24 +43,30 @@ export function choosePackage(pkg: PackageJson, optional: boolean, target: Targe
 }
 
 /**
- * A package whose installed optional platform packages are all for other targets (sharp with
- * only `@img/sharp-linux-x64` installed, built for arm64) has no native code for the target.
+ * A package that lists an optional package for the target (napi-rs, esbuild and sharp name
+ * them `<name>-linux-<cpu>[-gnu]`) but has none installed that fits: sharp installed on an x64
+ * machine and built for arm64. A package whose optional packages are all for other systems
+ * (chokidar's `fsevents`) runs without them and is left alone.
  */
 function missingPlatformPackage(pkg: PlacedPackage, target: Target): Diagnostic | undefined {
   const optional = Object.keys(pkg.packageJson.optionalDependencies ?? {}).sort();
+  const forTarget = optional.filter((name) => {
+    const words = name.toLowerCase().split(/[^a-z0-9]+/);
+    return words.includes(target.os) && words.includes(target.cpu) && !words.includes("musl") && !name.includes("linuxmusl");
+  });
+  if (forTarget.length === 0) return undefined;
   const foreign: string[] = [];
-  let fits = false;
   for (const name of optional) {
     const found = findPackageDir(name, pkg.realDir);
     if (!found) continue;
     const dep = readPackageJson(found.realDir);
     if (!isPlatformPackage(dep)) continue;
     const mismatch = platformMismatch(dep, target);
-    if (mismatch) foreign.push(`${name} (${mismatch})`);
-    else fits = true;
+    if (!mismatch) return undefined;
+    foreign.push(`${name} (${mismatch})`);
   }
-  if (fits || foreign.length === 0) return undefined;
-  return nativeMissingError(pkg.name, pkg.realDir, `only ${foreign.join(", ")} installed`, target);
+  const missing = `${forTarget.join(", ")} ${forTarget.length === 1 ? "is" : "are"} not installed`;
+  return nativeMissingError(pkg.name, pkg.realDir, foreign.length ? `${missing}; installed for other targets: ${foreign.join(", ")}` : missing, target);
 }
 
 /** Which files of a placed package are shipped; the rest are reported with a reason and kind. */

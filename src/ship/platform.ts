@@ -51,7 +51,7 @@ function listAllows(list: unknown, value: string): boolean {
 export function platformMismatch(pkg: PackageJson, target: Target): string | undefined {
   const show = (v: unknown) => JSON.stringify(v);
   if (!listAllows(pkg.os, target.os)) return `os ${show(pkg.os)} excludes ${target.os}`;
-  if (!listAllows(pkg.cpu, target.cpu)) return `cpu ${show(pkg.cpu)} excludes ${target.cpu} (arch ${target.arch})`;
+  if (!listAllows(pkg.cpu, target.cpu)) return `cpu ${show(pkg.cpu)} excludes ${target.cpu}${target.arch === target.cpu ? "" : ` (arch ${target.arch})`}`;
   if (!listAllows(pkg.libc, target.libc)) return `libc ${show(pkg.libc)} excludes ${target.libc}`;
   return undefined;
 }
