@@ -26,8 +26,9 @@ export function useColor(stream: { isTTY?: boolean } = process.stderr, env = pro
  * What strip rules and the platform filter left out of the shipped packages: totals, the
  * packages that lost most, and every binary or platform package dropped with the reason.
  */
-function strippedLines(shipped: NonNullable<PackagedFunction["model"]["shipped"]>, dim: (s: string) => string): string[] {
+function strippedLines(model: PackagedFunction["model"], dim: (s: string) => string): string[] {
   const lines: string[] = [];
+  const shipped = model.shipped ?? [];
   const touched = shipped.filter((p) => p.stripped?.files).sort((a, b) => b.stripped.bytes - a.stripped.bytes || (a.path < b.path ? -1 : 1));
   if (touched.length) {
     const files = touched.reduce((s, p) => s + p.stripped.files, 0);
@@ -39,6 +40,7 @@ function strippedLines(shipped: NonNullable<PackagedFunction["model"]["shipped"]
   for (const p of shipped) {
     for (const b of p.droppedBinaries ?? []) lines.push(`    ${dim("dropped ")}  ${p.name}/${b.path} ${dim(`(${b.reason})`)}`);
   }
+  for (const d of model.droppedPackages ?? []) lines.push(`    ${dim("dropped ")}  ${d.name} ${d.version} ${dim(`(${d.reason})`)}`);
   return lines;
 }
 
@@ -57,7 +59,7 @@ function shippedLines(model: PackagedFunction["model"], dim: (s: string) => stri
       `    ${dim("shipped ")}  ${parts.join(dim(" · "))} ${dim(`· ${shipped.length} packages in node_modules, ${formatBytes(total)} zipped`)}`,
     );
   }
-  lines.push(...strippedLines(shipped, dim));
+  lines.push(...strippedLines(model, dim));
   if (model.included?.length) {
     lines.push(`    ${dim("included")}  ${model.included.length} file${model.included.length === 1 ? "" : "s"} ${dim(`(${model.included.slice(0, 3).join(", ")}${model.included.length > 3 ? ", ..." : ""})`)}`);
   }
