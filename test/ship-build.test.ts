@@ -327,6 +327,33 @@ describe("bad input", () => {
     expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(false);
   });
 
+  it("lets two functions of one build ship different versions of a package", async () => {
+    const root = repoTempDir("two-versions-");
+    for (const [fn, version] of [["a", "1.0.0"], ["b", "2.0.0"]] as const) {
+      const dir = path.join(root, "functions", fn, "node_modules/slimfn-fake-dep");
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "slimfn-fake-dep", version, main: "index.js" }));
+      fs.writeFileSync(path.join(dir, "index.js"), `module.exports = ${JSON.stringify(version)};\n`);
+      fs.writeFileSync(path.join(root, "functions", fn, "handler.mjs"), 'import v from "slimfn-fake-dep";\nexport const handler = async () => v;\n');
+    }
+    const b = await buildFixture("esbuild", {
+      root,
+      entryPoints: ["functions/a/handler.mjs", "functions/b/handler.mjs"],
+      slimfn: { runtime: "nodejs20.x", external: ["slimfn-fake-dep"], zip: "dist/[name].zip", verify: { runs: 1 }, report: { json: "dist/size.json" } },
+      esbuild: { outbase: "functions" },
+    });
+    expect(b.failure?.errors).toBeUndefined();
+    const answers = b.model!.functions.map((fn) => {
+      const dir = extractZip(path.join(root, fn.zip!));
+      const { file, exportName } = handlerModule(dir, fn.handler);
+      return [fn.name, fn.shipped!.map((p) => p.version), invokeHandler(file, exportName, [{}])[0]];
+    });
+    expect(answers).toEqual([
+      ["a-handler", ["1.0.0"], { ok: "1.0.0" }],
+      ["b-handler", ["2.0.0"], { ok: "2.0.0" }],
+    ]);
+  });
+
   it("fails on an external that cannot be resolved from its importer, with no zip", async () => {
     const root = repoTempDir("unresolved-");
     fs.mkdirSync(path.join(root, "src"));

@@ -118,7 +118,8 @@ export class ShipRegistry {
 
   private record(specifier: string, name: string, why: "external" | "native", fromDir: string, importer?: string): void {
     const list = this.shipped.get(specifier) ?? [];
-    if (!list.some((r) => r.fromDir === fromDir)) {
+    // One record per importing file: functions are told apart by their files.
+    if (!list.some((r) => r.fromDir === fromDir && r.importer === importer)) {
       list.push(importer ? { name, fromDir, importer, specifier, why } : { name, fromDir, why });
       this.shipped.set(specifier, list);
     }
@@ -156,13 +157,18 @@ export class ShipRegistry {
   /**
    * The shipped packages a function imports, from its bundler-reported external imports. A
    * specifier imported from several folders yields one root per folder, so two different
-   * installed copies surface as a version conflict instead of one winning silently.
+   * installed copies surface as a version conflict instead of one winning silently. With
+   * `modules` (the function's input files, relative to the project root, as the bundler names
+   * them), imports recorded from another function's files are left out, so two functions may
+   * ship different versions of one package.
    */
-  rootsFor(externals: readonly { specifier: string; importer?: string }[]): ShipRoot[] {
+  rootsFor(externals: readonly { specifier: string; importer?: string }[], modules?: ReadonlySet<string>): ShipRoot[] {
     const roots: ShipRoot[] = [];
+    const ours = (r: ShipRoot) =>
+      !modules || !r.importer || modules.has(path.relative(this.options.root, r.importer).split(path.sep).join("/"));
     for (const ext of externals) {
-      const recorded = this.shipped.get(ext.specifier);
-      if (!recorded) continue;
+      const recorded = this.shipped.get(ext.specifier)?.filter(ours);
+      if (!recorded?.length) continue;
       const mine = ext.importer ? recorded.filter((r) => r.fromDir === path.dirname(ext.importer!)) : [];
       for (const r of mine.length ? mine : recorded) {
         if (!roots.some((x) => x.name === r.name && x.fromDir === r.fromDir)) roots.push(r);

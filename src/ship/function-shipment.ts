@@ -38,7 +38,7 @@ export function shipFunction(
   include: IncludedFiles,
   options: ResolvedOptions,
 ): FunctionShipment {
-  const roots = registry ? registry.rootsFor(fn.externals) : [];
+  const roots = registry ? registry.rootsFor(fn.externals, new Set(fn.modules.map((m) => m.path))) : [];
   const plan = planShipment(roots, options);
   // Source maps in the function's output: the user ships them, so shipped packages keep theirs.
   const { entries, packages } = shipmentEntries(plan, options, { shipsSourceMaps: fn.files.some((f) => f.endsWith(".map")) });
