@@ -215,6 +215,21 @@ describe("closure of written package trees", () => {
     ]);
   });
 
+  it("keeps a package another dependent requires, even when one lists it as an optional foreign-platform package", () => {
+    const root = tempDir();
+    pkg(path.join(root, "node_modules/a"), { name: "a", version: "1.0.0", optionalDependencies: { mac: "1" } });
+    pkg(path.join(root, "node_modules/b"), { name: "b", version: "1.0.0", dependencies: { mac: "1" } });
+    pkg(path.join(root, "node_modules/mac"), { name: "mac", version: "1.0.0", os: ["darwin"] });
+    const o = resolveOptions({}, root);
+    const onlyA = planShipment([{ name: "a", fromDir: root }], o);
+    expect([onlyA.packages.map((p) => p.name), onlyA.dropped.map((d) => d.name)]).toEqual([["a"], ["mac"]]);
+    const both = planShipment([{ name: "a", fromDir: root }, { name: "b", fromDir: root }], o);
+    expect([both.packages.map((p) => [p.name, p.neededBy]), both.dropped]).toEqual([
+      [["a", ["function"]], ["b", ["function"]], ["mac", ["b"]]],
+      [],
+    ]);
+  });
+
   it("skips optional dependencies that are not installed and reports missing required ones", () => {
     const root = tempDir();
     pkg(path.join(root, "node_modules/p"), { name: "p", version: "1.0.0", optionalDependencies: { gone: "1" } });

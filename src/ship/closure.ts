@@ -190,8 +190,11 @@ export function planShipment(roots: ShipRoot[], options: ResolvedOptions): ShipP
         );
         continue;
       }
-      if (dropped.has(found.realDir)) continue;
+      // A package left out for one optional edge is asked about again for a required one.
+      const droppedBefore = dropped.has(found.realDir);
+      if (droppedBefore && dep.optional) continue;
       const choice = selectPackage(readJson(found.realDir), found.realDir, dep.optional, options);
+      if (choice.keep && droppedBefore) dropped.delete(found.realDir);
       if (!choice.keep) {
         const pkg = readJson(found.realDir);
         dropped.set(found.realDir, {
