@@ -12,8 +12,12 @@ import { readBinaryHeader, readBinaryInfo } from "../src/ship/binary.js";
 import { planShipment } from "../src/ship/closure.js";
 import { shipmentEntries } from "../src/ship/entries.js";
 import { binaryMismatch, platformMismatch, prebuildMismatch, targetOf } from "../src/ship/platform.js";
+import { formatSummary } from "../src/summary.js";
+import { buildFixture } from "./helpers/build.js";
+import { handlerModule, invokeHandler } from "./helpers/invoke.js";
 import { FIXTURES, REPO } from "./helpers/paths.js";
 import { tempDir } from "./helpers/tmp.js";
+import { extractZip, unzipList } from "./helpers/zip.js";
 
 const nm = (p: string) => path.join(REPO, "node_modules", p);
 const foreign = (name: string) => path.join(FIXTURES, "foreign-binaries", `${name}.node.head`);
@@ -304,5 +308,65 @@ describe("shipping fake packages for other os/cpu/libc", () => {
     expect(d!.message).toContain(
       '@img/sharp-libvips-linux-arm64, @img/sharp-linux-arm64 are not installed; installed for other targets: @img/sharp-libvips-linux-x64 (cpu ["x64"] excludes arm64), @img/sharp-linux-x64 (cpu ["x64"] excludes arm64)',
     );
+  });
+});
+
+describe("through the esbuild plugin", () => {
+  it("zips only what loads on the target, says what it left out, and the handler runs from the zip", async () => {
+    const root = project();
+    fs.mkdirSync(path.join(root, "src"));
+    fs.writeFileSync(
+      path.join(root, "src/handler.mjs"),
+      [
+        'import prebuilt from "fake-prebuilt";',
+        // fake-native picks its platform package by a computed name at run time (napi-rs style).
+        'import native from "fake-native";',
+        'export const handler = async () => ({ prebuilt, xxh32: native.xxh32("hello") });',
+      ].join("\n"),
+    );
+    const built = await buildFixture("esbuild", {
+      root,
+      entryPoints: ["src/handler.mjs"],
+      slimfn: { external: ["fake-native", "fake-prebuilt"], verify: { runs: 1 }, report: { json: "dist/size.json" } },
+    });
+    expect(built.failure?.errors).toBeUndefined();
+    const fn = built.model!.functions[0]!;
+    expect(fn.droppedPackages).toEqual([
+      { name: "fake-native-darwin-arm64", version: "1.0.0", reason: 'os ["darwin"] excludes linux' },
+      { name: "fake-native-linux-arm64-gnu", version: "1.0.0", reason: 'cpu ["arm64"] excludes x64 (arch x86_64)' },
+      { name: "fake-native-linux-x64-musl", version: "1.0.0", reason: 'libc ["musl"] excludes glibc' },
+    ]);
+    const prebuilt = fn.shipped!.find((p) => p.name === "fake-prebuilt")!;
+    expect(prebuilt.droppedBinaries.map((b) => [b.path, b.reason])).toEqual([
+      ["prebuilds/darwin-x64+arm64/node.napi.node", "prebuilt for darwin-x64+arm64, not linux-x64"],
+      ["prebuilds/linux-arm64/node.napi.armv8.node", "prebuilt for linux-arm64, not linux-x64"],
+      ["prebuilds/linux-x64/node.napi.musl.node", "prebuilt for musl, not glibc"],
+      ["prebuilds/win32-x64/node.napi.node", "prebuilt for win32-x64, not linux-x64"],
+    ]);
+    const zip = path.join(root, "dist/handler.zip");
+    expect(unzipList(zip).filter((e) => e.startsWith("node_modules/")).sort()).toEqual([
+      "node_modules/fake-native-linux-x64-gnu/addon.node",
+      "node_modules/fake-native-linux-x64-gnu/package.json",
+      "node_modules/fake-native/index.js",
+      "node_modules/fake-native/package.json",
+      "node_modules/fake-prebuilt/index.js",
+      "node_modules/fake-prebuilt/package.json",
+      "node_modules/fake-prebuilt/prebuilds/linux-x64/node.napi.glibc.node",
+    ]);
+    const text = formatSummary([{ model: fn, zipPath: zip }], root, { color: false }).split("\n");
+    expect(text.filter((l) => l.startsWith("    dropped "))).toEqual([
+      "    dropped   fake-prebuilt/prebuilds/darwin-x64+arm64/node.napi.node (prebuilt for darwin-x64+arm64, not linux-x64)",
+      "    dropped   fake-prebuilt/prebuilds/linux-arm64/node.napi.armv8.node (prebuilt for linux-arm64, not linux-x64)",
+      "    dropped   fake-prebuilt/prebuilds/linux-x64/node.napi.musl.node (prebuilt for musl, not glibc)",
+      "    dropped   fake-prebuilt/prebuilds/win32-x64/node.napi.node (prebuilt for win32-x64, not linux-x64)",
+      '    dropped   fake-native-darwin-arm64 1.0.0 (os ["darwin"] excludes linux)',
+      '    dropped   fake-native-linux-arm64-gnu 1.0.0 (cpu ["arm64"] excludes x64 (arch x86_64))',
+      '    dropped   fake-native-linux-x64-musl 1.0.0 (libc ["musl"] excludes glibc)',
+    ]);
+    const dir = extractZip(zip);
+    const { file, exportName } = handlerModule(dir, fn.handler);
+    expect(invokeHandler(file, exportName, [{}])).toEqual([
+      { ok: { prebuilt: "loads prebuilds/<platform>-<arch> through node-gyp-build", xxh32: 4211111929 } },
+    ]);
   });
 });
