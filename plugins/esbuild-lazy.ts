@@ -11,7 +11,7 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { Loader, Metafile, PartialMessage, PluginBuild } from "esbuild";
+import type { Loader, Metafile, PartialMessage, PluginBuild, ResolveResult } from "esbuild";
 import type { Diagnostic } from "../src/diagnostics.js";
 import { checkLaziness, type EdgeKind, type ModuleGraph } from "../src/lazy/graph.js";
 import { fileHasTopLevelAwait } from "../src/lazy/tla.js";
@@ -56,7 +56,6 @@ export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: s
   const allowlist = allowlistOf(lazy);
   let decisions: LazyDecision[] = [];
   let matched = new Set<string>();
-  const tla = new Map<string, Promise<boolean | undefined>>();
   const ep = initial.entryPoints;
   const entryList = !ep ? [] : Array.isArray(ep) ? ep.map((e) => (typeof e === "string" ? e : e.in)) : Object.values(ep);
   const entries = new Set(entryList.map((e) => path.resolve(initial.absWorkingDir ?? root, e)));
@@ -64,22 +63,28 @@ export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: s
   build.onStart(() => {
     decisions = [];
     matched = new Set();
-    tla.clear();
   });
 
-  const hasTopLevelAwait = (specifier: string, file: string) => {
+  const targets = new Map<string, Promise<ResolveResult | undefined>>();
+  build.onStart(() => targets.clear());
+  const resolveTarget = (specifier: string, file: string) => {
     const resolveDir = path.dirname(file);
     const key = `${resolveDir}\n${specifier}`;
-    let hit = tla.get(key);
+    let hit = targets.get(key);
     if (!hit) {
       hit = build.resolve(specifier, { kind: "import-statement", resolveDir }).then(
-        (r) => (r.errors.length || r.external || r.namespace !== "file" ? undefined : fileHasTopLevelAwait(r.path)),
+        (r) => (r.errors.length ? undefined : r),
         () => undefined,
       );
-      tla.set(key, hit);
+      targets.set(key, hit);
     }
     return hit;
   };
+  const hasTopLevelAwait = async (specifier: string, file: string) => {
+    const r = await resolveTarget(specifier, file);
+    return !r || r.external || r.namespace !== "file" ? undefined : fileHasTopLevelAwait(r.path);
+  };
+  const isExternal = async (specifier: string, file: string) => (await resolveTarget(specifier, file))?.external === true;
 
   const filter = sourceFilter(root);
   const resolved = new Map<string, Promise<string | undefined>>();
@@ -98,13 +103,13 @@ export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: s
     const found = await target;
     if (!found) return undefined;
     const code = await fs.readFile(found, "utf8");
-    return deferredExports(code, found, lazy, { root, splitting, hasTopLevelAwait, deferredExportsOf, entries }, chain);
+    return deferredExports(code, found, lazy, { root, splitting, hasTopLevelAwait, isExternal, deferredExportsOf, entries }, chain);
   };
 
   build.onLoad({ filter }, async (args) => {
     if (args.namespace !== "file") return undefined;
     const code = await fs.readFile(args.path, "utf8");
-    const result = await transformLazy(code, args.path, lazy, { root, splitting, hasTopLevelAwait, deferredExportsOf, entries });
+    const result = await transformLazy(code, args.path, lazy, { root, splitting, hasTopLevelAwait, isExternal, deferredExportsOf, entries });
     if (!result) return undefined;
     decisions.push(...result.decisions);
     for (const e of result.matchedEntries) matched.add(e);

@@ -91,6 +91,6 @@ function toDiagnostic(m: esbuild.Message): Diagnostic {
   return d;
 }
 
-export function run(b: LazyBuild, events: unknown[], nodeArgs: string[] = []): Answer[] {
-  return invokeHandler(b.file, "handler", events, { nodeArgs });
+export function run(b: LazyBuild, events: unknown[], nodeArgs: string[] = [], env: Record<string, string> = {}): Answer[] {
+  return invokeHandler(b.file, "handler", events, { nodeArgs, env });
 }

@@ -300,12 +300,18 @@ export async function transformLazy(
   }
 
   // ---- top-level await of targets (only matters when loaded with require)
+  // and whether the bundler leaves them external (then sync mode requires them at run time).
   const tla = new Map<string, boolean>();
-  if (context.hasTopLevelAwait) {
-    const specs = [...new Set(selected.map((i) => i.spec))];
-    const answers = await Promise.all(specs.map((spec) => context.hasTopLevelAwait!(spec, file)));
-    specs.forEach((spec, i) => tla.set(spec, answers[i] === true));
-  }
+  const external = new Map<string, boolean>();
+  const targetSpecs = [...new Set(selected.map((i) => i.spec))];
+  const [tlaAnswers, externalAnswers] = await Promise.all([
+    Promise.all(targetSpecs.map((spec) => context.hasTopLevelAwait?.(spec, file))),
+    Promise.all(targetSpecs.map((spec) => context.isExternal?.(spec, file))),
+  ]);
+  targetSpecs.forEach((spec, i) => {
+    tla.set(spec, tlaAnswers[i] === true);
+    external.set(spec, externalAnswers[i] === true);
+  });
   const asyncAllowed = options.mode === "async" || (options.mode === "auto" && context.splitting);
   const needsAsync = (imp: ImportInfo) => options.mode === "async" || tla.get(imp.spec) === true;
 
@@ -412,6 +418,7 @@ export async function transformLazy(
   }
 
   // ---- rewrite
+  let needsCjsHelper = false;
   let n = 0;
   const accessorOf = new Map<string, string>();
   for (const [spec, g] of groups) {
@@ -431,9 +438,14 @@ export async function transformLazy(
         }
       }
     }
+    // An external target in sync mode: a bundled virtual module would import it statically
+    // (hoisted to init in esm output), so require it at run time, seen as `import` sees it.
+    if (!isAsync && external.get(spec)) needsCjsHelper = true;
     const load = isAsync
       ? `import(${JSON.stringify(spec)}).then((m) => (${name}.r = m))`
-      : `require(${JSON.stringify(virtualId(spec, everything ? ["*", ...[...used].filter((n) => n === "default")] : [...used]))})`;
+      : external.get(spec)
+        ? `__slimfn_cjs(require(${JSON.stringify(spec)}))`
+        : `require(${JSON.stringify(virtualId(spec, everything ? ["*", ...[...used].filter((n) => n === "default")] : [...used]))})`;
     g.forEach((imp, i) => {
       s.overwrite(imp.node.start, imp.node.end, i === 0 ? `function ${name}() { return __slimfn_memo(${name}, () => ${load}); }` : "");
     });
@@ -494,6 +506,13 @@ export async function transformLazy(
     if (imp.node.phase !== "defer" || (!imp.eager && imp.why)) continue;
     const m = /^import\s+defer\s+/.exec(code.slice(imp.node.start, imp.node.end));
     if (m) s.overwrite(imp.node.start, imp.node.start + m[0].length, "import ");
+  }
+  if (needsCjsHelper) {
+    // Node's `import` of CommonJS: `default` is module.exports, names are its properties;
+    // require() of an ES module (Node >= 20.19) already returns the namespace.
+    s.append(
+      '\nfunction __slimfn_cjs(m) { if (m && m[Symbol.toStringTag] === "Module") return m; if ((typeof m !== "object" && typeof m !== "function") || m === null) return { default: m }; const ns = Object.create(m); Object.defineProperty(ns, "default", { value: m }); return ns; }\n',
+    );
   }
   if (groups.size > 0 || constAccessor.size > 0) {
     s.append(

@@ -53,6 +53,8 @@ export interface LazyTransformContext {
    * cannot be loaded by `require`, so sync mode keeps it eager. Undefined when unknown.
    */
   hasTopLevelAwait?: (specifier: string, file: string) => Promise<boolean | undefined>;
+  /** Whether the bundler leaves `specifier` external (not bundled), imported from `file`. */
+  isExternal?: (specifier: string, file: string) => Promise<boolean>;
   /**
    * For an import of the project's own module: the names it exports as deferred consts (see
    * `deferredExports`), or undefined when it is not such a module. Without it, importers are
