@@ -12,7 +12,7 @@ import MagicString from "magic-string";
 import { parseSync } from "oxc-parser";
 import { error, warning, type Diagnostic, type Location } from "../diagnostics.js";
 import { attach, type Tag } from "./annotations.js";
-import { compileAllowlist, isBuiltin, type Allowlist } from "./glob.js";
+import { compileAllowlist, isBuiltin, packageName, type Allowlist } from "./glob.js";
 import { initialiserRoot, sideEffectIn, unwrap, type InitialiserScope } from "./initialiser.js";
 import { findReferences, isNode, type Node, type Reference } from "./scope.js";
 import type { LazyDecision, LazyReason, LazyTransformContext, LazyTransformResult, ResolvedLazyOptions } from "./types.js";
@@ -225,7 +225,8 @@ export async function transformLazy(
   const remoteNamespaces = new Map<string, { imp: ImportInfo; names: ReadonlySet<string> }>();
   if (remote && !analysis) {
     // Looked up side by side: each lookup may resolve, read and analyse another file.
-    const candidates = imports.filter((imp) => imp.why === undefined && !isBuiltin(imp.spec) && imp.bindings.size > 0);
+    // Paths only: a bare specifier names a package, whose files are never rewritten.
+    const candidates = imports.filter((imp) => imp.why === undefined && packageName(imp.spec) === undefined && imp.bindings.size > 0);
     const found = await Promise.all(candidates.map((imp) => remote(imp.spec, file, chain)));
     for (const [i, imp] of candidates.entries()) {
       const deferred = found[i];
@@ -238,7 +239,7 @@ export async function transformLazy(
   }
   for (const r of reexports) {
     const spec = (r.source as Node).value as string;
-    if (remote && !allowlist.match(spec) && !isBuiltin(spec) && r.exportKind !== "type" && !isNode(r.exported)) {
+    if (remote && packageName(spec) === undefined && r.exportKind !== "type" && !isNode(r.exported)) {
       // A barrel re-exporting deferred consts re-exports their accessors under its own names.
       const deferred = await remote(spec, file, chain);
       for (const name of deferred ?? []) {
