@@ -220,3 +220,13 @@ describe("entry points", () => {
     expect(elsewhere!.deferredExports).toEqual(["handler"]);
   });
 });
+
+describe("imports used only as types", () => {
+  it("are left as they are, with no decision (TypeScript erases them)", async () => {
+    const code = `import { S3ClientConfig, S3Client } from "heavy";\nexport function f(c: S3ClientConfig) { return new S3Client(c); }\nimport { Config } from "heavy/config";\nexport const g = (x: Config) => x;`;
+    const r = await lazy(code);
+    expect(r!.decisions.map((d) => d.module)).toEqual(["heavy"]);
+    expect(r!.code).toContain('import { Config } from "heavy/config";');
+    expect(r!.code).toContain('require("\\u0000slimfn-lazy:S3Client|heavy")');
+  });
+});

@@ -218,7 +218,7 @@ export async function transformLazy(
       diagnostics.push(notConstruction(c));
     }
   }
-  const selected = imports.filter((i) => i.why !== undefined);
+  let selected = imports.filter((i) => i.why !== undefined);
   // Imports of this project's own modules that export deferred consts: renamed to their
   // accessors. Only the rewrite depends on them, never a decision, so analyses cannot cycle.
   const remoteBindings = new Map<string, { imp: ImportInfo; exported: string }>();
@@ -299,6 +299,9 @@ export async function transformLazy(
   for (const c of consts.values()) {
     for (const r of refs) if (r.owner === c.name && lazyBindings.has(r.name)) c.uses.add(r.name);
   }
+  // An import whose bindings are never used as values (only as types, or not at all) is left
+  // as it is: TypeScript erases it, and a loader would only add the module to the bundle.
+  selected = selected.filter((imp) => imp.bindings.size === 0 || [...imp.bindings.keys()].some((l) => (refsOf.get(l) ?? []).length > 0));
 
   // ---- top-level await of targets (only matters when loaded with require)
   // and whether the bundler leaves them external (then sync mode requires them at run time).
