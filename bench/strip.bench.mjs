@@ -28,6 +28,7 @@ const CORPUS = {
   logger: "@aws-lambda-powertools/logger", esbuild: "esbuild", lightningcss: "lightningcss", yargs: "yargs",
   "iconv-lite": "iconv-lite", "mime-types": "mime-types", moment: "moment", figlet: "figlet", ajv: "ajv",
   "uglify-js": "uglify-js", "source-map": "source-map", xxhash: "@node-rs/xxhash", rollup: "rollup",
+  "swagger-ui": "swagger-ui-dist",
 };
 const ENV = {
   PATH: process.env.PATH ?? "",

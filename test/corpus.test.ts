@@ -36,6 +36,7 @@ export const CORPUS: Record<string, string> = {
   "source-map": "source-map",
   xxhash: "@node-rs/xxhash",
   rollup: "rollup",
+  "swagger-ui": "swagger-ui-dist",
 };
 const NAMES = Object.keys(CORPUS).sort();
 
