@@ -293,6 +293,16 @@ describe("real installed packages", () => {
     expect(bytes(plan.removed) / bytes(files)).toBeGreaterThan(0.5);
   });
 
+  it("figlet with the README's globs ships one font; its importable-fonts/*.js stay (code)", () => {
+    const { kept, removed } = realPlan("figlet", {
+      remove: ["figlet:fonts/*.flf", "figlet:importable-fonts/**"].map(parseUserGlob),
+      keep: ["figlet:fonts/Standard.flf"].map(parseUserGlob),
+    });
+    expect([...kept].filter((r) => r.startsWith("fonts/"))).toEqual(["fonts/Standard.flf"]);
+    expect([...removed].filter((r) => r.startsWith("fonts/")).length).toBeGreaterThan(200);
+    expect([...removed].filter((r) => r.startsWith("importable-fonts/"))).toEqual([]);
+  });
+
   it("source-map 0.7 keeps the wasm it reads from disk, moment keeps its computed-path locales", () => {
     expect(realPlan("source-map").kept.has("lib/mappings.wasm")).toBe(true);
     const moment = realPlan("moment");
