@@ -230,3 +230,14 @@ describe("imports used only as types", () => {
     expect(r!.code).toContain('require("\\u0000slimfn-lazy:S3Client|heavy")');
   });
 });
+
+describe("deferred consts built from one another", () => {
+  it("a const whose initialiser uses an async const stays async (its await needs an async loader)", async () => {
+    const code = `import { C } from "heavy";\nimport { D } from "sync-only";\nconst c = new C();\nconst d = new D(c);\nexport async function f() { return d.x; }\nexport function g() { return new D(1); }\n`;
+    const r = await lazy(code, ["heavy", "sync-only"]);
+    expect(r!.decisions.map((x) => `${x.module} ${x.mode} ${x.deferred.join(",")}`)).toEqual(["heavy async c", "sync-only sync d"]);
+    // d is built in an async loader because it awaits c; each access awaits d until it is built.
+    expect(r!.code).toContain("function __slimfn_3() { return __slimfn_memo(__slimfn_3, async () => (__slimfn_3.r = new (__slimfn_1().D)(((__slimfn_2.r ?? await __slimfn_2()))));}");
+    expect(r!.code).toContain("export async function f() { return ((__slimfn_3.r ?? await __slimfn_3())).x; }");
+  });
+});

@@ -417,7 +417,9 @@ export async function transformLazy(
     if (c.dead || !c.async) continue;
     if ([...c.uses].every((u) => !groupAsync.get(byBinding.get(u)!.spec))) {
       const usedByAsync = (refsOf.get(c.name) ?? []).some((r) => r.owner !== undefined && asyncConst(r.owner) && r.owner !== c.name);
-      if (!usedByAsync) c.async = false;
+      // Its initialiser awaits another async const: it must stay async itself.
+      const usesAsync = refs.some((r) => r.owner === c.name && r.name !== c.name && consts.has(r.name) && asyncConst(r.name));
+      if (!usedByAsync && !usesAsync) c.async = false;
     }
   }
 
