@@ -237,7 +237,7 @@ describe("deferred consts built from one another", () => {
     const r = await lazy(code, ["heavy", "sync-only"]);
     expect(r!.decisions.map((x) => `${x.module} ${x.mode} ${x.deferred.join(",")}`)).toEqual(["heavy async c", "sync-only sync d"]);
     // d is built in an async loader because it awaits c; each access awaits d until it is built.
-    expect(r!.code).toContain("function __slimfn_3() { return __slimfn_memo(__slimfn_3, async () => (__slimfn_3.r = new (__slimfn_1().D)(((__slimfn_2.r ?? await __slimfn_2()))));}");
+    expect(r!.code).toContain("function __slimfn_3() { return __slimfn_memo(__slimfn_3, async () => (__slimfn_3.r = new (__slimfn_1().D)(((__slimfn_2.r ?? await __slimfn_2())))));}");
     expect(r!.code).toContain("export async function f() { return ((__slimfn_3.r ?? await __slimfn_3())).x; }");
   });
 });
