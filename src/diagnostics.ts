@@ -52,6 +52,7 @@ export type DiagnosticCode =
   | "FOREIGN_BINARY"
   | "NATIVE_MISSING_FOR_TARGET"
   | "PLATFORM_PACKAGE_DROPPED"
+  | "STRIP_GLOB_UNMATCHED"
   // verification
   | "VERIFY_FAILED"
   | "VERIFY_SKIPPED"

@@ -18,6 +18,7 @@ import { LAMBDA_LIMITS } from "./runtime.js";
 import { buildZip, type ZipArchive, type ZipEntryInput } from "./zip/write.js";
 import type { ShipRegistry } from "./ship/externals.js";
 import { readIncludes, registryNotes, shipFunction, shippedModel, type FunctionShipment } from "./ship/function-shipment.js";
+import { unmatchedStripGlobs } from "./ship/strip.js";
 import { initModel } from "./measure/init-model.js";
 import { verifyZip } from "./measure/verify.js";
 import type { Progress } from "./progress.js";
@@ -64,7 +65,7 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[] })
   const zips = options.zip === false ? undefined : zipPaths(options.zip, build.outdir, names);
   const include = readIncludes(options);
   request.diagnostics?.push(...include.diagnostics);
-  return build.functions.map((fn, i) => {
+  const plans = build.functions.map((fn, i): FunctionPlan => {
     const name = names[i]!;
     const entryInZip = relativePosix(build.outdir, fn.entry);
     const handler = handlerString(entryInZip, handlerExport(name, entryInZip, fn.exports));
@@ -85,6 +86,8 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[] })
     entries.push(...shipment.entries);
     return { name, fn, entryInZip, handler, entries, zipPath: zips?.get(name) ?? null, shipment };
   });
+  request.diagnostics?.push(...unmatchedStripGlobs(options, plans.flatMap((p) => p.shipment.packages.map((s) => s.pkg))));
+  return plans;
 }
 
 function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArchive, versions: Map<string, string>): FunctionModel {

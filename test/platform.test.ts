@@ -369,4 +369,25 @@ describe("through the esbuild plugin", () => {
       { ok: { prebuilt: "loads prebuilds/<platform>-<arch> through node-gyp-build", xxh32: 4211111929 } },
     ]);
   });
+
+  it("warns about strip globs that match nothing shipped", async () => {
+    const root = project();
+    fs.mkdirSync(path.join(root, "src"));
+    fs.writeFileSync(path.join(root, "src/handler.mjs"), 'import prebuilt from "fake-prebuilt";\nexport const handler = async () => prebuilt;\n');
+    const built = await buildFixture("esbuild", {
+      root,
+      entryPoints: ["src/handler.mjs"],
+      slimfn: {
+        external: ["fake-prebuilt"],
+        verify: false,
+        strip: { remove: ["fake-prebuilt:docs/**", "zod:**/*.md", "prebuilds/win32-x64/**"], keep: ["Index.js"] },
+      },
+    });
+    expect(built.failure?.errors).toBeUndefined();
+    expect(built.result!.warnings.map((w) => w.text)).toEqual([
+      'STRIP_GLOB_UNMATCHED: The strip.remove glob "fake-prebuilt:docs/**" has no effect: it matches no file of "fake-prebuilt" (globs are relative to each package\'s root and case-sensitive). Fix or remove it.',
+      'STRIP_GLOB_UNMATCHED: The strip.remove glob "zod:**/*.md" has no effect: "zod" is not shipped unbundled by this build (bundled packages are not stripped; ship it with slimfn\'s external). Fix or remove it.',
+      'STRIP_GLOB_UNMATCHED: The strip.keep glob "Index.js" has no effect: it matches no file of any shipped package (globs are relative to each package\'s root and case-sensitive). Fix or remove it.',
+    ]);
+  });
 });

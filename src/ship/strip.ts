@@ -13,7 +13,8 @@
  */
 import fs from "node:fs";
 import fg from "fast-glob";
-import { error, SlimfnError } from "../diagnostics.js";
+import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
+import type { ResolvedOptions } from "../options.js";
 import type { PackageJson } from "./resolve.js";
 import { isCode, isLicence, isPackageJson, matchDefault } from "./strip-rules.js";
 import { manifestReachable } from "./strip-reachable.js";
@@ -86,6 +87,34 @@ export function matchUserGlobs(
     for (const f of files) {
       if (out.has(f)) continue;
       if (exact.has(f) || dirs.some((d) => f.startsWith(d))) out.set(f, g);
+    }
+  }
+  return out;
+}
+
+/**
+ * `STRIP_GLOB_UNMATCHED` warnings for the user's strip globs that match no file of any package
+ * the build ships (a typo, or a `pkgname:` for a package that is bundled, not shipped): such a
+ * glob keeps or removes nothing, which the user would not notice otherwise.
+ */
+export function unmatchedStripGlobs(options: ResolvedOptions, shipped: readonly { name: string; realDir: string }[]): Diagnostic[] {
+  if (options.strip === false) return [];
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, { name: string; realDir: string }>();
+  for (const p of shipped) seen.set(p.realDir, p);
+  const packages = [...seen.values()];
+  for (const [list, globs] of [["strip.remove", options.strip.remove], ["strip.keep", options.strip.keep]] as const) {
+    for (const g of globs) {
+      const aimed = packages.filter((p) => g.package === undefined || p.name === g.package);
+      const hit = aimed.some((p) => fg.sync(g.glob, { cwd: p.realDir, dot: true, onlyFiles: false, caseSensitiveMatch: true, ignore: ["**/node_modules/**"] }).length > 0);
+      if (hit) continue;
+      const why =
+        aimed.length === 0
+          ? g.package === undefined
+            ? "this build ships no package unbundled"
+            : `"${g.package}" is not shipped unbundled by this build (bundled packages are not stripped; ship it with slimfn's external)`
+          : `it matches no file of ${g.package === undefined ? "any shipped package" : `"${g.package}"`} (globs are relative to each package's root and case-sensitive)`;
+      out.push(warning("STRIP_GLOB_UNMATCHED", `The ${list} glob "${g.text}" has no effect: ${why}. Fix or remove it.`));
     }
   }
   return out;
