@@ -220,9 +220,19 @@ export const checks = {
       typeof v === "string" && values.includes(v) ? undefined : `one of ${values.map((x) => JSON.stringify(x)).join(", ")}`,
   either:
     (...alternatives: Check[]): Check =>
-    (v, key) => {
-      const failures = alternatives.map((c) => c(v, key, []));
-      return failures.some((f) => f === undefined) ? undefined : failures.join(" or ");
+    (v, key, out) => {
+      const failures: string[] = [];
+      for (const check of alternatives) {
+        // The first alternative whose shape fits owns the value, nested messages included.
+        const nested: Diagnostic[] = [];
+        const failure = check(v, key, nested);
+        if (failure === undefined) {
+          out.push(...nested);
+          return undefined;
+        }
+        failures.push(failure);
+      }
+      return failures.join(" or ");
     },
   stringArray: ((v) =>
     Array.isArray(v) && v.every((x) => typeof x === "string" && x !== "")

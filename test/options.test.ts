@@ -34,4 +34,13 @@ describe("options", () => {
       { code: "OPTION_INVALID", severity: "error", message: 'slimfn option "options" must be an object, got "fast".' },
     ]);
   });
+
+  it("names nested keys of an option that is a flag or an object", () => {
+    expect(validateOptions({ verify: { runz: 3 } })).toEqual([
+      { code: "OPTION_UNKNOWN", severity: "error", message: 'Unknown slimfn option "verify.runz". Known options of "verify": env, event, runs, watch.' },
+    ]);
+    expect(validateOptions({ verify: "yes" })).toEqual([
+      { code: "OPTION_INVALID", severity: "error", message: 'slimfn option "verify" must be true or false or an object, got "yes".' },
+    ]);
+  });
 });
