@@ -14,6 +14,7 @@ import path from "node:path";
 import type { Loader, Metafile, PartialMessage, PluginBuild, ResolveResult } from "esbuild";
 import type { Diagnostic } from "../src/diagnostics.js";
 import { checkLaziness, type EdgeKind, type ModuleGraph } from "../src/lazy/graph.js";
+import { originBody, type OriginIO } from "../src/lazy/origins.js";
 import { fileHasTopLevelAwait } from "../src/lazy/tla.js";
 import { allowlistOf, deferredExports, mayNeedLazy, transformLazy } from "../src/lazy/transform.js";
 import type { LazyDecision, ResolvedLazyOptions } from "../src/lazy/types.js";
@@ -139,9 +140,19 @@ export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: s
     };
   });
 
-  build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+  const originIO: OriginIO = {
+    resolve: (specifier, fromFile) =>
+      build.resolve(specifier, { kind: "import-statement", resolveDir: path.dirname(fromFile) }).then(
+        (r) => (r.errors.length || r.external || r.namespace !== "file" ? undefined : r.path),
+        () => undefined,
+      ),
+  };
+  build.onLoad({ filter: /.*/, namespace: NAMESPACE }, async (args) => {
     const data = args.pluginData as { resolveDir: string; specifier: string; names: string[] };
-    return { contents: virtualBody(data.specifier, data.names), loader: "js", resolveDir: data.resolveDir };
+    const contents = data.names.includes("*")
+      ? virtualBody(data.specifier, data.names)
+      : await originBody(data.specifier, data.names, path.join(data.resolveDir, "importer"), originIO);
+    return { contents, loader: "js", resolveDir: data.resolveDir };
   });
 
   return {

@@ -61,23 +61,25 @@ function closure(graph: ModuleGraph, start: string): Set<string> {
 export function checkLaziness(graph: ModuleGraph, decisions: LazyDecision[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const init = initClosure(graph);
-  // The lazy edges of each importer: importer -> specifier -> target module.
-  const targetOf = new Map<string, string>();
+  // The lazy edges of each importer: importer -> specifier -> target modules (a virtual module
+  // re-exports from the package, or from the files that define the names it needs).
+  const targetOf = new Map<string, string[]>();
   for (const [id, m] of graph.modules) {
     for (const imp of m.imports) {
       if (imp.kind !== "lazy" && imp.kind !== "dynamic") continue;
       const spec = graph.virtual.get(imp.path) ?? imp.original;
       if (spec === undefined) continue;
-      const target = graph.virtual.has(imp.path) ? (graph.modules.get(imp.path)?.imports[0]?.path ?? imp.path) : imp.path;
-      targetOf.set(`${id}\n${spec}`, target);
+      const targets = graph.virtual.has(imp.path) ? (graph.modules.get(imp.path)?.imports ?? []).map((i) => i.path) : [imp.path];
+      targetOf.set(`${id}\n${spec}`, targets);
     }
   }
   const warned = new Set<string>();
   for (const d of decisions) {
     if (d.mode === "eager") continue;
-    const target = targetOf.get(`${d.importer}\n${d.module}`);
-    if (target === undefined) continue;
-    if (init.has(target)) {
+    const targets = targetOf.get(`${d.importer}\n${d.module}`);
+    if (targets === undefined || targets.length === 0) continue;
+    const target = targets.find((t) => init.has(t));
+    if (target !== undefined) {
       const chain: string[] = [];
       for (let at: string | undefined = target; at !== undefined; at = init.get(at)) chain.unshift(at);
       d.mode = "eager";
@@ -95,7 +97,8 @@ export function checkLaziness(graph: ModuleGraph, decisions: LazyDecision[]): Di
       continue;
     }
     let bytes = 0;
-    for (const id of closure(graph, target)) if (!init.has(id)) bytes += graph.modules.get(id)?.bytes ?? 0;
+    const reached = new Set(targets.flatMap((t) => [...closure(graph, t)]));
+    for (const id of reached) if (!init.has(id)) bytes += graph.modules.get(id)?.bytes ?? 0;
     d.bytesMoved = bytes;
   }
   return diagnostics;

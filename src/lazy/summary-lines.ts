@@ -12,7 +12,9 @@ export function lazyLines(decisions: readonly LazyDecision[] | undefined, dim: (
   const byModule = new Map<string, LazyDecision>();
   for (const d of decisions) {
     const seen = byModule.get(d.module);
-    if (!seen || rank[d.mode] < rank[seen.mode] || (d.bytesMoved ?? 0) > (seen.bytesMoved ?? 0)) byModule.set(d.module, d);
+    const weaker = seen !== undefined && rank[d.mode] < rank[seen.mode];
+    const sameButMore = seen !== undefined && rank[d.mode] === rank[seen.mode] && (d.bytesMoved ?? 0) > (seen.bytesMoved ?? 0);
+    if (!seen || weaker || sameButMore) byModule.set(d.module, d);
   }
   const all = [...byModule.values()];
   const lazy = all.filter((d) => d.mode !== "eager").sort((a, b) => (b.bytesMoved ?? 0) - (a.bytesMoved ?? 0) || a.module.localeCompare(b.module));
