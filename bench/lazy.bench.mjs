@@ -107,7 +107,7 @@ const settings = {
   format: "esm", target: "node22", splitting: true, outExtension: { ".js": ".mjs" }, mainFields: ["module", "main"],
   minifySyntax: true, minifyWhitespace: true, metafile: true, write: false, logLevel: "silent",
 };
-const lazyHooks = { name: "slimfn-lazy-only", setup: (build) => void setupLazy(build, resolveLazy(LAZY), realistic, toMessage) };
+const lazyHooks = { name: "slimfn-lazy-only", setup: (build) => void setupLazy(build, resolveLazy(LAZY), realistic, toMessage, 22) };
 const builds = {
   "plain esbuild": () => esbuild.build(settings),
   "+ lazy hooks": () => esbuild.build({ ...settings, plugins: [lazyHooks] }),

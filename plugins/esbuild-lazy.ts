@@ -51,9 +51,17 @@ export interface LazyHooks {
   afterBuild(metafile: Metafile): Diagnostic[];
 }
 
-export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: string, toMessage: (d: Diagnostic) => PartialMessage): LazyHooks {
+export function setupLazy(
+  build: PluginBuild,
+  lazy: ResolvedLazyOptions,
+  root: string,
+  toMessage: (d: Diagnostic) => PartialMessage,
+  nodeMajor = 20,
+): LazyHooks {
   const initial = build.initialOptions;
   const splitting = initial.format === "esm" && initial.outdir !== undefined && initial.splitting === true;
+  // Node 22.12+ loads ES modules with require(): sync loads can then use their own chunk.
+  const chunkRequire = nodeMajor >= 22;
   const allowlist = allowlistOf(lazy);
   let decisions: LazyDecision[] = [];
   let matched = new Set<string>();
@@ -104,13 +112,13 @@ export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: s
     const found = await target;
     if (!found) return undefined;
     const code = await fs.readFile(found, "utf8");
-    return deferredExports(code, found, lazy, { root, splitting, hasTopLevelAwait, isExternal, deferredExportsOf, entries }, chain);
+    return deferredExports(code, found, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries }, chain);
   };
 
   build.onLoad({ filter }, async (args) => {
     if (args.namespace !== "file") return undefined;
     const code = await fs.readFile(args.path, "utf8");
-    const result = await transformLazy(code, args.path, lazy, { root, splitting, hasTopLevelAwait, isExternal, deferredExportsOf, entries });
+    const result = await transformLazy(code, args.path, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries });
     if (!result) return undefined;
     decisions.push(...result.decisions);
     for (const e of result.matchedEntries) matched.add(e);
@@ -133,8 +141,10 @@ export function setupLazy(build: PluginBuild, lazy: ResolvedLazyOptions, root: s
     const v = parseVirtualId(args.path)!;
     // Relative targets are resolved from the importer; bare ones share one virtual module.
     const target = v.specifier.startsWith(".") ? path.resolve(args.resolveDir, v.specifier) : v.specifier;
+    // The names ride in the suffix: chunks are named after the package, not the list.
     return {
-      path: `${v.names.join(",")}|${target}`,
+      path: target,
+      suffix: `?${v.names.join(",")}`,
       namespace: NAMESPACE,
       pluginData: { resolveDir: args.resolveDir, specifier: target, names: v.names },
     };

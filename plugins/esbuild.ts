@@ -261,7 +261,7 @@ export default function slimfn(options: Options = {}): Plugin {
       initial.write = false;
       checkEntriesExist(build, root);
       // After the defaults: whether async mode can split code depends on format and splitting.
-      const lazy = setupLazy(build, resolved.lazy, root, toMessage);
+      const lazy = setupLazy(build, resolved.lazy, root, toMessage, resolved.runtime.nodeMajor);
       const ship = shipUnbundled(build, resolved);
 
       build.onEnd(async (result: BuildResult) => {

@@ -37,7 +37,13 @@ export const shapeOptions = (shape: Shape): esbuild.BuildOptions =>
  * and `import defer` still apply), or with `lazy` null: plain esbuild, the same settings, no
  * slimfn at all (the baseline of the differential tests).
  */
-export async function buildEntry(entry: string, lazy: Options["lazy"] | undefined | null, shape: Shape = "esm-split", extra: esbuild.BuildOptions = {}): Promise<LazyBuild> {
+export async function buildEntry(
+  entry: string,
+  lazy: Options["lazy"] | undefined | null,
+  shape: Shape = "esm-split",
+  extra: esbuild.BuildOptions = {},
+  more: Options = {},
+): Promise<LazyBuild> {
   const outdir = repoTempDir("lazy-");
   const name = path.basename(entry).replace(/\.[jt]sx?$/, "");
   const ext = shape === "cjs" ? ".cjs" : ".mjs";
@@ -61,7 +67,7 @@ export async function buildEntry(entry: string, lazy: Options["lazy"] | undefine
     root: ORDER,
     entryPoints: [entry],
     outdir,
-    slimfn: { zip: false, verify: false, ...(lazy === undefined ? {} : { lazy }) },
+    slimfn: { zip: false, verify: false, ...more, ...(lazy === undefined ? {} : { lazy }) },
     esbuild: {
       nodePaths: [path.join(ORDER, "packages")],
       ...shapeOptions(shape),

@@ -118,16 +118,25 @@ describe("modes", () => {
     }
   });
 
-  it("a sync callback inside an async function takes sync mode in auto", async () => {
+  it("a sync callback inside an async function takes sync mode in auto: its own chunk, required on first use (nodejs22.x)", async () => {
     const b = await buildEntry("src/basic.ts", LAZY, "esm-split");
+    expect(filesEvaluating(b.outdir, "heavy-a")).toEqual([expect.stringMatching(/^heavy-a-\w+\.mjs$/)]);
+    expect(fs.readFileSync(b.file, "utf8")).toContain("createRequire");
+    const [answer] = ok(run(b, [{ case: "sync-callback" }]));
+    expect(answer).toEqual({ before: ["basic"], result: ["a(1)", "a(2)"], after: ["basic", "heavy-a"] });
+  });
+
+  it("sync mode on nodejs20.x (no require of ES modules) keeps the module in the entry, still deferred", async () => {
+    const b = await buildEntry("src/basic.ts", LAZY, "esm-split", {}, { runtime: "nodejs20.x" });
     expect(filesEvaluating(b.outdir, "heavy-a")).toEqual([path.basename(b.file)]);
     const [answer] = ok(run(b, [{ case: "sync-callback" }]));
     expect(answer).toEqual({ before: ["basic"], result: ["a(1)", "a(2)"], after: ["basic", "heavy-a"] });
   });
 
-  it('mode "sync" keeps the module in the entry even when import() could be used', async () => {
+  it('mode "sync" loads with require even where import() could be used', async () => {
     const b = await buildEntry("src/async.ts", { modules: LAZY, mode: "sync" }, "esm-split");
-    expect(filesEvaluating(b.outdir, "heavy-b")).toEqual([path.basename(b.file)]);
+    expect(fs.readFileSync(b.file, "utf8")).toContain("createRequire");
+    expect(filesEvaluating(b.outdir, "heavy-b")).toEqual([expect.stringMatching(/^heavy-b-\w+\.mjs$/)]);
     const [answer] = ok(run(b, [{ case: "one" }]));
     expect(answer!.before).toEqual(["async"]);
   });

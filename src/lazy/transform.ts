@@ -425,6 +425,7 @@ export async function transformLazy(
 
   // ---- rewrite
   let needsCjsHelper = false;
+  let needsChunkHelper = false;
   let n = 0;
   const accessorOf = new Map<string, string>();
   for (const [spec, g] of groups) {
@@ -447,11 +448,16 @@ export async function transformLazy(
     // An external target in sync mode: a bundled virtual module would import it statically
     // (hoisted to init in esm output), so require it at run time, seen as `import` sees it.
     if (!isAsync && external.get(spec)) needsCjsHelper = true;
+    const virtual = JSON.stringify(virtualId(spec, everything ? ["*", ...[...used].filter((n) => n === "default")] : [...used]));
+    const chunked = !isAsync && !external.get(spec) && context.splitting && context.chunkRequire === true;
+    if (chunked) needsChunkHelper = true;
     const load = isAsync
       ? `import(${JSON.stringify(spec)}).then((m) => (${name}.r = m))`
       : external.get(spec)
         ? `__slimfn_cjs(require(${JSON.stringify(spec)}))`
-        : `require(${JSON.stringify(virtualId(spec, everything ? ["*", ...[...used].filter((n) => n === "default")] : [...used]))})`;
+        : chunked
+          ? `__slimfn_chunk(() => import(${virtual}))`
+          : `require(${virtual})`;
     g.forEach((imp, i) => {
       s.overwrite(imp.node.start, imp.node.end, i === 0 ? `function ${name}() { return __slimfn_memo(${name}, () => ${load}); }` : "");
     });
@@ -512,6 +518,15 @@ export async function transformLazy(
     if (imp.node.phase !== "defer" || (!imp.eager && imp.why)) continue;
     const m = /^import\s+defer\s+/.exec(code.slice(imp.node.start, imp.node.end));
     if (m) s.overwrite(imp.node.start, imp.node.start + m[0].length, "import ");
+  }
+  if (needsChunkHelper) {
+    // The bundler gives the `import()` its own chunk and writes that chunk's path into the
+    // arrow function; loading it with `require` is synchronous (Node >= 22.12 requires ES
+    // modules) and evaluates it once, like the import() would.
+    s.prepend('import { createRequire as __slimfn_createRequire } from "node:module";\n');
+    s.append(
+      '\nfunction __slimfn_chunk(load) { const m = /import\\(\\s*(["\'`])(.+?)\\1\\s*\\)/.exec(String(load)); if (!m) throw new Error("slimfn: no chunk path in " + String(load)); return __slimfn_createRequire(import.meta.url)(m[2]); }\n',
+    );
   }
   if (needsCjsHelper) {
     // Node's `import` of CommonJS: `default` is module.exports, names are its properties;

@@ -53,6 +53,12 @@ export interface LazyTransformContext {
    * cannot be loaded by `require`, so sync mode keeps it eager. Undefined when unknown.
    */
   hasTopLevelAwait?: (specifier: string, file: string) => Promise<boolean | undefined>;
+  /**
+   * True when sync loads may `require` an ES module chunk: the output is split esm and the
+   * runtime's Node loads ES modules with `require` (22.12 and later). Sync mode then puts the
+   * module in its own chunk, like async mode, instead of wrapping it in the entry.
+   */
+  chunkRequire?: boolean;
   /** Whether the bundler leaves `specifier` external (not bundled), imported from `file`. */
   isExternal?: (specifier: string, file: string) => Promise<boolean>;
   /**
