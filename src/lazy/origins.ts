@@ -110,12 +110,10 @@ export async function findOrigin(file: string, name: string, io: OriginIO, seen 
     return { file, name };
   }
   if (name === "default") return undefined;
-  for (const e of info.exports) {
-    if (!e.star || e.source === undefined) continue;
-    const found = await follow(e.source, name);
-    if (found) return found;
-  }
-  return undefined;
+  // Every `export *` searched side by side; the first in source order that has it wins.
+  const stars = info.exports.filter((e) => e.star && e.source !== undefined);
+  const found = await Promise.all(stars.map((e) => follow(e.source!, name)));
+  return found.find((f) => f !== undefined);
 }
 
 /**
