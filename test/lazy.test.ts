@@ -248,6 +248,29 @@ describe("selection", () => {
     expect(ok(run(b, [{}]))).toEqual([{ tag: "b", children: ["a(tsx)"] }]);
   });
 
+  it("sync mode re-exports from the file that defines a name only past side-effect-free files", async () => {
+    for (const runtime of ["nodejs20.x", "nodejs22.x"] as const) {
+      const lazy = await buildEntry("src/origins.ts", ["pure-pkg", "impure-pkg"], "esm-split", {}, { runtime });
+      const plain = await buildEntry("src/origins.ts", null, "esm-split");
+      const virtualImports = Object.entries(lazy.metafile!.inputs)
+        .filter(([k]) => k.startsWith("slimfn-lazy:"))
+        .map(([k, v]) => [k, v.imports.map((i) => i.path)])
+        .sort();
+      expect(virtualImports).toEqual([
+        ["slimfn-lazy:impure-pkg?fromA", ["packages/impure-pkg/index.js"]],
+        ["slimfn-lazy:pure-pkg?fromA", ["packages/pure-pkg/a.js"]],
+      ]);
+      const kept = (m: esbuild.Metafile) =>
+        Object.values(m.outputs).flatMap((o) => Object.entries(o.inputs).filter(([k, v]) => v.bytesInOutput > 0 && k.startsWith("packages/")).map(([k]) => k)).sort();
+      // The side-effect-free package keeps what an eager build keeps; the other one may keep
+      // its index and every file it re-exports, whole (esbuild's lazy wrapping, or a chunk
+      // holding the package's namespace).
+      expect(kept(lazy.metafile!).filter((k) => k.includes("pure-pkg/") && !k.includes("impure"))).toEqual(["packages/pure-pkg/a.js"]);
+      expect(kept(plain.metafile!)).toEqual(["packages/impure-pkg/a.js", "packages/pure-pkg/a.js"]);
+      expect(ok(run(lazy, [{}]))).toEqual(ok(run(plain, [{}])));
+    }
+  });
+
   it("a dual package (zod 4) is bundled once in sync mode: one instance, instanceof holds", async () => {
     const lazy = await buildEntry("src/dual.ts", ["zod"], "esm-split");
     const eager = await buildEntry("src/dual.ts", null, "esm-split");
