@@ -14,7 +14,7 @@ import path from "node:path";
 import type { Loader, Metafile, PartialMessage, PluginBuild, ResolveResult } from "esbuild";
 import type { Diagnostic } from "../src/diagnostics.js";
 import { checkLaziness, type EdgeKind, type ModuleGraph } from "../src/lazy/graph.js";
-import { originBody, type OriginIO } from "../src/lazy/origins.js";
+import { originBody, withLocalResolve, type OriginIO } from "../src/lazy/origins.js";
 import { fileHasTopLevelAwait } from "../src/lazy/tla.js";
 import { allowlistOf, deferredExports, mayNeedLazy, transformLazy } from "../src/lazy/transform.js";
 import type { LazyDecision, ResolvedLazyOptions } from "../src/lazy/types.js";
@@ -146,20 +146,22 @@ export function setupLazy(
       path: target,
       suffix: `?${v.names.join(",")}`,
       namespace: NAMESPACE,
-      pluginData: { resolveDir: args.resolveDir, specifier: target, names: v.names },
+      pluginData: { resolveDir: args.resolveDir, specifier: target, names: v.names, required: args.kind === "require-call" },
     };
   });
 
-  const originIO: OriginIO = {
+  const originIO: OriginIO = withLocalResolve({
     resolve: (specifier, fromFile) =>
       build.resolve(specifier, { kind: "import-statement", resolveDir: path.dirname(fromFile) }).then(
         (r) => (r.errors.length || r.external || r.namespace !== "file" ? undefined : r.path),
         () => undefined,
       ),
-  };
+  });
   build.onLoad({ filter: /.*/, namespace: NAMESPACE }, async (args) => {
-    const data = args.pluginData as { resolveDir: string; specifier: string; names: string[] };
-    const contents = data.names.includes("*")
+    const data = args.pluginData as { resolveDir: string; specifier: string; names: string[]; required: boolean };
+    // Only a required virtual module is wrapped (and loses tree-shaking); one loaded as its own
+    // chunk with import() is tree-shaken as usual, so finding origins would only cost time.
+    const contents = data.names.includes("*") || !data.required
       ? virtualBody(data.specifier, data.names)
       : await originBody(data.specifier, data.names, path.join(data.resolveDir, "importer"), originIO);
     return { contents, loader: "js", resolveDir: data.resolveDir };

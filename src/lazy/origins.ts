@@ -16,6 +16,34 @@ export interface OriginIO {
   resolve(specifier: string, fromFile: string): Promise<string | undefined>;
 }
 
+const localFiles = new Map<string, Promise<string | undefined>>();
+
+/**
+ * A relative import between a package's own files resolves the same for every bundler on
+ * Node: the file itself, with an extension, or a folder's index. Done here (and remembered),
+ * it spares a round trip to the bundler for each of the many files an index re-exports.
+ */
+export function withLocalResolve(io: OriginIO): OriginIO {
+  return {
+    resolve(specifier, fromFile) {
+      if (!specifier.startsWith("./") && !specifier.startsWith("../")) return io.resolve(specifier, fromFile);
+      const base = path.resolve(path.dirname(fromFile), specifier);
+      let hit = localFiles.get(base);
+      if (!hit) {
+        hit = (async () => {
+          for (const candidate of [base, `${base}.js`, `${base}.mjs`, path.join(base, "index.js"), path.join(base, "index.mjs")]) {
+            const stat = await fs.stat(candidate).catch(() => undefined);
+            if (stat?.isFile()) return candidate;
+          }
+          return undefined;
+        })();
+        localFiles.set(base, hit);
+      }
+      return hit.then((found) => found ?? io.resolve(specifier, fromFile));
+    },
+  };
+}
+
 interface ModuleInfo {
   exports: { source: string | undefined; imported: string | undefined; exported: string | undefined; star: boolean; namespace: boolean; local: string | undefined }[];
   imports: Map<string, { source: string; imported: string | undefined }>;
@@ -110,10 +138,13 @@ export async function findOrigin(file: string, name: string, io: OriginIO, seen 
     return { file, name };
   }
   if (name === "default") return undefined;
-  // Every `export *` searched side by side; the first in source order that has it wins.
-  const stars = info.exports.filter((e) => e.star && e.source !== undefined);
-  const found = await Promise.all(stars.map((e) => follow(e.source!, name)));
-  return found.find((f) => f !== undefined);
+  // In source order, stopping at the first that has it: index files `export *` hundreds.
+  for (const e of info.exports) {
+    if (!e.star || e.source === undefined) continue;
+    const found = await follow(e.source, name);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
