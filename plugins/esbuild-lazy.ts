@@ -44,6 +44,24 @@ export function sourceFilter(root: string): RegExp {
   return new RegExp(`^${base}/(?:${notNodeModulesSegment()}/)*[^/]+\\.(?:${EXTENSIONS.join("|")})$`);
 }
 
+const exists = (file: string) => fs.stat(file).then((s) => s.isFile(), () => false);
+
+/**
+ * esbuild's resolution of a relative import, done in JavaScript: the file itself, its
+ * TypeScript twin (`./x.js` -> `./x.ts`), the path with each resolve extension, or a folder's
+ * index. Spares a round trip to esbuild on the importing file's critical path; anything else
+ * (or nothing found) goes to `build.resolve`.
+ */
+async function resolveRelativeWith(extensions: readonly string[], specifier: string, resolveDir: string): Promise<string | undefined> {
+  if (!specifier.startsWith("./") && !specifier.startsWith("../")) return undefined;
+  const base = path.resolve(resolveDir, specifier);
+  const twins: Record<string, string[]> = { ".js": [".ts", ".tsx"], ".jsx": [".ts", ".tsx"], ".mjs": [".mts"], ".cjs": [".cts"] };
+  const ext = path.extname(base);
+  const candidates = [base, ...(twins[ext] ?? []).map((t) => base.slice(0, -ext.length) + t), ...extensions.map((e) => base + e), ...extensions.map((e) => path.join(base, `index${e}`))];
+  for (const c of candidates) if (await exists(c)) return c;
+  return undefined;
+}
+
 export interface LazyHooks {
   /** Decisions of the last build, sorted by importer, line and module. */
   decisions(): LazyDecision[];
@@ -97,6 +115,8 @@ export function setupLazy(
 
   const filter = sourceFilter(root);
   const resolved = new Map<string, Promise<string | undefined>>();
+  const extensions = initial.resolveExtensions ?? [".tsx", ".ts", ".jsx", ".js", ".css", ".json"];
+  const resolveRelative = (specifier: string, resolveDir: string) => resolveRelativeWith(extensions, specifier, resolveDir);
   build.onStart(() => resolved.clear());
   /** Deferred exported consts of the project module `specifier` resolves to from `file`. */
   const deferredExportsOf = async (specifier: string, file: string, chain: readonly string[]) => {
@@ -104,9 +124,13 @@ export function setupLazy(
     const key = `${resolveDir}\n${specifier}`;
     let target = resolved.get(key);
     if (!target) {
-      target = build.resolve(specifier, { kind: "import-statement", resolveDir }).then((r) =>
-        r.errors.length || r.external || r.namespace !== "file" || !filter.test(r.path) ? undefined : r.path,
-      );
+      target = resolveRelative(specifier, resolveDir).then(
+        (local) =>
+          local ??
+          build.resolve(specifier, { kind: "import-statement", resolveDir }).then((r) =>
+            r.errors.length || r.external || r.namespace !== "file" ? undefined : r.path,
+          ),
+      ).then((p) => (p !== undefined && filter.test(p) ? p : undefined));
       resolved.set(key, target);
     }
     const found = await target;
