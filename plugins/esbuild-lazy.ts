@@ -13,6 +13,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Loader, Metafile, PartialMessage, PluginBuild, ResolveResult } from "esbuild";
 import type { Diagnostic } from "../src/diagnostics.js";
+import { checkRequiredChunks } from "../src/lazy/chunk-tla.js";
 import { checkLaziness, type EdgeKind, type ModuleGraph } from "../src/lazy/graph.js";
 import { originBody, withLocalResolve, type OriginIO } from "../src/lazy/origins.js";
 import { fileHasTopLevelAwait } from "../src/lazy/tla.js";
@@ -66,7 +67,7 @@ export interface LazyHooks {
   /** Decisions of the last build, sorted by importer, line and module. */
   decisions(): LazyDecision[];
   /** Check the metafile after a build: LAZY_STILL_EAGER and LAZY_UNMATCHED warnings. */
-  afterBuild(metafile: Metafile): Diagnostic[];
+  afterBuild(metafile: Metafile, outputs: readonly { path: string; text: string }[]): Diagnostic[];
 }
 
 export function setupLazy(
@@ -194,9 +195,21 @@ export function setupLazy(
   return {
     decisions: () =>
       [...decisions].sort((a, b) => a.importer.localeCompare(b.importer) || a.line - b.line || a.module.localeCompare(b.module)),
-    afterBuild(metafile) {
+    afterBuild(metafile, outputs) {
       const graph = toGraph(metafile);
       const out = checkLaziness(graph, decisions);
+      if (chunkRequire && splitting) {
+        const text = new Map(outputs.map((o) => [path.relative(root, o.path).split(path.sep).join("/"), o.text]));
+        const chunks = Object.entries(metafile.outputs)
+          .filter(([file]) => /\.[cm]?js$/.test(file))
+          .map(([file, o]) => ({
+            file,
+            ...(o.entryPoint !== undefined ? { entryPoint: o.entryPoint } : {}),
+            imports: o.imports.filter((i) => i.kind === "import-statement" && !i.external).map((i) => i.path),
+            code: text.get(file) ?? "",
+          }));
+        out.push(...checkRequiredChunks(chunks));
+      }
       out.push(...unmatchedEntries(lazy.modules, matched));
       return out;
     },

@@ -268,9 +268,11 @@ export default function slimfn(options: Options = {}): Plugin {
         if (result.errors.length || !result.metafile || !result.outputFiles) return undefined;
         try {
           const files = shimOutputs(result.outputFiles, initial.format);
+          const lazyWarnings = lazy.afterBuild(result.metafile, files);
+          // A lazy load that cannot work at run time fails the build before anything is written.
+          if (lazyWarnings.some((d) => d.severity === "error")) return split(lazyWarnings);
           if (userWrite) await writeOutputs(files);
           else result.outputFiles.splice(0, result.outputFiles.length, ...files);
-          const lazyWarnings = lazy.afterBuild(result.metafile);
           const packaged = await packageFunctions({
             options: resolved,
             build: { ...toBuildOutput(initial, root, result.metafile, files), lazy: lazy.decisions() },

@@ -177,6 +177,16 @@ describe("what stays eager, and the checks around it", () => {
     expect(ok(run(syncUse, [{}]))[0]!.before).toEqual(["tla-mod", "tla-sync"]);
   });
 
+  it("top-level await deeper in a target that sync mode requires as a chunk fails the build, writing nothing", async () => {
+    const b = await buildEntry("src/tla-deep.ts", ["tla-deep"], "esm-split");
+    expect(b.errors).toEqual([
+      expect.stringMatching(
+        /^LAZY_STAYS_EAGER: "tla-deep" is loaded synchronously on first use with require\(\), but its chunk .*tla-deep-\w+\.mjs has top-level await, which require\(\) cannot load\. Use it only directly in async functions \(then it loads with import\(\)\), or mark the import \/\* @eager \*\/\.$/,
+      ),
+    ]);
+    expect(fs.readdirSync(b.outdir)).toEqual([]);
+  });
+
   it("warns when a lazy module is still evaluated at init because another module imports it statically, with the chain", async () => {
     const b = await buildEntry("src/still-eager.ts", ["heavy-a"], "esm-split");
     expect(b.warnings).toEqual([

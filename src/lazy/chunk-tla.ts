@@ -1,0 +1,54 @@
+/**
+ * After the build: a sync load that `require`s its own chunk (nodejs22.x+, split esm output)
+ * fails at run time when that chunk, or a chunk it imports, has top-level await
+ * (ERR_REQUIRE_ASYNC_MODULE). The transform only sees the target's entry file; the output shows
+ * the whole graph, so the check runs here and fails the build before anything is zipped.
+ */
+import { error, type Diagnostic } from "../diagnostics.js";
+import { hasTopLevelAwait } from "./tla.js";
+
+export interface OutputChunk {
+  /** Output path relative to the project root. */
+  file: string;
+  /** The chunk's entry module as the bundler names it, when it is one. */
+  entryPoint?: string;
+  /** Output files it imports statically. */
+  imports: string[];
+  code: string;
+}
+
+/** Bundler names of the virtual modules sync mode loads as chunks. */
+const VIRTUAL_NAME = /^slimfn-lazy:(.*?)(\?.*)?$/;
+
+export function checkRequiredChunks(chunks: readonly OutputChunk[]): Diagnostic[] {
+  const byFile = new Map(chunks.map((c) => [c.file, c]));
+  const awaits = new Map<string, boolean>();
+  const hasTla = (c: OutputChunk) => {
+    let hit = awaits.get(c.file);
+    if (hit === undefined) awaits.set(c.file, (hit = hasTopLevelAwait(c.code, c.file)));
+    return hit;
+  };
+  const out: Diagnostic[] = [];
+  for (const chunk of chunks) {
+    const m = chunk.entryPoint === undefined ? null : VIRTUAL_NAME.exec(chunk.entryPoint);
+    if (!m) continue;
+    const seen = new Set<string>();
+    const queue = [chunk.file];
+    while (queue.length) {
+      const c = byFile.get(queue.shift()!);
+      if (!c || seen.has(c.file)) continue;
+      seen.add(c.file);
+      if (hasTla(c)) {
+        out.push(
+          error(
+            "LAZY_STAYS_EAGER",
+            `"${m[1]}" is loaded synchronously on first use with require(), but ${c.file === chunk.file ? "its chunk" : `the chunk it imports`} ${c.file} has top-level await, which require() cannot load. Use it only directly in async functions (then it loads with import()), or mark the import /* @eager */.`,
+          ),
+        );
+        break;
+      }
+      queue.push(...c.imports);
+    }
+  }
+  return out;
+}
