@@ -75,7 +75,8 @@ function shape(model: SizeModel) {
     name: fn.name,
     handler: fn.handler,
     runtime: fn.runtime,
-    files: fn.files.map((f) => f.path),
+    // Chunk names carry content hashes, which any change to the bundled code moves.
+    files: [...new Set(fn.files.map((f) => f.path.replace(/-[A-Z0-9]{8}(\.m?js)$/, "-[hash]$1")))],
     packages: fn.packages.map((p) => `${p.name}@${p.version}`),
     shipped: (fn.shipped ?? []).map((p) => `${p.name}@${p.version}`),
     measured: fn.init !== undefined,
