@@ -270,7 +270,7 @@ export default function slimfn(options: Options = {}): Plugin {
           const files = shimOutputs(result.outputFiles, initial.format);
           const lazyWarnings = lazy.afterBuild(result.metafile, files);
           // A lazy load that cannot work at run time fails the build before anything is written.
-          if (lazyWarnings.some((d) => d.severity === "error")) return split(lazyWarnings);
+          if (lazyWarnings.some((d) => d.severity === "error")) return logEndMessages(build, split(lazyWarnings), userLogLevel);
           if (userWrite) await writeOutputs(files);
           else result.outputFiles.splice(0, result.outputFiles.length, ...files);
           const packaged = await packageFunctions({
