@@ -2,6 +2,7 @@
  * The esbuild plugin end to end: real builds of the fixtures, zips checked with Info-ZIP,
  * handlers invoked from the extracted zip in a fresh node, compared with the source.
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -156,6 +157,24 @@ describe.each(BUNDLERS)("%s: bundler settings", (bundler) => {
     const plain = copyFixture(fixture("minimal"), repoTempDir("minimal-"));
     await buildFixture(bundler, { root: plain, entryPoints: ["src/handler.mjs"], esbuild: { write: true } });
     expect(fs.readFileSync(path.join(plain, "dist/handler.mjs"), "utf8")).not.toContain("createRequire");
+  });
+
+  it("keeps source maps true when the require shim is added, external and inline", async () => {
+    const root = copyFixture(fixture("shims"), repoTempDir("shims-map-"));
+    fs.appendFileSync(path.join(root, "src/handler.mjs"), "export const fail = async () => {\n  throw new Error(\"boom\");\n};\n");
+    const line = fs.readFileSync(path.join(root, "src/handler.mjs"), "utf8").split("\n").findIndex((l) => l.includes("boom")) + 1;
+    for (const sourcemap of [true, "inline"] as const) {
+      const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], outdir: `out-${sourcemap}`, esbuild: { sourcemap }, slimfn: { verify: false } });
+      expect(built.failure).toBeUndefined();
+      const dir = extractZip(path.join(root, `out-${sourcemap}/handler.zip`));
+      expect(fs.readFileSync(path.join(dir, "handler.mjs"), "utf8")).toMatch(/^import\{createRequire as __slimfnCreateRequire\}/);
+      const [answer] = invokeHandler(path.join(dir, "handler.mjs"), "fail", [{}], { nodeArgs: ["--enable-source-maps"], env: { NODE_OPTIONS: "" } });
+      expect(answer).toEqual({ error: "boom" });
+      const stack = execFileSync(process.execPath, ["--enable-source-maps", "--input-type=module", "-e",
+        `try { await (await import(${JSON.stringify(path.join(dir, "handler.mjs"))})).fail(); } catch (e) { console.log(e.stack.split("\\n")[1]); }`], { encoding: "utf8" });
+      // The map's sources are relative to the output folder, so they resolve beside the zip's folder.
+      expect(stack.trim()).toMatch(new RegExp(`^at Module\\.fail \\(/.*/src/handler\\.mjs:${line}:9\\)$`));
+    }
   });
 
   it("zips from memory with write: false and leaves the output files to the caller", async () => {
