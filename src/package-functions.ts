@@ -181,7 +181,10 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   for (const [i, { plan, zip }] of done.entries()) {
     request.onProgress?.({ done: i, total: done.length, name: plan.name });
     const verified = await verifyZip(zip.bytes, plan.handler, plan.name, request.options, { watch: request.watch ?? false });
-    diagnostics.push(...verified.diagnostics);
+    // A build-wide warning (the host's Node) is said once, not once per function.
+    for (const d of verified.diagnostics) {
+      if (!diagnostics.some((seen) => seen.code === d.code && seen.message === d.message)) diagnostics.push(d);
+    }
     if (verified.measurement) inits.set(plan, initModel(verified.measurement));
   }
   request.onProgress?.({ done: done.length, total: done.length, name: "" });

@@ -162,7 +162,7 @@ describe("verification", () => {
       {
         code: "VERIFY_NODE_MISMATCH",
         severity: "warning",
-        message: 'Function "handler" was verified with Node 20 but runs on nodejs22.x (Node 22): init time and memory are Node 20\'s. Build with Node 22 for figures of the real runtime.',
+        message: "Verified with Node 20, but the functions run on nodejs22.x (Node 22): init time and memory are Node 20's. Build with Node 22 for figures of the real runtime.",
       },
     ]);
     expect(result.measurement!.runs).toBe(1);

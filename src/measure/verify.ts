@@ -86,7 +86,7 @@ export async function verifyZip(
     diagnostics.push(
       warning(
         "VERIFY_NODE_MISMATCH",
-        `Function "${functionName}" was verified with Node ${host.nodeMajor} but runs on ${options.runtime.name} (Node ${options.runtime.nodeMajor}): init time and memory are Node ${host.nodeMajor}'s. Build with Node ${options.runtime.nodeMajor} for figures of the real runtime.`,
+        `Verified with Node ${host.nodeMajor}, but the functions run on ${options.runtime.name} (Node ${options.runtime.nodeMajor}): init time and memory are Node ${host.nodeMajor}'s. Build with Node ${options.runtime.nodeMajor} for figures of the real runtime.`,
       ),
     );
   }
