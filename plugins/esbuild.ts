@@ -9,7 +9,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { BuildOptions, BuildResult, Metafile, OutputFile, PartialMessage, Plugin, PluginBuild } from "esbuild";
 import type { BuildOutput, ExternalImport, FunctionOutput, ModuleBytes } from "../src/build-output.js";
-import { error, toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
+import { toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
+import { checkEntryExists, checkOutputShape, fileEntryPoints } from "../src/build-checks.js";
 import { exportsOfSource } from "../src/entry-exports.js";
 import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
 import { leanDefaults } from "../src/lean-defaults.js";
@@ -77,17 +78,13 @@ function entryPaths(entryPoints: BuildOptions["entryPoints"]): string[] {
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function checkEntriesExist(build: PluginBuild, root: string): void {
-  // Only plain file paths: globs and package names are esbuild's to resolve.
-  const files = entryPaths(build.initialOptions.entryPoints).filter((e) => !/[*?{[]/.test(e) && (e.startsWith(".") || e.startsWith("/") || e.includes("/") || path.extname(e) !== ""));
+  const files = fileEntryPoints(entryPaths(build.initialOptions.entryPoints));
   if (!files.length) return;
   const filter = new RegExp(`^(?:${files.map(escapeRegex).join("|")})$`);
   build.onResolve({ filter }, async (args) => {
     if (args.kind !== "entry-point") return undefined;
-    const abs = path.resolve(args.resolveDir || root, args.path);
-    const exists = await fs.stat(abs).then((s) => s.isFile(), () => false);
-    if (exists) return undefined;
-    const d = error("ENTRY_NOT_FOUND", `Entry point "${args.path}" does not exist (looked for ${abs}). Fix the path in entryPoints; paths are relative to ${args.resolveDir || root}.`);
-    return { errors: [toMessage(d)] };
+    const missing = await checkEntryExists(args.path, args.resolveDir || root);
+    return missing ? { errors: [toMessage(missing)] } : undefined;
   });
 }
 
@@ -249,9 +246,9 @@ export default function slimfn(options: Options = {}): Plugin {
       const initial = build.initialOptions;
       const root = path.resolve(initial.absWorkingDir ?? process.cwd());
       const resolved = resolveOptions(options, root);
-      if (initial.format === "iife" || (initial.platform !== undefined && initial.platform !== "node")) {
-        const d = error("OUTPUT_FORMAT_UNSUPPORTED", `slimfn builds Node.js functions: it needs platform "node" and format "esm" or "cjs" (got platform ${JSON.stringify(initial.platform ?? "node")}, format ${JSON.stringify(initial.format)}). Remove those options to get slimfn's defaults.`);
-        build.onStart(() => split([d]));
+      const shape = checkOutputShape(initial.platform, initial.format);
+      if (shape) {
+        build.onStart(() => split([shape]));
         return;
       }
       const userWrite = initial.write ?? true;

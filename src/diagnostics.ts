@@ -51,7 +51,6 @@ export type DiagnosticCode =
   | "INCLUDE_EMPTY"
   | "FOREIGN_BINARY"
   | "NATIVE_MISSING_FOR_TARGET"
-  | "PLATFORM_PACKAGE_DROPPED"
   | "STRIP_GLOB_UNMATCHED"
   // verification
   | "VERIFY_FAILED"

@@ -45,3 +45,28 @@ describe("README option table", () => {
     }
   });
 });
+
+describe("README diagnostic codes", () => {
+  it("lists exactly the codes slimfn can emit", () => {
+    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("<!-- codes:start -->"), readme.indexOf("<!-- codes:end -->"));
+    const listed = [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!).sort();
+    const source = fs.readFileSync(path.join(REPO, "src/diagnostics.ts"), "utf8");
+    const union = source.slice(source.indexOf("export type DiagnosticCode"), source.indexOf(";", source.indexOf("export type DiagnosticCode")));
+    const codes = [...union.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]!).sort();
+    expect(codes.length).toBeGreaterThan(20);
+    expect(listed).toEqual(codes);
+  });
+
+  it("lists no code that nothing emits", () => {
+    const sources = fs.readdirSync(path.join(REPO, "src"), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts") && !f.endsWith("diagnostics.ts"))
+      .map((f) => fs.readFileSync(path.join(REPO, "src", f), "utf8"))
+      .join("\n");
+    const source = fs.readFileSync(path.join(REPO, "src/diagnostics.ts"), "utf8");
+    const union = source.slice(source.indexOf("export type DiagnosticCode"), source.indexOf(";", source.indexOf("export type DiagnosticCode")));
+    const unused = [...union.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]!).filter((c) => !sources.includes(`"${c}"`));
+    expect(unused).toEqual([]);
+  });
+});
+
