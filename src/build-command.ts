@@ -34,6 +34,8 @@ function and print a size summary.
                       init (repeatable; e.g. --lazy '@aws-sdk/*' --lazy zod)
   --lazy-mode MODE    auto, sync or async (default: auto)
   --no-verify         do not import the handler from the extracted zip before writing it
+  --arch ARCH         x86_64 (default) or arm64: binaries for other platforms are left out
+  --no-strip          ship unbundled packages whole (no docs, tests or maps stripped)
   -h, --help          show this help
 
 Exit codes: 0 built, 1 the build failed, 2 bad arguments.`;
@@ -77,6 +79,8 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
         lazy: { type: "string", multiple: true },
         "lazy-mode": { type: "string" },
         "no-verify": { type: "boolean" },
+        arch: { type: "string" },
+        "no-strip": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -96,6 +100,8 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
   if (values["lazy-mode"] !== undefined) options.lazy = { modules: values.lazy ?? [], mode: values["lazy-mode"] as "auto" };
   else if (values.lazy !== undefined) options.lazy = values.lazy;
   if (values["no-verify"]) options.verify = false;
+  if (values["no-strip"]) options.strip = false;
+  if (values.arch !== undefined) options.arch = values.arch as Options["arch"];
   return { entries: positionals, outdir: values.outdir ?? "dist", outbase: values.outbase, options, sourcemap: values.sourcemap ?? false };
 }
 

@@ -82,4 +82,16 @@ describe("slimfn build", () => {
     expect(log.stderr).not.toContain("[slimfn] packaging");
     expect(log.stderr).toContain("api/put.handler");
   });
+
+  it("--arch and --no-strip reach the plugin", () => {
+    const root = copyFixture(fixture("minimal"), repoTempDir("cli-"));
+    const arm = slimfn(["build", "src/handler.mjs", "--arch", "arm64", "--no-strip", "--report", "size.json"], root, { NO_COLOR: "1" });
+    expect(arm.code).toBe(0);
+    // This host is x86_64: the arm64 zip cannot be started here, and slimfn says so.
+    expect(arm.stderr).toContain('VERIFY_SKIPPED: Function "handler" was not verified');
+    expect(JSON.parse(fs.readFileSync(path.join(root, "size.json"), "utf8")).functions[0].init).toBeUndefined();
+    const bad = slimfn(["build", "src/handler.mjs", "--arch", "sparc"], root, { NO_COLOR: "1" });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('OPTION_INVALID: slimfn option "arch" must be one of "x86_64", "arm64", got "sparc".');
+  });
 });
