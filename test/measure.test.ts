@@ -48,7 +48,7 @@ describe("slimfn measure", () => {
     expect(lines[6]).toMatch(/^ {2}invoke {5}ok in .+: \{"format":"png","width":5,"height":2,"firstPixel":\[255,0,0\]\}$/);
   });
 
-  it("gives every sample as JSON: sharp's import costs more than a bare start, and memory", async () => {
+  it("gives every sample as JSON, the ratio to a bare start, and memory", async () => {
     const { out, cio } = io(native.root);
     expect(await runMeasure([native.zip, "--runs", "3", "--json"], cio)).toBe(0);
     const m = JSON.parse(out.stdout);
@@ -57,7 +57,7 @@ describe("slimfn measure", () => {
     expect(m.init.min).toBeLessThanOrEqual(m.init.median);
     expect(m.init.median).toBeLessThanOrEqual(m.init.max);
     expect(m.ratio).toBeCloseTo(m.init.median / m.bare.median, 10);
-    expect(m.ratio).toBeGreaterThan(1);
+    // No timing is asserted (machines are noisy); sharp's native library shows in memory.
     expect(m.rssBytes).toBeGreaterThan(m.bareRssBytes);
     expect(m.invocation).toBeUndefined();
   });
