@@ -17,60 +17,24 @@ function unreadable(p: string, e: unknown): SlimfnError {
   );
 }
 
-/** Every file of the package at `realDir`, sorted by relative path. */
-export function listPackageFiles(realDir: string): PackageFile[] {
-  const out: PackageFile[] = [];
-  // Real paths of the folders on the current walk path: a link into one of them loops.
-  const walking = new Set<string>();
-  const walk = (absDir: string, realAbs: string, relDir: string) => {
-    walking.add(realAbs);
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(absDir, { withFileTypes: true });
-    } catch (e) {
-      throw unreadable(absDir, e);
-    }
-    for (const entry of entries) {
-      const abs = path.join(absDir, entry.name);
-      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
-      if (entry.name === "node_modules" && (entry.isDirectory() || entry.isSymbolicLink())) continue;
-      let real = abs;
-      let stat: fs.Stats;
-      try {
-        if (entry.isSymbolicLink()) real = realpath(abs);
-        stat = fs.statSync(real);
-      } catch (e) {
-        if (e instanceof SlimfnError) throw e;
-        throw unreadable(abs, e);
-      }
-      if (stat.isDirectory()) {
-        if (walking.has(real)) {
-          throw new SlimfnError(
-            error(
-              "SYMLINK_LOOP",
-              `Symlink loop in ${realDir}: ${rel} links back to ${real}, a folder that contains it. Remove the link or point it at a file.`,
-            ),
-          );
-        }
-        walk(abs, real, rel);
-      } else if (stat.isFile()) {
-        out.push({ rel, abs: real, size: stat.size, diskMode: stat.mode & 0o777 });
-      }
-    }
-    walking.delete(realAbs);
-  };
-  walk(realDir, realDir, "");
-  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+interface WalkedFile {
+  /** Path relative to the package root, `/`-separated. */
+  rel: string;
+  /** Real path of the file (symlinks followed). */
+  real: string;
+  /** Only when the walk was asked for stats. */
+  stat?: fs.Stats;
 }
 
 /**
- * The first native file of a package (relative path), or null. The bundler asks this for every
- * package it meets, so it reads directory entries only (no `stat` per file) and stops at the
- * first hit; symlinks are followed like `listPackageFiles` does.
+ * Walk the files of the package at `realDir`, folders in name order, following symlinks and
+ * skipping nested `node_modules`. With `withStat` false it reads directory entries only (no
+ * `stat` per plain file), which is what the per-package native check needs to stay cheap.
  */
-export function firstNativeFile(realDir: string, isNative: (rel: string, abs: string) => boolean): string | null {
+function* walkPackage(realDir: string, withStat: boolean): Generator<WalkedFile> {
+  // Real paths of the folders on the current walk path: a link into one of them loops.
   const walking = new Set<string>();
-  const walk = (absDir: string, realAbs: string, relDir: string): string | null => {
+  function* walk(absDir: string, realAbs: string, relDir: string): Generator<WalkedFile> {
     walking.add(realAbs);
     let entries: fs.Dirent[];
     try {
@@ -80,19 +44,24 @@ export function firstNativeFile(realDir: string, isNative: (rel: string, abs: st
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-      if (entry.name === "node_modules") continue;
+      if (entry.name === "node_modules" && (entry.isDirectory() || entry.isSymbolicLink())) continue;
       const abs = path.join(absDir, entry.name);
       const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+      let real = abs;
+      let stat: fs.Stats | undefined;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
-      let real = abs;
-      if (entry.isSymbolicLink()) {
-        real = realpath(abs);
-        const stat = fs.statSync(real);
-        isDir = stat.isDirectory();
-        isFile = stat.isFile();
+      try {
+        if (entry.isSymbolicLink()) real = realpath(abs);
+        if (withStat || entry.isSymbolicLink()) {
+          stat = fs.statSync(real);
+          isDir = stat.isDirectory();
+          isFile = stat.isFile();
+        }
+      } catch (e) {
+        if (e instanceof SlimfnError) throw e;
+        throw unreadable(abs, e);
       }
-      if (isFile && isNative(rel, real)) return rel;
       if (isDir) {
         if (walking.has(real)) {
           throw new SlimfnError(
@@ -102,12 +71,28 @@ export function firstNativeFile(realDir: string, isNative: (rel: string, abs: st
             ),
           );
         }
-        const hit = walk(abs, real, rel);
-        if (hit !== null) return hit;
+        yield* walk(abs, real, rel);
+      } else if (isFile) {
+        yield withStat ? { rel, real, stat } : { rel, real };
       }
     }
     walking.delete(realAbs);
-    return null;
-  };
-  return walk(realDir, realDir, "");
+  }
+  yield* walk(realDir, realDir, "");
+}
+
+/** Every file of the package at `realDir`, sorted by relative path. */
+export function listPackageFiles(realDir: string): PackageFile[] {
+  const out: PackageFile[] = [];
+  for (const f of walkPackage(realDir, true)) out.push({ rel: f.rel, abs: f.real, size: f.stat!.size, diskMode: f.stat!.mode & 0o777 });
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/**
+ * The first native file of a package (relative path), or null. The bundler asks this for every
+ * package it meets, so it stops at the first hit and stats nothing but symlinks.
+ */
+export function firstNativeFile(realDir: string, isNative: (rel: string, abs: string) => boolean): string | null {
+  for (const f of walkPackage(realDir, false)) if (isNative(f.rel, f.real)) return f.rel;
+  return null;
 }
