@@ -173,13 +173,13 @@ function toBuildOutput(initial: BuildOptions, root: string, metafile: Metafile, 
 }
 
 /** Add the `require` shim where ESM output needs it; keep each `.map` file in step. */
-function shimOutputs(files: OutputFile[], format: BuildOptions["format"]): OutputFile[] {
+function shimOutputs(files: OutputFile[], format: BuildOptions["format"], banner: string | undefined): OutputFile[] {
   if (format !== "esm") return files;
   const byPath = new Map(files.map((f) => [f.path, f]));
   const replaced = new Map<string, Uint8Array>();
   for (const f of files) {
     if (!/\.[cm]?js$/.test(f.path)) continue;
-    const shimmed = addRequireShim(f.text);
+    const shimmed = addRequireShim(f.text, banner);
     if (!shimmed) continue;
     replaced.set(f.path, Buffer.from(shimmed.code));
     const map = byPath.get(`${f.path}.map`);
@@ -264,7 +264,7 @@ export default function slimfn(options: Options = {}): Plugin {
       build.onEnd(async (result: BuildResult) => {
         if (result.errors.length || !result.metafile || !result.outputFiles) return undefined;
         try {
-          const files = shimOutputs(result.outputFiles, initial.format);
+          const files = shimOutputs(result.outputFiles, initial.format, initial.banner?.js);
           const lazyWarnings = lazy.afterBuild(result.metafile, files);
           // A lazy load that cannot work at run time fails the build before anything is written.
           if (lazyWarnings.some((d) => d.severity === "error")) return logEndMessages(build, split(lazyWarnings), userLogLevel);

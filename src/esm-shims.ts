@@ -18,6 +18,17 @@ export function needsRequireShim(code: string): boolean {
   return code.includes(REQUIRE_HELPER_MARK);
 }
 
+/**
+ * Whether the user's own banner declares a top-level `require` (the common
+ * `const require = createRequire(import.meta.url)` recipe for ESM Lambda bundles). The banner is
+ * the only user text esbuild puts at the top scope without renaming it, so a second `require`
+ * there would be a SyntaxError; the banner's own `require` already serves the helper.
+ */
+export function bannerDeclaresRequire(banner: string | undefined): boolean {
+  if (!banner) return false;
+  return /\b(?:const|let|var)\s+require\b|\bfunction\s+require\s*\(|\bas\s+require\b|\bimport\s+require\b|\bimport\s*\*\s*as\s+require\b/.test(banner);
+}
+
 /** Insert an empty line group at `line` (0-based) into a source map's `mappings`. */
 export function shiftSourceMap(mapJson: string, line: number): string {
   const map = JSON.parse(mapJson) as { mappings: string };
@@ -28,11 +39,12 @@ export function shiftSourceMap(mapJson: string, line: number): string {
 }
 
 /**
- * Add the `require` shim to an ESM output file when it needs one. Returns the new code and the
- * line the shim went on (after a `#!` line), or undefined when nothing changed.
+ * Add the `require` shim to an ESM output file when it needs one and the user's `banner` (esbuild
+ * `banner.js`) does not declare `require` itself. Returns the new code and the line the shim went
+ * on (after a `#!` line), or undefined when nothing changed.
  */
-export function addRequireShim(code: string): { code: string; line: number } | undefined {
-  if (!needsRequireShim(code)) return undefined;
+export function addRequireShim(code: string, banner?: string): { code: string; line: number } | undefined {
+  if (!needsRequireShim(code) || bannerDeclaresRequire(banner)) return undefined;
   const line = code.startsWith("#!") ? 1 : 0;
   const cut = line === 1 ? code.indexOf("\n") + 1 : 0;
   let out = `${code.slice(0, cut)}${SHIM}\n${code.slice(cut)}`;
