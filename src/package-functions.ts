@@ -116,10 +116,15 @@ function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArch
     files: zip.entries.map((e) => ({ path: e.path, bytes: e.bytes, zipBytes: e.zipBytes })),
     packages,
     ownCode,
-    runtimeExternals: [...new Set(plan.fn.externals.map((e) => e.specifier))].filter((s) => !plan.shipment.shippedSpecifiers.has(s)).sort(),
+    runtimeExternals: runtimeExternals(plan),
     ...shippedFields(plan.shipment, zip),
     ...lazyFields(build.lazy, plan.fn),
   };
+}
+
+/** Imports left to the runtime by the bundler's own `external` (not shipped by slimfn). */
+function runtimeExternals(plan: FunctionPlan): string[] {
+  return [...new Set(plan.fn.externals.map((e) => e.specifier))].filter((s) => !plan.shipment.shippedSpecifiers.has(s)).sort();
 }
 
 /** The lazy decisions whose importer is one of this function's modules. */
@@ -180,7 +185,10 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   const inits = new Map<FunctionPlan, FunctionModel["init"]>();
   for (const [i, { plan, zip }] of done.entries()) {
     request.onProgress?.({ done: i, total: done.length, name: plan.name });
-    const verified = await verifyZip(zip.bytes, plan.handler, plan.name, request.options, { watch: request.watch ?? false });
+    const verified = await verifyZip(zip.bytes, plan.handler, plan.name, request.options, {
+      watch: request.watch ?? false,
+      runtimeExternals: runtimeExternals(plan),
+    });
     // A build-wide warning (the host's Node) is said once, not once per function.
     for (const d of verified.diagnostics) {
       if (!diagnostics.some((seen) => seen.code === d.code && seen.message === d.message)) diagnostics.push(d);

@@ -8,6 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUNDLERS, buildFixture } from "./helpers/build.js";
 import { handlerModule, invokeHandler } from "./helpers/invoke.js";
+import { REPO } from "./helpers/paths.js";
 import { repoTempDir } from "./helpers/tmp.js";
 import { extractZip, unzipList } from "./helpers/zip.js";
 
@@ -60,5 +61,40 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     expect(fs.readFileSync(path.join(root, "dist/handler.mjs"), "utf8")).toMatch(/^import\{createRequire as __slimfnCreateRequire\}.*\n\/\/ \(c\) ACME/);
     expect(invokeZip(root, "dist/handler.zip", "handler.handler")).toEqual({ ok: "b.txt" });
     expect(unzipList(path.join(root, "dist/handler.zip"))).toEqual(["handler.mjs"]);
+  });
+
+  it("verifies a function whose SDK is left to the runtime (esbuild external) with the project's copy standing in", async () => {
+    const root = project({
+      "src/handler.ts": `import { S3Client } from "@aws-sdk/client-s3";\nconst s3 = new S3Client({});\nexport const handler = async () => typeof s3.send;\n`,
+    });
+    const built = await buildFixture(bundler, {
+      root,
+      entryPoints: ["src/handler.ts"],
+      slimfn: { verify: { runs: 1, event: {} }, report: { json: "dist/size.json" } },
+      esbuild: { external: ["@aws-sdk/*"] },
+    });
+    expect(built.failure?.errors).toBeUndefined();
+    const fn = built.model!.functions[0]!;
+    expect(fn.runtimeExternals).toEqual(["@aws-sdk/client-s3"]);
+    expect(fn.init?.invocation).toMatchObject({ ok: true, preview: '"function"' });
+    expect(unzipList(path.join(root, fn.zip!))).toEqual(["handler.mjs"]);
+    // The stand-in was a link: the project's own copy is untouched after the cleanup.
+    expect(fs.existsSync(path.join(REPO, "node_modules/@aws-sdk/client-s3/package.json"))).toBe(true);
+  });
+
+  it("fails verification naming a runtime-provided package that is not installed, and writes no zip", async () => {
+    const root = project({ "src/handler.ts": `import { thing } from "runtime-only-pkg";\nexport const handler = async () => thing;\n` });
+    const built = await buildFixture(bundler, {
+      root,
+      entryPoints: ["src/handler.ts"],
+      slimfn: { verify: { runs: 1 } },
+      esbuild: { external: ["runtime-only-pkg"] },
+    });
+    const failure = built.failure!.errors[0]!;
+    expect(failure.text).toMatch(/^VERIFY_FAILED: .*Cannot find package 'runtime-only-pkg'/s);
+    expect(failure.notes.map((n) => n.text)).toEqual([
+      "runtime-only-pkg is left to the runtime (esbuild external) but not installed in this project, so verification could not stand in for the runtime's copy. Install it as a devDependency, or set verify: false.",
+    ]);
+    expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(false);
   });
 });

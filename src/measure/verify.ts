@@ -10,6 +10,7 @@ import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js"
 import type { ResolvedOptions } from "../options.js";
 import { extractZip } from "./extract.js";
 import { measureTaskRoot, type Measurement } from "./measure.js";
+import { provideRuntimePackages } from "./runtime-provided.js";
 
 export interface VerifyResult {
   measurement?: Measurement;
@@ -56,7 +57,7 @@ export async function verifyZip(
   handler: string,
   functionName: string,
   options: ResolvedOptions,
-  context: { watch: boolean; host?: Host },
+  context: { watch: boolean; host?: Host; runtimeExternals?: readonly string[] },
 ): Promise<VerifyResult> {
   const diagnostics: Diagnostic[] = [];
   const verify = options.verify;
@@ -98,7 +99,10 @@ export async function verifyZip(
   }
   const extracted = await extractZip(zip);
   try {
-    const measurement = await measureTaskRoot(extracted.dir, handler, { runs: verify.runs, event, env: verify.env });
+    const missing = await provideRuntimePackages(extracted.dir, context.runtimeExternals ?? [], options.root);
+    const measurement = await measureTaskRoot(extracted.dir, handler, { runs: verify.runs, event, env: verify.env }).catch((e: unknown) => {
+      throw missing.length && e instanceof SlimfnError ? withMissingNote(e, missing) : e;
+    });
     // The zip starts; a handler that throws on the test event is the user's to judge, not a
     // broken artifact, so it warns instead of failing the build.
     if (measurement.invocation && !measurement.invocation.ok) {
@@ -113,6 +117,12 @@ export async function verifyZip(
   } finally {
     await extracted.cleanup();
   }
+}
+
+/** Say why a runtime-provided package could not be found, beside the handler's own error. */
+function withMissingNote(e: SlimfnError, missing: readonly string[]): SlimfnError {
+  const note = `${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} left to the runtime (esbuild external) but not installed in this project, so verification could not stand in for the runtime's copy. Install ${missing.length > 1 ? "them" : "it"} as a devDependency, or set verify: false.`;
+  return new SlimfnError(e.diagnostics.map((d) => ({ ...d, notes: [...(d.notes ?? []), note] })));
 }
 
 let unzipFound: boolean | undefined;

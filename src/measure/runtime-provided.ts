@@ -1,0 +1,46 @@
+/**
+ * Packages the bundler left to the runtime (esbuild's own `external`, typically `@aws-sdk/*`)
+ * are not in the zip: Lambda provides them. Verification stands in for the runtime by linking
+ * the project's installed copy of each into a `node_modules` folder beside the extracted task
+ * root, where Node finds it from the handler's folder as the runtime's copy is found on Lambda.
+ * Nothing else is reachable there, so a package missing from the zip still fails verification.
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+/** `@scope/name` or `name` of a bare specifier; undefined for relative or absolute paths. */
+export function packageNameOf(specifier: string): string | undefined {
+  if (/^[./]/.test(specifier) || /^[a-z]+:/i.test(specifier)) return undefined;
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? (parts.length > 1 ? `${parts[0]}/${parts[1]}` : undefined) : parts[0];
+}
+
+/** The installed folder of `name` seen from `root`, walking up like Node does. */
+function installedFolder(name: string, root: string): string | undefined {
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    const folder = path.join(dir, "node_modules", name);
+    if (fs.existsSync(path.join(folder, "package.json"))) return fs.realpathSync(folder);
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Link each runtime-provided package into `<parent of taskRoot>/node_modules`. Returns the
+ * names that are not installed in the project, so they cannot be provided.
+ */
+export async function provideRuntimePackages(taskRoot: string, specifiers: readonly string[], root: string): Promise<string[]> {
+  const names = [...new Set(specifiers.map(packageNameOf).filter((n): n is string => n !== undefined))].sort();
+  const missing: string[] = [];
+  const modules = path.join(path.dirname(taskRoot), "node_modules");
+  for (const name of names) {
+    const folder = installedFolder(name, root);
+    if (!folder) {
+      missing.push(name);
+      continue;
+    }
+    const link = path.join(modules, name);
+    await fs.promises.mkdir(path.dirname(link), { recursive: true });
+    await fs.promises.symlink(folder, link, "dir");
+  }
+  return missing;
+}
