@@ -109,7 +109,9 @@ export interface Options {
   external?: string[];
   /**
    * Globs (fast-glob syntax, relative to the project root) of files the function reads at run
-   * time, added to the zip at the same relative paths. A glob that matches nothing warns.
+   * time, added to the zip at the same relative paths. A folder includes every file under it;
+   * dotfiles match; the project's node_modules is left out unless the glob names it. A glob
+   * that matches nothing warns.
    * @default []
    */
   include?: string[];

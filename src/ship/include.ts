@@ -1,6 +1,7 @@
 /**
  * `include`: files the function reads at run time (templates, certificates), matched by globs
- * relative to the project root and placed at the same relative paths in the zip.
+ * relative to the project root and placed at the same relative paths in the zip. A glob that
+ * matches a folder takes the files under it; the project's node_modules is left to `external`.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -24,7 +25,17 @@ export function includedFiles(globs: readonly string[], root: string): IncludedF
   const diagnostics: Diagnostic[] = [];
   const found = new Map<string, string>();
   for (const glob of globs) {
-    const matches = fg.sync(glob, { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: true, unique: true });
+    // Packages come from `external`, which ships them with their closure; a `**` glob must not
+    // sweep the project's node_modules in beside them. A glob that names node_modules may.
+    const ignore = /(^|\/)node_modules(\/|$)/.test(glob) ? [] : ["**/node_modules/**"];
+    const hits = fg.sync(glob, { cwd: root, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: true, unique: true, ignore });
+    // A glob that names a folder (`templates`) includes every file under it, as strip globs do.
+    const folders = hits.filter((h) => h.endsWith("/")).filter((d, _, all) => !all.some((o) => o !== d && d.startsWith(o)));
+    const under = folders.length
+      ? fg.sync(folders.map((d) => `${fg.escapePath(d)}**`), { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: true, unique: true, ignore })
+      : [];
+    // fast-glob answers `./x/*` with `./x/...`: zip paths have no `.` parts.
+    const matches = [...hits.filter((h) => !h.endsWith("/")), ...under].map((m) => path.posix.normalize(m));
     if (matches.length === 0) {
       diagnostics.push(
         warning(
