@@ -3,25 +3,54 @@
  * esbuild's metafile lists no exports; ESM output takes them from the metafile instead.
  */
 import fs from "node:fs";
+import path from "node:path";
 import { parseSync } from "oxc-parser";
+
+/** Extensions esbuild tries for an import without one, and TypeScript's `.js` → `.ts` mapping. */
+const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+const TS_FOR_JS: Record<string, string[]> = { ".js": [".ts", ".tsx"], ".mjs": [".mts"], ".cjs": [".cts"], ".jsx": [".tsx"] };
+
+/** The file a relative `export * from "./x"` names, or undefined when it cannot be found. */
+function resolveRelative(from: string, specifier: string): string | undefined {
+  const base = path.resolve(path.dirname(from), specifier);
+  const ext = path.extname(base);
+  const candidates = [
+    base,
+    ...(TS_FOR_JS[ext] ?? []).map((ts) => base.slice(0, -ext.length) + ts),
+    ...EXTENSIONS.map((e) => base + e),
+    ...EXTENSIONS.map((e) => path.join(base, `index${e}`)),
+  ];
+  return candidates.find((f) => fs.statSync(f, { throwIfNoEntry: false })?.isFile());
+}
 
 /** Exported names of an ES module source (`default` included); `[]` for CommonJS sources. */
 export function exportsOfSource(file: string): string[] {
+  return [...namesOf(file, new Set())].sort();
+}
+
+function namesOf(file: string, seen: Set<string>): Set<string> {
+  const names = new Set<string>();
+  if (seen.has(file)) return names;
+  seen.add(file);
   let code: string;
   try {
     code = fs.readFileSync(file, "utf8");
   } catch {
-    return [];
+    return names;
   }
   const { module } = parseSync(file, code);
-  const names = new Set<string>();
   for (const e of module.staticExports) {
     for (const entry of e.entries) {
       if (entry.exportName.kind === "Name" && entry.exportName.name) names.add(entry.exportName.name);
       else if (entry.exportName.kind === "Default") names.add("default");
+      else if (entry.importName.kind === "AllButDefault" && entry.moduleRequest?.value.startsWith(".")) {
+        // `export * from "./app"`: a barrel entry exports what the file it names exports.
+        const target = resolveRelative(file, entry.moduleRequest.value);
+        if (target) for (const name of namesOf(target, seen)) if (name !== "default") names.add(name);
+      }
     }
   }
   // A CommonJS entry exports at run time; Lambda's convention is `handler`.
   if (!names.size && /\b(?:module\.)?exports\.handler\s*=|module\.exports\s*=/.test(code)) names.add("handler");
-  return [...names].sort();
+  return names;
 }

@@ -97,4 +97,23 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     ]);
     expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(false);
   });
+
+  it("finds the handler of a CommonJS build whose entry re-exports it (export * from a TypeScript file, .js specifier)", async () => {
+    const root = project({
+      "src/app/impl.ts": `export const handler = async (e: { n: number }) => ({ twice: e.n * 2 });\nexport const helper = 1;\n`,
+      "src/app/index.ts": `export * from "./impl.js";\n`,
+      "src/handler.ts": `export * from "./app";\nexport const version = "1";\n`,
+    });
+    const built = await buildFixture(bundler, {
+      root,
+      entryPoints: ["src/handler.ts"],
+      slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } },
+      esbuild: { format: "cjs" },
+    });
+    expect(built.failure?.errors).toBeUndefined();
+    const fn = built.model!.functions[0]!;
+    expect(fn.handler).toBe("handler.handler");
+    expect(unzipList(path.join(root, fn.zip!))).toEqual(["handler.js"]);
+    expect(invokeZip(root, fn.zip!, fn.handler, { n: 21 })).toEqual({ ok: { twice: 42 } });
+  });
 });
