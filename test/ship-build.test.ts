@@ -230,7 +230,7 @@ describe("verification on rebuilds", () => {
   it("verifies rebuilds too with verify.watch", async () => {
     const { second } = await rebuildTwice({ watch: true });
     expect(second.errors).toHaveLength(1);
-    expect(second.errors[0]).toMatch(/^VERIFY_FAILED: The handler threw while being imported[\s\S]*broken on the second build/);
+    expect(second.errors[0]).toMatch(/^VERIFY_FAILED: Function "handler" \(handler handler\.handler\) threw while being imported[\s\S]*broken on the second build/);
   });
 });
 
@@ -242,7 +242,7 @@ describe("bad input", () => {
     const [d, ...rest] = details(b.built.failure?.errors);
     expect(rest).toEqual([]);
     expect(d!.code).toBe("VERIFY_FAILED");
-    expect(d!.message).toMatch(/^The handler threw while being imported when loaded from the extracted zip in a fresh node\. The zip was not written\. Its output:\n/);
+    expect(d!.message).toMatch(/^Function "handler" \(handler handler\.handler\) threw while being imported when loaded from the extracted zip in a fresh node\. The zip was not written\. Its output:\n/);
     expect(d!.message).toContain("Error: ORDERS_TABLE is not set: the orders function cannot start");
     expect(fs.existsSync(zipOf(b))).toBe(false);
     expect(fs.readdirSync(path.join(b.root, "dist")).filter((f) => !f.endsWith(".mjs") && !f.endsWith(".map"))).toEqual([]);

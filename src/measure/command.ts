@@ -14,7 +14,7 @@ import { readModel } from "../report/read-model.js";
 import { initModel } from "./init-model.js";
 import { formatBytes, formatDuration } from "../report/sizes.js";
 import { extractZip } from "./extract.js";
-import { measureTaskRoot, type Measurement } from "./measure.js";
+import { HandlerLoadError, measureTaskRoot, type Measurement } from "./measure.js";
 import { readEvent } from "./verify.js";
 
 export const MEASURE_USAGE = `Usage: slimfn measure <zip> [options]
@@ -95,6 +95,20 @@ export function defaultHandler(taskRoot: string): string | string[] {
   return modules;
 }
 
+/** Modules outside node_modules (relative, sorted): where a handler in a subfolder is found. */
+export function ownModules(taskRoot: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, rel: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory() && e.name !== "node_modules") walk(path.join(dir, e.name), r);
+      else if (e.isFile() && /\.(?:c|m)?js$/.test(e.name)) out.push(r);
+    }
+  };
+  walk(taskRoot, "");
+  return out.sort();
+}
+
 const pct = (n: number) => `${n.toFixed(2)}x`;
 
 export function formatMeasurement(zipLabel: string, m: Measurement): string {
@@ -159,7 +173,22 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
       }
       handler = found;
     }
-    const m = await measureTaskRoot(extracted.dir, handler, { runs: args.runs, event, env: args.env });
+    let m: Measurement;
+    try {
+      m = await measureTaskRoot(extracted.dir, handler, { runs: args.runs, event, env: args.env });
+    } catch (e) {
+      // A guessed handler that is not one (the zip's root holds only a shared chunk, the
+      // handlers sit in subfolders) is a missing argument, not a broken zip.
+      if (args.handler !== undefined || !(e instanceof HandlerLoadError) || e.failure !== "export") throw e;
+      const file = handler.replace(/\.handler$/, "");
+      const root = fs.readdirSync(extracted.dir).find((f) => f.replace(/\.(?:c|m)?js$/, "") === file) ?? file;
+      const listed = ownModules(extracted.dir);
+      const shown = listed.length > 20 ? `${listed.slice(0, 20).join(", ")}, ...` : listed.join(", ");
+      io.stderr(
+        `slimfn measure: ${root}, the zip's only root module, exports no function "handler"; name the handler with --handler file.export (modules outside node_modules: ${shown})\n`,
+      );
+      return EXIT.usage;
+    }
     const label = path.relative(io.cwd, args.zip) || args.zip;
     if (args.report !== undefined) await recordInit(args.report, io.cwd, args.zip, m);
     io.stdout(args.json ? `${JSON.stringify({ zip: label, ...m }, null, 2)}\n` : formatMeasurement(label, m));

@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { error, SlimfnError } from "../diagnostics.js";
+import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import { EXIT, RESULT_MARKER, RUNNER_SOURCE } from "./runner.js";
 
 export interface Stats {
@@ -51,6 +51,28 @@ export interface MeasureOptions {
   env?: Readonly<Record<string, string>>;
   /** Per child process, ms. @default 60000 */
   timeoutMs?: number;
+  /** Who a failure names: verification names the function and its handler. @default "The handler" */
+  subject?: string;
+  /** Said after a failure: verification says the zip was not written. */
+  failureNote?: string;
+}
+
+/** Why the handler could not be loaded: it threw, exports no such function, hung, or crashed. */
+export type LoadFailure = "import" | "export" | "timeout" | "exit";
+
+/** A `VERIFY_FAILED` raised while loading the handler, with the kind of failure. */
+export class HandlerLoadError extends SlimfnError {
+  constructor(
+    diagnostic: Diagnostic,
+    readonly failure: LoadFailure,
+  ) {
+    super(diagnostic);
+  }
+}
+
+interface FailureWording {
+  subject: string;
+  note: string;
 }
 
 interface ChildResult {
@@ -104,7 +126,7 @@ function lambdaEnv(taskRoot: string, user: Readonly<Record<string, string>>): No
   };
 }
 
-function runChild(runner: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ChildResult> {
+function runChild(runner: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, wording: FailureWording): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [runner, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -123,18 +145,20 @@ function runChild(runner: string, args: string[], cwd: string, env: NodeJS.Proce
         resolve(JSON.parse(line.slice(RESULT_MARKER.length)) as ChildResult);
         return;
       }
-      const what =
+      const [failure, what]: [LoadFailure, string] =
         signal === "SIGKILL"
-          ? `did not finish importing within ${timeoutMs} ms`
+          ? ["timeout", `did not finish importing within ${timeoutMs} ms`]
           : code === EXIT.importFailed
-            ? "threw while being imported"
+            ? ["import", "threw while being imported"]
             : code === EXIT.notAFunction
-              ? "does not export the handler function"
-              : `exited with ${signal ?? `code ${code}`}`;
+              ? ["export", "does not export the handler function"]
+              : ["exit", `exited with ${signal ?? `code ${code}`}`];
       const output = stderr.trim() || stdout.trim();
+      const note = wording.note ? ` ${wording.note}` : "";
       reject(
-        new SlimfnError(
-          error("VERIFY_FAILED", `The handler ${what} when loaded from the extracted zip in a fresh node. The zip was not written. Its output:\n${output.length > 8000 ? `...${output.slice(-8000)}` : output}`),
+        new HandlerLoadError(
+          error("VERIFY_FAILED", `${wording.subject} ${what} when loaded from the extracted zip in a fresh node.${note} Its output:\n${output.length > 8000 ? `...${output.slice(-8000)}` : output}`),
+          failure,
         ),
       );
     });
@@ -149,8 +173,9 @@ export async function measureTaskRoot(taskRoot: string, handler: string, options
   await fs.promises.writeFile(runner, RUNNER_SOURCE);
   const env = lambdaEnv(taskRoot, options.env ?? {});
   const timeout = options.timeoutMs ?? 60_000;
-  const bare = () => runChild(runner, ["bare"], taskRoot, env, timeout);
-  const load = () => runChild(runner, ["import", file, exportName], taskRoot, env, timeout);
+  const wording = { subject: options.subject ?? "The handler", note: options.failureNote ?? "" };
+  const bare = () => runChild(runner, ["bare"], taskRoot, env, timeout, wording);
+  const load = () => runChild(runner, ["import", file, exportName], taskRoot, env, timeout, wording);
   // One untimed start of each warms the file cache, as a real init finds it after the first.
   await load();
   await bare();
@@ -170,7 +195,7 @@ export async function measureTaskRoot(taskRoot: string, handler: string, options
   if (options.event !== undefined) {
     const eventFile = path.join(work, "event.json");
     await fs.promises.writeFile(eventFile, JSON.stringify(options.event));
-    invocation = (await runChild(runner, ["invoke", file, exportName, eventFile], taskRoot, env, timeout)).invocation;
+    invocation = (await runChild(runner, ["invoke", file, exportName, eventFile], taskRoot, env, timeout, wording)).invocation;
   }
   const init = stats(inits.map((r) => r.ready));
   const bareStats = stats(bares.map((r) => r.ready));

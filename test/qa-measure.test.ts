@@ -1,0 +1,81 @@
+/**
+ * Handlers in subfolders (several entry points, a shared chunk at the zip's root) as
+ * verification and `slimfn measure` meet them: a failing handler is named, and measure never
+ * mistakes a chunk for the handler nor claims it did not write a zip it never writes.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runMeasure } from "../src/measure/command.js";
+import { buildFixture } from "./helpers/build.js";
+import { fixture } from "./helpers/paths.js";
+import { copyFixture, repoTempDir } from "./helpers/tmp.js";
+import { unzipList } from "./helpers/zip.js";
+
+async function measure(argv: string[], cwd: string) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runMeasure(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, cwd });
+  return { code, stdout, stderr };
+}
+
+async function buildMulti(prepare: (root: string) => void = () => {}) {
+  const root = copyFixture(fixture("multi"), repoTempDir("qa-measure-"));
+  prepare(root);
+  const built = await buildFixture("esbuild", {
+    root,
+    entryPoints: ["src/api/get.mjs", "src/api/put.mjs", "src/jobs/nightly.mjs"],
+    esbuild: { outbase: "src" },
+    slimfn: { runtime: "nodejs20.x", zip: "dist/[name].zip", verify: { runs: 1 } },
+  });
+  return { root, built };
+}
+
+describe("handlers in subfolders", () => {
+  it("slimfn measure on a zip whose handler is in a subfolder and whose root holds only a chunk asks for --handler", async () => {
+    const { root, built } = await buildMulti();
+    expect(built.failure).toBeUndefined();
+    const names = unzipList(path.join(root, "dist/api-get.zip"));
+    const rootModules = names.filter((n) => !n.includes("/") && /\.m?js$/.test(n));
+    // The premise: the shared module went to a chunk at the zip's root, the handler is api/get.mjs.
+    expect(rootModules).toHaveLength(1);
+    expect(rootModules[0]).toMatch(/^chunk-/);
+    expect(names).toContain("api/get.mjs");
+
+    const guessed = await measure(["dist/api-get.zip", "--runs", "1"], root);
+    expect(guessed.code).toBe(2);
+    expect(guessed.stdout).toBe("");
+    expect(guessed.stderr).toContain(`${rootModules[0]}, the zip's only root module, exports no function "handler"`);
+    expect(guessed.stderr).toContain("name the handler with --handler file.export (modules outside node_modules: api/get.mjs, " + rootModules[0] + ")");
+    expect(guessed.stderr).not.toContain("was not written");
+
+    const named = await measure(["dist/api-get.zip", "--runs", "1", "--handler", "api/get.handler"], root);
+    expect([named.code, named.stderr]).toEqual([0, ""]);
+    expect(named.stdout.split("\n")[0]).toBe(`slimfn measure dist/api-get.zip (api/get.mjs#handler, 1 runs, node ${process.version})`);
+  });
+
+  it("slimfn measure of a handler that throws at import says so without talking of a zip it did not write", async () => {
+    const { root, built } = await buildMulti();
+    expect(built.failure).toBeUndefined();
+    fs.writeFileSync(path.join(root, "throws.mjs"), 'throw new Error("no table");\nexport const handler = () => 1;\n');
+    const { execFileSync } = await import("node:child_process");
+    execFileSync("zip", ["-q", "-X", path.join(root, "throws.zip"), "throws.mjs"], { cwd: root });
+    const r = await measure(["throws.zip", "--runs", "1"], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: \[VERIFY_FAILED\] The handler threw while being imported when loaded from the extracted zip in a fresh node\. Its output:\n/);
+    expect(r.stderr).toContain("no table");
+    expect(r.stderr).not.toContain("was not written");
+  });
+
+  it("a build whose second function throws at import names that function and its handler", async () => {
+    const { built } = await buildMulti((root) => {
+      fs.appendFileSync(path.join(root, "src/jobs/nightly.mjs"), '\nif (!process.env.NIGHTLY_BUCKET) throw new Error("NIGHTLY_BUCKET is not set");\n');
+    });
+    const texts = built.failure?.errors.map((e) => e.text) ?? [];
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(
+      /^VERIFY_FAILED: Function "jobs-nightly" \(handler jobs\/nightly\.run\) threw while being imported when loaded from the extracted zip in a fresh node\. The zip was not written\. Its output:\n/,
+    );
+    expect(texts[0]).toContain("NIGHTLY_BUCKET is not set");
+  });
+});
