@@ -82,18 +82,34 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     expect(fs.existsSync(path.join(REPO, "node_modules/@aws-sdk/client-s3/package.json"))).toBe(true);
   });
 
-  it("fails verification naming a runtime-provided package that is not installed, and writes no zip", async () => {
-    const root = project({ "src/handler.ts": `import { thing } from "runtime-only-pkg";\nexport const handler = async () => thing;\n` });
+  it("fails verification naming an AWS SDK package left to the runtime that is not installed, and writes no zip", async () => {
+    const root = project({ "src/handler.ts": `import { thing } from "@aws-sdk/client-not-installed";\nexport const handler = async () => thing;\n` });
     const built = await buildFixture(bundler, {
       root,
       entryPoints: ["src/handler.ts"],
       slimfn: { verify: { runs: 1 } },
-      esbuild: { external: ["runtime-only-pkg"] },
+      esbuild: { external: ["@aws-sdk/*"] },
     });
     const failure = built.failure!.errors[0]!;
-    expect(failure.text).toMatch(/^VERIFY_FAILED: .*Cannot find package 'runtime-only-pkg'/s);
+    expect(failure.text).toMatch(/^VERIFY_FAILED: .*Cannot find package '@aws-sdk\/client-not-installed'/s);
     expect(failure.notes.map((n) => n.text)).toEqual([
-      "runtime-only-pkg is left to the runtime (esbuild external) but not installed in this project, so verification could not stand in for the runtime's copy. Install it as a devDependency, or set verify: false.",
+      "@aws-sdk/client-not-installed is left to the runtime (esbuild external) but not installed in this project, so verification could not stand in for the runtime's copy. Install it as a devDependency, or set verify: false.",
+    ]);
+    expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(false);
+  });
+
+  it("still fails verification for a package Lambda does not provide (packages: external), saying so", async () => {
+    const root = project({ "src/handler.ts": `import { z } from "zod";\nexport const handler = async () => z.string().parse("s");\n` });
+    const built = await buildFixture(bundler, {
+      root,
+      entryPoints: ["src/handler.ts"],
+      slimfn: { verify: { runs: 1 } },
+      esbuild: { packages: "external" },
+    });
+    const failure = built.failure!.errors[0]!;
+    expect(failure.text).toMatch(/^VERIFY_FAILED: .*Cannot find package 'zod'/s);
+    expect(failure.notes.map((n) => n.text)).toEqual([
+      `zod is left to the runtime (esbuild external or packages: "external"), but Lambda's Node.js runtime provides only the AWS SDK v3 (@aws-sdk/*). Bundle it, ship it with slimfn's external, or, when a layer provides it, set verify: false.`,
     ]);
     expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(false);
   });

@@ -1,9 +1,11 @@
 /**
- * Packages the bundler left to the runtime (esbuild's own `external`, typically `@aws-sdk/*`)
- * are not in the zip: Lambda provides them. Verification stands in for the runtime by linking
- * the project's installed copy of each into a `node_modules` folder beside the extracted task
- * root, where Node finds it from the handler's folder as the runtime's copy is found on Lambda.
- * Nothing else is reachable there, so a package missing from the zip still fails verification.
+ * Packages the bundler left to the runtime (esbuild's own `external`) are not in the zip. Lambda's
+ * Node.js runtimes provide exactly one family of packages, the AWS SDK for JavaScript v3
+ * (`@aws-sdk/*`). Verification stands in for the runtime by linking the project's installed copy
+ * of each into a `node_modules` folder beside the extracted task root, where Node finds it from
+ * the handler's folder as the runtime's copy is found on Lambda. Any other runtime external
+ * (`packages: "external"`, a typo in `external`) is not provided there, so it still fails
+ * verification, as it would fail on Lambda without a layer.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -15,6 +17,9 @@ export function packageNameOf(specifier: string): string | undefined {
   return specifier.startsWith("@") ? (parts.length > 1 ? `${parts[0]}/${parts[1]}` : undefined) : parts[0];
 }
 
+/** Whether Lambda's Node.js runtime provides the package (the AWS SDK v3). */
+export const providedByLambda = (name: string): boolean => name.startsWith("@aws-sdk/");
+
 /** The installed folder of `name` seen from `root`, walking up like Node does. */
 function installedFolder(name: string, root: string): string | undefined {
   for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
@@ -25,14 +30,19 @@ function installedFolder(name: string, root: string): string | undefined {
 }
 
 /**
- * Link each runtime-provided package into `<parent of taskRoot>/node_modules`. Returns the
- * names that are not installed in the project, so they cannot be provided.
+ * Link each package Lambda provides into `<parent of taskRoot>/node_modules`. Returns the ones
+ * that are not installed in the project (`missing`) and the runtime externals Lambda does not
+ * provide (`notProvided`), to explain a failed import.
  */
-export async function provideRuntimePackages(taskRoot: string, specifiers: readonly string[], root: string): Promise<string[]> {
+export async function provideRuntimePackages(
+  taskRoot: string,
+  specifiers: readonly string[],
+  root: string,
+): Promise<{ missing: string[]; notProvided: string[] }> {
   const names = [...new Set(specifiers.map(packageNameOf).filter((n): n is string => n !== undefined))].sort();
   const missing: string[] = [];
   const modules = path.join(path.dirname(taskRoot), "node_modules");
-  for (const name of names) {
+  for (const name of names.filter(providedByLambda)) {
     const folder = installedFolder(name, root);
     if (!folder) {
       missing.push(name);
@@ -42,5 +52,5 @@ export async function provideRuntimePackages(taskRoot: string, specifiers: reado
     await fs.promises.mkdir(path.dirname(link), { recursive: true });
     await fs.promises.symlink(folder, link, "dir");
   }
-  return missing;
+  return { missing, notProvided: names.filter((n) => !providedByLambda(n)) };
 }

@@ -99,16 +99,9 @@ export async function verifyZip(
   }
   const extracted = await extractZip(zip);
   try {
-    const missing = await provideRuntimePackages(extracted.dir, context.runtimeExternals ?? [], options.root);
-    const measurement = await measureTaskRoot(extracted.dir, handler, {
-      runs: verify.runs,
-      event,
-      env: verify.env,
-      // Several functions are verified per build: say which one failed.
-      subject: `Function "${functionName}" (handler ${handler})`,
-      failureNote: "The zip was not written.",
-    }).catch((e: unknown) => {
-      throw missing.length && e instanceof SlimfnError ? withMissingNote(e, missing) : e;
+    const runtime = await provideRuntimePackages(extracted.dir, context.runtimeExternals ?? [], options.root);
+    const measurement = await measureTaskRoot(extracted.dir, handler, { runs: verify.runs, event, env: verify.env }).catch((e: unknown) => {
+      throw e instanceof SlimfnError ? withRuntimeNotes(e, runtime) : e;
     });
     // The zip starts; a handler that throws on the test event is the user's to judge, not a
     // broken artifact, so it warns instead of failing the build.
@@ -126,10 +119,20 @@ export async function verifyZip(
   }
 }
 
-/** Say why a runtime-provided package could not be found, beside the handler's own error. */
-function withMissingNote(e: SlimfnError, missing: readonly string[]): SlimfnError {
-  const note = `${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} left to the runtime (esbuild external) but not installed in this project, so verification could not stand in for the runtime's copy. Install ${missing.length > 1 ? "them" : "it"} as a devDependency, or set verify: false.`;
-  return new SlimfnError(e.diagnostics.map((d) => ({ ...d, notes: [...(d.notes ?? []), note] })));
+/** Say why a package left to the runtime could not be found, beside the handler's own error. */
+function withRuntimeNotes(e: SlimfnError, runtime: { missing: string[]; notProvided: string[] }): SlimfnError {
+  const list = (names: string[]) => `${names.join(", ")} ${names.length > 1 ? "are" : "is"}`;
+  const it = (names: string[]) => (names.length > 1 ? "them" : "it");
+  const notes: string[] = [];
+  if (runtime.missing.length) {
+    notes.push(`${list(runtime.missing)} left to the runtime (esbuild external) but not installed in this project, so verification could not stand in for the runtime's copy. Install ${it(runtime.missing)} as a devDependency, or set verify: false.`);
+  }
+  if (runtime.notProvided.length) {
+    const them = it(runtime.notProvided);
+    notes.push(`${list(runtime.notProvided)} left to the runtime (esbuild external or packages: "external"), but Lambda's Node.js runtime provides only the AWS SDK v3 (@aws-sdk/*). Bundle ${them}, ship ${them} with slimfn's external, or, when a layer provides ${them}, set verify: false.`);
+  }
+  if (!notes.length) return e;
+  return new SlimfnError(e.diagnostics.map((d) => ({ ...d, notes: [...(d.notes ?? []), ...notes] })));
 }
 
 let unzipFound: boolean | undefined;
