@@ -100,7 +100,14 @@ export async function verifyZip(
   const extracted = await extractZip(zip);
   try {
     const runtime = await provideRuntimePackages(extracted.dir, context.runtimeExternals ?? [], options.root);
-    const measurement = await measureTaskRoot(extracted.dir, handler, { runs: verify.runs, event, env: verify.env }).catch((e: unknown) => {
+    const measurement = await measureTaskRoot(extracted.dir, handler, {
+      runs: verify.runs,
+      event,
+      env: verify.env,
+      // Several functions are verified per build: say which one failed.
+      subject: `Function "${functionName}" (handler ${handler})`,
+      failureNote: "The zip was not written.",
+    }).catch((e: unknown) => {
       throw e instanceof SlimfnError ? withRuntimeNotes(e, runtime) : e;
     });
     // The zip starts; a handler that throws on the test event is the user's to judge, not a
