@@ -132,4 +132,29 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     expect(unzipList(path.join(root, fn.zip!))).toEqual(["handler.js"]);
     expect(invokeZip(root, fn.zip!, fn.handler, { n: 21 })).toEqual({ ok: { twice: 42 } });
   });
+
+  it("a package that reads its own files through __dirname: bundled it finds the output folder, shipped with external it works", async () => {
+    const files = {
+      "node_modules/reads-own/package.json": `{"name":"reads-own","version":"1.0.0","main":"index.js"}`,
+      "node_modules/reads-own/index.js": `const fs = require("fs"), path = require("path");\nmodule.exports = () => fs.readFileSync(path.join(__dirname, "data", "words.txt"), "utf8").trim();\n`,
+      "node_modules/reads-own/data/words.txt": "alpha beta\n",
+      "src/data.json": `{"k":"v"}`,
+      "src/handler.ts": `import data from "./data.json";\nimport words from "reads-own";\nexport const handler = async () => ({ data, words: words() });\n`,
+    };
+    const bundled = project(files);
+    const b = await buildFixture(bundler, { root: bundled, entryPoints: ["src/handler.ts"], slimfn: { verify: { runs: 1 } } });
+    expect(b.failure?.errors).toBeUndefined();
+    expect(invokeZip(bundled, "dist/handler.zip", "handler.handler")).toEqual({ error: expect.stringMatching(/^ENOENT: .*data\/words\.txt/) });
+
+    const shipped = project(files);
+    const s = await buildFixture(bundler, { root: shipped, entryPoints: ["src/handler.ts"], slimfn: { verify: { runs: 1 }, external: ["reads-own"] } });
+    expect(s.failure?.errors).toBeUndefined();
+    expect(unzipList(path.join(shipped, "dist/handler.zip"))).toEqual([
+      "handler.mjs",
+      "node_modules/reads-own/data/words.txt",
+      "node_modules/reads-own/index.js",
+      "node_modules/reads-own/package.json",
+    ]);
+    expect(invokeZip(shipped, "dist/handler.zip", "handler.handler")).toEqual({ ok: { data: { k: "v" }, words: "alpha beta" } });
+  });
 });
