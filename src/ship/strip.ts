@@ -12,6 +12,7 @@
  *     way is scanned in turn, until nothing new is kept.
  */
 import fs from "node:fs";
+import path from "node:path";
 import fg from "fast-glob";
 import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
@@ -82,8 +83,11 @@ export function matchUserGlobs(
       caseSensitiveMatch: true,
       ignore: ["**/node_modules/**"],
     });
-    const dirs = hits.filter((h) => h.endsWith("/"));
-    const exact = new Set(hits.filter((h) => !h.endsWith("/")));
+    // fast-glob answers `./fonts/*` with `./fonts/...` and `fonts/` with `fonts//`: compare
+    // normalised paths, or such a glob would silently match nothing.
+    const normal = hits.map((h) => path.posix.normalize(h));
+    const dirs = normal.filter((h) => h.endsWith("/"));
+    const exact = new Set(normal.filter((h) => !h.endsWith("/")));
     for (const f of files) {
       if (out.has(f)) continue;
       if (exact.has(f) || dirs.some((d) => f.startsWith(d))) out.set(f, g);
