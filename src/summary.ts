@@ -56,7 +56,7 @@ function shippedLines(model: PackagedFunction["model"], dim: (s: string) => stri
     const total = shipped.reduce((sum, p) => sum + p.zipBytes, 0);
     const parts = direct.map((p) => `${p.name} ${p.version}${p.reason === "native" ? dim(" (native, auto)") : ""}`);
     lines.push(
-      `    ${dim("shipped ")}  ${parts.join(dim(" · "))} ${dim(`· ${shipped.length} packages in node_modules, ${formatBytes(total)} zipped`)}`,
+      `    ${dim("shipped ")}  ${parts.join(dim(" · "))} ${dim(`· ${shipped.length} package${shipped.length === 1 ? "" : "s"} in node_modules, ${formatBytes(total)} zipped`)}`,
     );
   }
   lines.push(...strippedLines(model, dim));
