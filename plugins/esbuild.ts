@@ -11,9 +11,9 @@ import type { BuildOptions, BuildResult, Metafile, OutputFile, PartialMessage, P
 import type { BuildOutput, ExternalImport, FunctionOutput, ModuleBytes } from "../src/build-output.js";
 import { toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
 import { checkEntryExists, checkOutputShape, fileEntryPoints } from "../src/build-checks.js";
-import { exportsOfSource } from "../src/entry-exports.js";
+import { exportsOfSource, isCommonJsEntry } from "../src/entry-exports.js";
 import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
-import { leanDefaults } from "../src/lean-defaults.js";
+import { leanDefaults, leanFormat } from "../src/lean-defaults.js";
 import { resolveOptions, validateOptions, type Options, type ResolvedOptions } from "../src/options.js";
 import { packageFunctions, type PackageResult } from "../src/package-functions.js";
 import { terminalProgress } from "../src/progress.js";
@@ -42,7 +42,7 @@ function split(diagnostics: readonly Diagnostic[]): { errors: PartialMessage[]; 
 }
 
 /** Set slimfn's lean defaults on every option the user left unset: what the user set wins. */
-function applyDefaults(initial: BuildOptions, options: ResolvedOptions): void {
+function applyDefaults(initial: BuildOptions, options: ResolvedOptions, root: string): void {
   const lean = leanDefaults(options.runtime);
   const setDefault = <K extends keyof BuildOptions>(key: K, value: BuildOptions[K]) => {
     if (initial[key] === undefined) initial[key] = value;
@@ -50,7 +50,10 @@ function applyDefaults(initial: BuildOptions, options: ResolvedOptions): void {
   setDefault("bundle", lean.bundle);
   setDefault("platform", lean.platform);
   setDefault("target", lean.target);
-  setDefault("format", lean.format);
+  if (initial.format === undefined) {
+    const entries = fileEntryPoints(entryPaths(initial.entryPoints)).map((e) => isCommonJsEntry(path.resolve(root, e)));
+    initial.format = leanFormat(entries);
+  }
   setDefault("mainFields", lean.mainFields);
   setDefault("minifySyntax", lean.minifySyntax);
   setDefault("minifyWhitespace", lean.minifyWhitespace);
@@ -253,7 +256,7 @@ export default function slimfn(options: Options = {}): Plugin {
       }
       const userWrite = initial.write ?? true;
       const userLogLevel = initial.logLevel;
-      applyDefaults(initial, resolved);
+      applyDefaults(initial, resolved, root);
       // slimfn writes the files itself after adding shims, so it sees them first in memory.
       initial.write = false;
       checkEntriesExist(build, root);

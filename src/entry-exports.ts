@@ -50,7 +50,28 @@ function namesOf(file: string, seen: Set<string>): Set<string> {
       }
     }
   }
-  // A CommonJS entry exports at run time; Lambda's convention is `handler`.
-  if (!names.size && /\b(?:module\.)?exports\.handler\s*=|module\.exports\s*=/.test(code)) names.add("handler");
+  // A CommonJS module exports at run time: the names it assigns (`exports.main = ...`), or
+  // Lambda's convention `handler` for `module.exports = { ... }`.
+  if (!names.size) {
+    for (const m of code.matchAll(/\b(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=(?!=)/g)) names.add(m[1]!);
+    if (!names.size && /\bmodule\.exports\s*=(?!=)/.test(code)) names.add("handler");
+  }
   return names;
+}
+
+/**
+ * Whether an entry file is a CommonJS module (`exports.handler = ...`, no import/export
+ * syntax). ESM output of such an entry has only a `default` export, which Lambda cannot call,
+ * so these builds default to CommonJS output.
+ */
+export function isCommonJsEntry(file: string): boolean {
+  if (/\.c[jt]s$/.test(file)) return true;
+  let code: string;
+  try {
+    code = fs.readFileSync(file, "utf8");
+  } catch {
+    return false;
+  }
+  if (!/\b(?:module\.)?exports\b/.test(code)) return false;
+  return !parseSync(file, code).module.hasModuleSyntax && /\b(?:module\.)?exports(?:\.[A-Za-z_$][\w$]*)?\s*=(?!=)/.test(code);
 }

@@ -26,6 +26,14 @@ export interface LeanDefaults {
   esmDefine: Record<string, string>;
 }
 
+/**
+ * The output format: ESM tree-shakes best, but an ESM build of a CommonJS entry exports only
+ * `default`, which Lambda cannot call, so a build whose entries are all CommonJS stays CommonJS.
+ */
+export function leanFormat(entryIsCommonJs: readonly boolean[]): "esm" | "cjs" {
+  return entryIsCommonJs.length > 0 && entryIsCommonJs.every(Boolean) ? "cjs" : "esm";
+}
+
 export function leanDefaults(runtime: RuntimeInfo): LeanDefaults {
   return {
     bundle: true,

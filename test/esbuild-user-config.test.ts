@@ -157,4 +157,27 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     ]);
     expect(invokeZip(shipped, "dist/handler.zip", "handler.handler")).toEqual({ ok: { data: { k: "v" }, words: "alpha beta" } });
   });
+
+  it("builds a CommonJS handler (exports.handler = ...) as CommonJS by default: ESM output would export only default", async () => {
+    const root = project({
+      // A CommonJS project: the repository's own "type": "module" must not apply.
+      "package.json": "{}",
+      "src/handler.js": `const os = require("os");\nconst { z } = require("zod");\nexports.handler = async (e) => ({ n: z.number().parse(e.n), eol: os.EOL.length });\n`,
+    });
+    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.js"], slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } } });
+    expect(built.failure?.errors).toBeUndefined();
+    const fn = built.model!.functions[0]!;
+    expect(fn.handler).toBe("handler.handler");
+    expect(unzipList(path.join(root, fn.zip!))).toEqual(["handler.js"]);
+    expect(invokeZip(root, fn.zip!, fn.handler, { n: 7 })).toEqual({ ok: { n: 7, eol: 1 } });
+  });
+
+  it("names the export a CommonJS entry assigns (exports.main = ...)", async () => {
+    const root = project({ "package.json": "{}", "src/job.js": `module.exports.main = async () => "ran";\n` });
+    const built = await buildFixture(bundler, { root, entryPoints: ["src/job.js"], slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } } });
+    expect(built.failure?.errors).toBeUndefined();
+    const fn = built.model!.functions[0]!;
+    expect(fn.handler).toBe("job.main");
+    expect(invokeZip(root, fn.zip!, fn.handler)).toEqual({ ok: "ran" });
+  });
 });
