@@ -62,18 +62,21 @@ const isInside = (child: string, dir: string) => dir === "" || child === dir || 
 
 const rel = (root: string, p: string) => path.relative(root, p).split(path.sep).join("/") || ".";
 
-/** The dependencies Node may load at run time: dependencies, optional ones, required peers. */
-function runtimeDependencies(pkg: PackageJson): { name: string; optional: boolean }[] {
-  const out = new Map<string, boolean>();
-  for (const name of Object.keys(pkg.dependencies ?? {})) out.set(name, false);
-  for (const name of Object.keys(pkg.optionalDependencies ?? {})) out.set(name, true);
+/**
+ * The dependencies Node may load at run time: dependencies, optional ones, required peers.
+ * `peer` marks a peer that is not also a dependency: shipped when installed, left out when not.
+ */
+function runtimeDependencies(pkg: PackageJson): { name: string; optional: boolean; peer: boolean }[] {
+  const out = new Map<string, { optional: boolean; peer: boolean }>();
+  for (const name of Object.keys(pkg.dependencies ?? {})) out.set(name, { optional: false, peer: false });
+  for (const name of Object.keys(pkg.optionalDependencies ?? {})) out.set(name, { optional: true, peer: false });
   // npm 7+ installs peers; a package that requires its peer breaks without it. Optional peers
   // are probed with try/catch by their dependents, so leaving them out is safe.
   for (const name of Object.keys(pkg.peerDependencies ?? {})) {
     if (out.has(name)) continue;
-    out.set(name, pkg.peerDependenciesMeta?.[name]?.optional === true);
+    out.set(name, { optional: pkg.peerDependenciesMeta?.[name]?.optional === true, peer: true });
   }
-  return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, optional]) => ({ name, optional }));
+  return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, d]) => ({ name, ...d }));
 }
 
 /**
@@ -181,7 +184,10 @@ export function planShipment(roots: ShipRoot[], options: ResolvedOptions): ShipP
         throw e;
       }
       if (!found) {
-        if (dep.optional) continue;
+        // A peer nobody installed (pnpm without auto-install-peers, yarn 1, npm
+        // --legacy-peer-deps) is missing on disk too: the package runs without it there, so the
+        // zip mirrors the disk instead of failing the build.
+        if (dep.optional || dep.peer) continue;
         problems.push(
           error(
             "EXTERNAL_UNRESOLVED",
