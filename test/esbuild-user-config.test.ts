@@ -5,7 +5,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import * as esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
+import slimfn from "../plugins/esbuild.js";
+import type { SizeModel } from "../src/report/model.js";
 import { BUNDLERS, buildFixture } from "./helpers/build.js";
 import { handlerModule, invokeHandler } from "./helpers/invoke.js";
 import { REPO } from "./helpers/paths.js";
@@ -179,5 +182,29 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     const fn = built.model!.functions[0]!;
     expect(fn.handler).toBe("job.main");
     expect(invokeZip(root, fn.zip!, fn.handler)).toEqual({ ok: "ran" });
+  });
+
+  it("esbuild.context(): the first rebuild() verifies, later ones write fresh zips unverified unless verify.watch", async () => {
+    const root = project({ "src/handler.ts": `export const handler = async () => "v1";\n` });
+    const build = (verify: { runs: number; watch?: boolean }) =>
+      esbuild.context({
+        entryPoints: ["src/handler.ts"],
+        absWorkingDir: root,
+        outdir: path.join(root, "dist"),
+        logLevel: "silent",
+        plugins: [slimfn({ verify, report: { json: "dist/size.json" } })],
+      });
+    const readModel = () => JSON.parse(fs.readFileSync(path.join(root, "dist/size.json"), "utf8")) as SizeModel;
+    for (const watch of [false, true]) {
+      fs.writeFileSync(path.join(root, "src/handler.ts"), `export const handler = async () => "v1";\n`);
+      const ctx = await build({ runs: 1, watch });
+      await ctx.rebuild();
+      expect(readModel().functions[0]!.init?.runs).toBe(1);
+      fs.writeFileSync(path.join(root, "src/handler.ts"), `export const handler = async () => "v2";\n`);
+      await ctx.rebuild();
+      await ctx.dispose();
+      expect(readModel().functions[0]!.init?.runs).toBe(watch ? 1 : undefined);
+      expect(invokeZip(root, "dist/handler.zip", "handler.handler")).toEqual({ ok: "v2" });
+    }
   });
 });
