@@ -78,4 +78,20 @@ describe("handlers in subfolders", () => {
     );
     expect(texts[0]).toContain("NIGHTLY_BUCKET is not set");
   });
+
+  it("an async handler that also takes a callback answers with its promise, as Lambda's runtime takes either", async () => {
+    const root = repoTempDir("qa-callback-");
+    fs.writeFileSync(path.join(root, "handler.mjs"), "export const handler = async (event, context, callback) => ({ echoed: event.n * 2 });\n");
+    fs.writeFileSync(path.join(root, "cb.mjs"), "export const handler = (event, context, callback) => { setTimeout(() => callback(null, { later: event.n }), 5); };\n");
+    fs.writeFileSync(path.join(root, "event.json"), '{"n":21}');
+    const { execFileSync } = await import("node:child_process");
+    execFileSync("zip", ["-q", "-X", "promise.zip", "handler.mjs"], { cwd: root });
+    execFileSync("zip", ["-q", "-X", "callback.zip", "cb.mjs"], { cwd: root });
+    const promise = await measure(["promise.zip", "--runs", "1", "--event", "event.json", "--json"], root);
+    expect([promise.code, promise.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(promise.stdout).invocation).toMatchObject({ ok: true, result: { echoed: 42 } });
+    const callback = await measure(["callback.zip", "--runs", "1", "--event", "event.json", "--json"], root);
+    expect([callback.code, callback.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(callback.stdout).invocation).toMatchObject({ ok: true, result: { later: 21 } });
+  });
 });

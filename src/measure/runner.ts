@@ -50,9 +50,12 @@ if (mode === "invoke") {
   };
   const t = performance.now();
   try {
-    const result = fn.length >= 3
-      ? await new Promise((resolve, reject) => { fn(event, context, (err, res) => (err ? reject(err) : resolve(res))); })
-      : await fn(event, context);
+    // As Lambda's runtime: the callback or a returned promise, whichever answers first.
+    const result = await new Promise((resolve, reject) => {
+      const answer = fn(event, context, (err, res) => (err ? reject(err) : resolve(res)));
+      if (answer && typeof answer.then === "function") answer.then(resolve, reject);
+      else if (fn.length < 3) resolve(answer);
+    });
     let json;
     try { json = JSON.parse(JSON.stringify(result === undefined ? null : result)); } catch { json = String(result); }
     invocation = { ok: true, result: json, ms: performance.now() - t };
