@@ -13,7 +13,7 @@ import { toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
 import { checkEntryExists, checkOutputShape, fileEntryPoints } from "../src/build-checks.js";
 import { exportsOfSource, isCommonJsEntry } from "../src/entry-exports.js";
 import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
-import { leanDefaults, leanFormat } from "../src/lean-defaults.js";
+import { leanDefaults, leanFormat, zipsSourceMapFiles } from "../src/lean-defaults.js";
 import { resolveOptions, validateOptions, type Options, type ResolvedOptions } from "../src/options.js";
 import { packageFunctions, type PackageResult } from "../src/package-functions.js";
 import { terminalProgress } from "../src/progress.js";
@@ -117,7 +117,7 @@ function shipUnbundled(build: PluginBuild, options: ResolvedOptions): { registry
 }
 
 /** The output files a function needs: its entry, every chunk it imports, and their maps. */
-function functionFiles(metafile: Metafile, entryKey: string): string[] {
+function functionFiles(metafile: Metafile, entryKey: string, maps: boolean): string[] {
   const seen = new Set<string>();
   const visit = (key: string) => {
     if (seen.has(key) || !metafile.outputs[key]) return;
@@ -127,7 +127,7 @@ function functionFiles(metafile: Metafile, entryKey: string): string[] {
     }
   };
   visit(entryKey);
-  for (const key of [...seen]) if (metafile.outputs[`${key}.map`]) seen.add(`${key}.map`);
+  if (maps) for (const key of [...seen]) if (metafile.outputs[`${key}.map`]) seen.add(`${key}.map`);
   return [...seen];
 }
 
@@ -151,7 +151,7 @@ function toBuildOutput(initial: BuildOptions, root: string, metafile: Metafile, 
   const functions: FunctionOutput[] = [];
   for (const [key, output] of Object.entries(metafile.outputs)) {
     if (!output.entryPoint || !/\.[cm]?js$/.test(key) || !isFunction(key, output.entryPoint)) continue;
-    const keys = functionFiles(metafile, key);
+    const keys = functionFiles(metafile, key, zipsSourceMapFiles(initial.sourcemap));
     const modules: ModuleBytes[] = [];
     const externals: ExternalImport[] = [];
     for (const k of keys) {

@@ -34,6 +34,16 @@ export function leanFormat(entryIsCommonJs: readonly boolean[]): "esm" | "cjs" {
   return entryIsCommonJs.length > 0 && entryIsCommonJs.every(Boolean) ? "cjs" : "esm";
 }
 
+/**
+ * Whether the `.map` files the build writes belong in the zip. Node finds a map only through
+ * the `sourceMappingURL` comment: `true`/`"linked"` write one that points at the file.
+ * `"external"` writes none (maps kept for an error tracker, not the function), and `"both"`
+ * and `"inline"` carry the map inside the file already, so their `.map` files are dead weight.
+ */
+export function zipsSourceMapFiles(sourcemap: boolean | string | undefined): boolean {
+  return sourcemap === true || sourcemap === "linked";
+}
+
 export function leanDefaults(runtime: RuntimeInfo): LeanDefaults {
   return {
     bundle: true,

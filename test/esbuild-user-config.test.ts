@@ -207,4 +207,25 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
       expect(invokeZip(root, "dist/handler.zip", "handler.handler")).toEqual({ ok: "v2" });
     }
   });
+
+  it("zips .map files only when the code links them (true, linked), not for external or both", async () => {
+    const root = project({ "src/handler.ts": `const p = require("path");\nexport const handler = async () => p.basename("/x/y.txt");\n` });
+    const zipped: Record<string, string[]> = {};
+    for (const sourcemap of [true, "linked", "external", "both", "inline"] as const) {
+      const outdir = `out-${sourcemap}`;
+      const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.ts"], outdir, esbuild: { sourcemap }, slimfn: { verify: { runs: 1 } } });
+      expect(built.failure?.errors).toBeUndefined();
+      zipped[String(sourcemap)] = unzipList(path.join(root, outdir, "handler.zip"));
+      // The build still writes every file esbuild made, maps included.
+      expect(fs.existsSync(path.join(root, outdir, "handler.mjs.map"))).toBe(sourcemap !== "inline");
+      expect(invokeZip(root, `${outdir}/handler.zip`, "handler.handler")).toEqual({ ok: "y.txt" });
+    }
+    expect(zipped).toEqual({
+      true: ["handler.mjs", "handler.mjs.map"],
+      linked: ["handler.mjs", "handler.mjs.map"],
+      external: ["handler.mjs"],
+      both: ["handler.mjs"],
+      inline: ["handler.mjs"],
+    });
+  });
 });
