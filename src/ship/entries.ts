@@ -10,6 +10,7 @@ import type { ResolvedOptions } from "../options.js";
 import type { ZipEntryInput } from "../zip/write.js";
 import type { ShipPlan } from "./closure.js";
 import { listPackageFiles } from "./files.js";
+import { publishedFiles } from "./published-files.js";
 import { isNativeFile } from "./native.js";
 import type { SelectContext } from "./platform-select.js";
 import { selectFiles } from "./select.js";
@@ -43,9 +44,12 @@ export function shipmentEntries(
   const entries: ZipEntryInput[] = [];
   const packages: ShippedPackageFiles[] = [];
   for (const pkg of plan.packages) {
-    const selection = selectFiles(pkg, listPackageFiles(pkg.realDir), options, context);
+    // A linked workspace package: only what npm would publish of its source folder.
+    const published = publishedFiles(pkg, listPackageFiles(pkg.realDir), options.strip === false ? [] : options.strip.keep);
+    const selection = selectFiles(pkg, published.keep, options, context);
+    const removed = [...published.removed, ...selection.removed].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     const bins = binTargets(pkg);
-    const shipped: ShippedPackageFiles = { pkg, paths: [], bytes: 0, native: [], removed: selection.removed };
+    const shipped: ShippedPackageFiles = { pkg, paths: [], bytes: 0, native: [], removed };
     for (const file of selection.keep) {
       let data: Uint8Array;
       try {
