@@ -228,4 +228,22 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
       inline: ["handler.mjs"],
     });
   });
+
+  it("ships a package slimfn's external names even when esbuild's external leaves its scope to the runtime", async () => {
+    const root = project({
+      "src/handler.ts": `import { marshall } from "@aws-sdk/util-dynamodb";\nexport const handler = async (e: { a: number }) => marshall(e);\n`,
+    });
+    const built = await buildFixture(bundler, {
+      root,
+      entryPoints: ["src/handler.ts"],
+      slimfn: { external: ["@aws-sdk/util-dynamodb"], verify: { runs: 1 }, report: { json: "dist/size.json" } },
+      esbuild: { external: ["@aws-sdk/*"] },
+    });
+    expect(built.failure?.errors).toBeUndefined();
+    const fn = built.model!.functions[0]!;
+    expect(fn.runtimeExternals).toEqual([]);
+    expect(fn.shipped?.find((p) => p.direct)?.name).toBe("@aws-sdk/util-dynamodb");
+    expect(unzipList(path.join(root, fn.zip!))).toContain("node_modules/@aws-sdk/util-dynamodb/package.json");
+    expect(invokeZip(root, fn.zip!, fn.handler, { a: 1 })).toEqual({ ok: { a: { N: "1" } } });
+  });
 });

@@ -76,8 +76,11 @@ export class ShipRegistry {
   /** Decide what happens to `specifier` imported from `importer` (resolved from `resolveDir`). */
   decide(specifier: string, resolveDir: string, importer?: string): ImportDecision {
     if (!isBareSpecifier(specifier) || isBuiltin(specifier)) return { kind: "bundle" };
-    if (this.runtimeExternals.some((p) => matchesExternal(p, specifier))) return { kind: "runtime" };
     const name = packageNameOf(specifier);
+    // The runtime provides what the bundler's `external` names, except a package slimfn's own
+    // `external` names: `external: ["@aws-sdk/*"]` in esbuild with a newer client shipped.
+    const shipAsked = name !== undefined && this.options.external.some((p) => matchesExternal(p, specifier) || matchesExternal(p, name));
+    if (!shipAsked && this.runtimeExternals.some((p) => matchesExternal(p, specifier))) return { kind: "runtime" };
     if (!name) return { kind: "bundle" };
     const key = `${resolveDir}\0${name}`;
     let decision = this.decisions.get(key);
