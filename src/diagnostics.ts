@@ -52,6 +52,7 @@ export type DiagnosticCode =
   | "FOREIGN_BINARY"
   | "NATIVE_MISSING_FOR_TARGET"
   | "STRIP_GLOB_UNMATCHED"
+  | "SHIPPED_NOT_WRITTEN"
   // verification
   | "VERIFY_FAILED"
   | "VERIFY_SKIPPED"

@@ -6,7 +6,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { BuildOutput, FunctionOutput } from "./build-output.js";
-import { error, SlimfnError, type Diagnostic } from "./diagnostics.js";
+import { error, SlimfnError, warning, type Diagnostic } from "./diagnostics.js";
 import { writeFileAtomic } from "./fs-atomic.js";
 import type { LazyDecision } from "./lazy/types.js";
 import { functionName, handlerExport, handlerString, relativePosix, zipPaths } from "./naming.js";
@@ -87,7 +87,30 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[] })
     return { name, fn, entryInZip, handler, entries, zipPath: zips?.get(name) ?? null, shipment };
   });
   request.diagnostics?.push(...unmatchedStripGlobs(options, plans.flatMap((p) => p.shipment.packages.map((s) => s.pkg))));
+  if (options.zip === false) for (const plan of plans) request.diagnostics?.push(...notWritten(plan));
   return plans;
+}
+
+/**
+ * With `zip: false` only the bundle is written: shipped packages and included files exist in
+ * the zip alone. A deploy of the output folder would fail at run time, so say it at build time.
+ */
+function notWritten(plan: FunctionPlan): Diagnostic[] {
+  const { packages, included } = plan.shipment;
+  if (!packages.length && !included.length) return [];
+  const parts: string[] = [];
+  if (packages.length) {
+    const names = [...new Set(packages.map((p) => p.pkg.name))].sort();
+    const shown = names.length > 5 ? `${names.slice(0, 5).join(", ")}, ...` : names.join(", ");
+    parts.push(`${packages.length} package${packages.length === 1 ? "" : "s"} in node_modules (${shown})`);
+  }
+  if (included.length) parts.push(`${included.length} included file${included.length === 1 ? "" : "s"}`);
+  return [
+    warning(
+      "SHIPPED_NOT_WRITTEN",
+      `Function "${plan.name}" needs ${parts.join(" and ")}, but with zip: false nothing writes them: the output folder holds the bundle only and fails at run time when deployed as it is. Turn zip on, or bundle the packages (leave them out of slimfn's external).`,
+    ),
+  ];
 }
 
 function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArchive, versions: Map<string, string>): FunctionModel {
