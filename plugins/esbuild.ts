@@ -54,6 +54,8 @@ function applyDefaults(initial: BuildOptions, options: ResolvedOptions, root: st
     const entries = fileEntryPoints(entryPaths(initial.entryPoints)).map((e) => isCommonJsEntry(path.resolve(root, e)));
     initial.format = leanFormat(entries);
   }
+  // Without either, esbuild writes to stdout and there is no folder to mirror in the zip.
+  if (initial.outfile === undefined) setDefault("outdir", lean.outdir);
   setDefault("mainFields", lean.mainFields);
   setDefault("minifySyntax", lean.minifySyntax);
   setDefault("minifyWhitespace", lean.minifyWhitespace);

@@ -9,6 +9,8 @@ export interface LeanDefaults {
   platform: "node";
   target: string;
   format: "esm";
+  /** Where the output (and by default the zips) go when neither `outdir` nor `outfile` is set. */
+  outdir: "dist";
   /** ESM output gets `.mjs` so Lambda loads it as ESM without a package.json. */
   outExtension: { ".js": ".mjs" };
   /** Prefer the ESM build of dual packages: it tree-shakes. */
@@ -50,6 +52,7 @@ export function leanDefaults(runtime: RuntimeInfo): LeanDefaults {
     platform: "node",
     target: runtime.target,
     format: "esm",
+    outdir: "dist",
     outExtension: { ".js": ".mjs" },
     mainFields: ["module", "main"],
     minifySyntax: true,

@@ -246,4 +246,19 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     expect(unzipList(path.join(root, fn.zip!))).toContain("node_modules/@aws-sdk/util-dynamodb/package.json");
     expect(invokeZip(root, fn.zip!, fn.handler, { a: 1 })).toEqual({ ok: { a: { N: "1" } } });
   });
+
+  it("writes to dist/ when the build sets neither outdir nor outfile", async () => {
+    const root = project({ "src/handler.ts": `export const handler = async () => "no outdir";\n` });
+    const result = await esbuild.build({
+      entryPoints: ["src/handler.ts"],
+      absWorkingDir: root,
+      logLevel: "silent",
+      plugins: [slimfn({ verify: { runs: 1 }, report: { json: "dist/size.json" } })],
+    });
+    expect(result.errors).toEqual([]);
+    expect(fs.readdirSync(path.join(root, "dist")).sort()).toEqual(["handler.mjs", "handler.zip", "size.json"]);
+    const fn = (JSON.parse(fs.readFileSync(path.join(root, "dist/size.json"), "utf8")) as SizeModel).functions[0]!;
+    expect([fn.zip, fn.handler]).toEqual(["dist/handler.zip", "handler.handler"]);
+    expect(invokeZip(root, fn.zip!, fn.handler)).toEqual({ ok: "no outdir" });
+  });
 });
