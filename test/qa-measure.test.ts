@@ -94,4 +94,21 @@ describe("handlers in subfolders", () => {
     expect([callback.code, callback.stderr]).toEqual([0, ""]);
     expect(JSON.parse(callback.stdout).invocation).toMatchObject({ ok: true, result: { later: 21 } });
   });
+
+  it("slimfn measure --report takes the handler from the size model of the build that wrote the zip", async () => {
+    const root = copyFixture(fixture("multi"), repoTempDir("qa-measure-report-"));
+    const built = await buildFixture("esbuild", {
+      root,
+      entryPoints: ["src/api/get.mjs", "src/api/put.mjs", "src/jobs/nightly.mjs"],
+      esbuild: { outbase: "src" },
+      slimfn: { runtime: "nodejs20.x", zip: "dist/[name].zip", verify: false, report: { json: "dist/size.json" } },
+    });
+    expect(built.failure).toBeUndefined();
+    const r = await measure(["dist/jobs-nightly.zip", "--runs", "1", "--report", "dist/size.json"], root);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout.split("\n")[0]).toBe(`slimfn measure dist/jobs-nightly.zip (jobs/nightly.mjs#run, 1 runs, node ${process.version})`);
+    const model = JSON.parse(fs.readFileSync(path.join(root, "dist/size.json"), "utf8")) as { functions: { name: string; init?: { runs: number } }[] };
+    expect(model.functions.map((f) => [f.name, f.init?.runs])).toEqual([["api-get", undefined], ["api-put", undefined], ["jobs-nightly", 1]]);
+  });
 });
+

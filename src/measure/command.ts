@@ -24,8 +24,9 @@ node processes interleaved with bare node starts, and print the init time (media
 its ratio to a bare node start measured in the same run, and the memory after init.
 
   --runs N            timed runs of each (default: 10)
-  --handler F.EXPORT  handler as Lambda names it (default: the zip's only root .js/.mjs/.cjs
-                      file, export "handler")
+  --handler F.EXPORT  handler as Lambda names it (default: the one --report's size model
+                      records for this zip, else the zip's only root .js/.mjs/.cjs file,
+                      export "handler")
   --event FILE        invoke the handler once with this JSON event and show the result
   --env KEY=VALUE     set an environment variable for the function (repeatable)
   --json              print the measurement as JSON
@@ -109,6 +110,18 @@ export function ownModules(taskRoot: string): string[] {
   return out.sort();
 }
 
+function shownModules(taskRoot: string): string {
+  const listed = ownModules(taskRoot);
+  return listed.length > 20 ? `${listed.slice(0, 20).join(", ")}, ...` : listed.join(", ") || "none";
+}
+
+/** The handler the size model records for the function whose zip is this one (by sha256). */
+async function handlerInModel(file: string, cwd: string, zip: string): Promise<string | undefined> {
+  const { model } = await readModel(file, cwd);
+  const sha256 = createHash("sha256").update(fs.readFileSync(zip)).digest("hex");
+  return model.functions.find((f) => f.sha256 === sha256)?.handler;
+}
+
 const pct = (n: number) => `${n.toFixed(2)}x`;
 
 export function formatMeasurement(zipLabel: string, m: Measurement): string {
@@ -162,12 +175,14 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
   try {
     const event = args.event === undefined ? undefined : readEvent(args.event);
     extracted = await extractZip(args.zip);
-    let handler = args.handler;
+    // The size model the figures go to knows the handler of the build that wrote this zip.
+    let handler = args.handler ?? (args.report !== undefined ? await handlerInModel(args.report, io.cwd, args.zip) : undefined);
+    const guessed = handler === undefined;
     if (handler === undefined) {
       const found = defaultHandler(extracted.dir);
       if (Array.isArray(found)) {
         io.stderr(
-          `slimfn measure: the zip has ${found.length ? `several root modules (${found.join(", ")})` : "no root .js/.mjs/.cjs module"}; name the handler with --handler file.export\n`,
+          `slimfn measure: the zip has ${found.length ? `several root modules (${found.join(", ")})` : `no root .js/.mjs/.cjs module (modules outside node_modules: ${shownModules(extracted.dir)})`}; name the handler with --handler file.export\n`,
         );
         return EXIT.usage;
       }
@@ -179,13 +194,11 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
     } catch (e) {
       // A guessed handler that is not one (the zip's root holds only a shared chunk, the
       // handlers sit in subfolders) is a missing argument, not a broken zip.
-      if (args.handler !== undefined || !(e instanceof HandlerLoadError) || e.failure !== "export") throw e;
+      if (!guessed || !(e instanceof HandlerLoadError) || e.failure !== "export") throw e;
       const file = handler.replace(/\.handler$/, "");
       const root = fs.readdirSync(extracted.dir).find((f) => f.replace(/\.(?:c|m)?js$/, "") === file) ?? file;
-      const listed = ownModules(extracted.dir);
-      const shown = listed.length > 20 ? `${listed.slice(0, 20).join(", ")}, ...` : listed.join(", ");
       io.stderr(
-        `slimfn measure: ${root}, the zip's only root module, exports no function "handler"; name the handler with --handler file.export (modules outside node_modules: ${shown})\n`,
+        `slimfn measure: ${root}, the zip's only root module, exports no function "handler"; name the handler with --handler file.export (modules outside node_modules: ${shownModules(extracted.dir)})\n`,
       );
       return EXIT.usage;
     }
