@@ -9,13 +9,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { packageNameOf } from "../ship/resolve.js";
 
 /** `@scope/name` or `name` of a bare specifier; undefined for relative or absolute paths. */
-export function packageNameOf(specifier: string): string | undefined {
-  if (/^[./]/.test(specifier) || /^[a-z]+:/i.test(specifier)) return undefined;
-  const parts = specifier.split("/");
-  return specifier.startsWith("@") ? (parts.length > 1 ? `${parts[0]}/${parts[1]}` : undefined) : parts[0];
-}
+const bareName = (specifier: string) => (/^[./]/.test(specifier) || /^[a-z]+:/i.test(specifier) ? undefined : packageNameOf(specifier));
 
 /** Whether Lambda's Node.js runtime provides the package (the AWS SDK v3). */
 export const providedByLambda = (name: string): boolean => name.startsWith("@aws-sdk/");
@@ -39,7 +36,7 @@ export async function provideRuntimePackages(
   specifiers: readonly string[],
   root: string,
 ): Promise<{ missing: string[]; notProvided: string[] }> {
-  const names = [...new Set(specifiers.map(packageNameOf).filter((n): n is string => n !== undefined))].sort();
+  const names = [...new Set(specifiers.map(bareName).filter((n): n is string => n !== undefined))].sort();
   const missing: string[] = [];
   const modules = path.join(path.dirname(taskRoot), "node_modules");
   for (const name of names.filter(providedByLambda)) {
