@@ -45,7 +45,11 @@ export function zipPaths(template: string, outdir: string, names: readonly strin
     const p = path.resolve(template.replaceAll("[outdir]", outdir).replaceAll("[name]", name));
     const other = seen.get(p);
     if (other !== undefined) {
-      throw new SlimfnError(error("ZIP_NAME_COLLISION", `Functions "${other}" and "${name}" would both be zipped to ${p}. Use [name] in the zip path.`));
+      // Names turn "/" into "-": entries `api/get` and `api-get` are both "api-get".
+      const why = other === name
+        ? `Two functions are both named "${name}" (a function's name is its output path with "/" turned into "-"), so both would be zipped to ${p}. Rename one of the entries.`
+        : `Functions "${other}" and "${name}" would both be zipped to ${p}. Use [name] in the zip path.`;
+      throw new SlimfnError(error("ZIP_NAME_COLLISION", why));
     }
     seen.set(p, name);
     paths.set(name, p);

@@ -261,4 +261,17 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     expect([fn.zip, fn.handler]).toEqual(["dist/handler.zip", "handler.handler"]);
     expect(invokeZip(root, fn.zip!, fn.handler)).toEqual({ ok: "no outdir" });
   });
+
+  it("says which entries collide when two entry points get the same function name (api/get and api-get)", async () => {
+    const root = project({ "src/a.ts": `export const handler = async () => "a";\n`, "src/b.ts": `export const handler = async () => "b";\n` });
+    const built = await buildFixture(bundler, {
+      root,
+      entryPoints: { "api/get": "src/a.ts", "api-get": "src/b.ts" },
+      slimfn: { zip: "dist/[name].zip", verify: false },
+    });
+    expect(built.failure!.errors.map((e) => e.text)).toEqual([
+      `ZIP_NAME_COLLISION: Two functions are both named "api-get" (a function's name is its output path with "/" turned into "-"), so both would be zipped to ${path.join(root, "dist/api-get.zip")}. Rename one of the entries.`,
+    ]);
+    expect(fs.existsSync(path.join(root, "dist/api-get.zip"))).toBe(false);
+  });
 });
