@@ -44,6 +44,7 @@ export type DiagnosticCode =
   | "OUTPUT_MISSING"
   // shipping unbundled packages
   | "EXTERNAL_UNRESOLVED"
+  | "EXTERNAL_UNMATCHED"
   | "PACKAGE_UNREADABLE"
   | "SYMLINK_LOOP"
   | "SHIP_VERSION_CONFLICT"

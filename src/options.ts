@@ -103,7 +103,8 @@ export interface Options {
    * Packages to ship unbundled in the zip's `node_modules` with their production dependency
    * closure (esbuild `external` patterns: a name covers its subpaths, one `*` wildcard).
    * Packages with native code in their closure are shipped this way automatically. The
-   * bundler's own `external` keeps meaning "provided by the runtime": not shipped.
+   * bundler's own `external` keeps meaning "provided by the runtime": not shipped. A name that
+   * no import matches warns (`EXTERNAL_UNMATCHED`).
    * @default []
    */
   external?: string[];

@@ -9,7 +9,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { info, SlimfnError, type Diagnostic } from "../diagnostics.js";
+import { info, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { closureDirs, type ShipRoot } from "./closure.js";
 import { firstNativeFile } from "./files.js";
@@ -178,6 +178,22 @@ export class ShipRegistry {
       }
     }
     return roots;
+  }
+
+  /**
+   * `EXTERNAL_UNMATCHED` warnings for slimfn `external` names that no import of this build
+   * matched: a typo ships nothing, and the package meant may be bundled instead.
+   */
+  unmatchedExternals(): Diagnostic[] {
+    const specifiers = [...this.shipped.keys()];
+    return this.options.external
+      .filter((p) => !specifiers.some((s) => matchesExternal(p, s) || matchesExternal(p, packageNameOf(s) ?? s)))
+      .map((p) =>
+        warning(
+          "EXTERNAL_UNMATCHED",
+          `slimfn's external ${JSON.stringify(p)} matches no import of this build, so nothing is shipped for it. Fix the package name (or the esbuild-style pattern, one *) or remove it.`,
+        ),
+      );
   }
 
   /** True when the bundler left `specifier` external because slimfn ships it. */

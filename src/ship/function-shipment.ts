@@ -86,5 +86,5 @@ export function shippedModel(shipment: FunctionShipment, zipEntries: readonly Zi
 
 /** Notes the registry gathered while the bundler ran (native packages shipped automatically). */
 export function registryNotes(registry: ShipRegistry | undefined): Diagnostic[] {
-  return registry ? [...registry.diagnostics] : [];
+  return registry ? [...registry.diagnostics, ...registry.unmatchedExternals()] : [];
 }
