@@ -167,7 +167,9 @@ function toBuildOutput(initial: BuildOptions, root: string, metafile: Metafile, 
     }
     // CommonJS output lists no exports in the metafile: read them from the entry's source.
     const exports = initial.format === "cjs" ? exportsOfSource(path.resolve(root, output.entryPoint)) : output.exports;
-    functions.push({ entry: abs(key), exports, files: keys.map(abs), modules, externals });
+    // ESM output of a CommonJS entry exports only `default`; only then is the source read.
+    const commonJsEntryAsEsm = initial.format !== "cjs" && exports.length === 1 && exports[0] === "default" && isCommonJsEntry(path.resolve(root, output.entryPoint));
+    functions.push({ entry: abs(key), exports, files: keys.map(abs), modules, externals, ...(commonJsEntryAsEsm ? { commonJsEntryAsEsm } : {}) });
   }
   return {
     format: initial.format === "cjs" ? "cjs" : "esm",

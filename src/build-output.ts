@@ -36,6 +36,8 @@ export interface FunctionOutput {
   entry: string;
   /** Names the entry exports (metafile `exports`). */
   exports: string[];
+  /** The entry is a CommonJS module built as ESM: its output exports only `default`. */
+  commonJsEntryAsEsm?: boolean;
   /** Absolute paths of every output file this function needs: entry, chunks, their maps. */
   files: string[];
   /** Per-module bytes over all of `files`. */

@@ -16,8 +16,14 @@ export function functionName(outdir: string, entry: string): string {
 }
 
 /** The export Lambda should call: `handler` when exported, else the only export. */
-export function handlerExport(name: string, entryInZip: string, exports: readonly string[]): string {
+export function handlerExport(name: string, entryInZip: string, exports: readonly string[], commonJsEntryAsEsm = false): string {
   if (exports.includes("handler")) return "handler";
+  if (commonJsEntryAsEsm) {
+    // Lambda would call `default`, the whole `module.exports` object, which is not a function.
+    throw new SlimfnError(
+      error("NO_HANDLER_EXPORT", `Function "${name}" (${entryInZip}) has a CommonJS entry (exports.handler = ...) built as ESM, which exports only "default". Build with format: "cjs" (slimfn's default when every entry is CommonJS), or give the entry export syntax (export const handler = ...).`),
+    );
+  }
   if (exports.length === 1) return exports[0]!;
   const found = exports.length
     ? `It exports ${exports.map((e) => `"${e}"`).join(", ")}; slimfn cannot tell which one Lambda should call.`

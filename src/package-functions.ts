@@ -68,7 +68,7 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[] })
   const plans = build.functions.map((fn, i): FunctionPlan => {
     const name = names[i]!;
     const entryInZip = relativePosix(build.outdir, fn.entry);
-    const handler = handlerString(entryInZip, handlerExport(name, entryInZip, fn.exports));
+    const handler = handlerString(entryInZip, handlerExport(name, entryInZip, fn.exports, fn.commonJsEntryAsEsm));
     const entries = fn.files.map((file): ZipEntryInput => {
       const output = build.files.get(file);
       const zipPath = relativePosix(build.outdir, file);

@@ -274,4 +274,20 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     ]);
     expect(fs.existsSync(path.join(root, "dist/api-get.zip"))).toBe(false);
   });
+
+  it("a CommonJS entry beside ESM entries (built as ESM) fails NO_HANDLER_EXPORT with the fix, not a failed verification", async () => {
+    const root = project({
+      "package.json": "{}",
+      "src/legacy.js": `exports.handler = async () => "legacy";\n`,
+      "src/modern.ts": `export const handler = async () => "modern";\n`,
+    });
+    const built = await buildFixture(bundler, { root, entryPoints: ["src/legacy.js", "src/modern.ts"], slimfn: { zip: "dist/[name].zip" } });
+    expect(built.failure!.errors.map((e) => e.text)).toEqual([
+      `NO_HANDLER_EXPORT: Function "legacy" (legacy.mjs) has a CommonJS entry (exports.handler = ...) built as ESM, which exports only "default". Build with format: "cjs" (slimfn's default when every entry is CommonJS), or give the entry export syntax (export const handler = ...).`,
+    ]);
+    const cjs = await buildFixture(bundler, { root, entryPoints: ["src/legacy.js", "src/modern.ts"], slimfn: { zip: "dist/[name].zip", verify: { runs: 1 } }, esbuild: { format: "cjs" } });
+    expect(cjs.failure?.errors).toBeUndefined();
+    expect(invokeZip(root, "dist/legacy.zip", "legacy.handler")).toEqual({ ok: "legacy" });
+    expect(invokeZip(root, "dist/modern.zip", "modern.handler")).toEqual({ ok: "modern" });
+  });
 });
