@@ -290,4 +290,14 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     expect(invokeZip(root, "dist/legacy.zip", "legacy.handler")).toEqual({ ok: "legacy" });
     expect(invokeZip(root, "dist/modern.zip", "modern.handler")).toEqual({ ok: "modern" });
   });
+
+  it("a lazy entry matched only by require() calls warns LAZY_UNMATCHED saying require() is not rewritten, and the zip still answers", async () => {
+    const root = project({ "package.json": "{}", "src/handler.js": `const { z } = require("zod");\nexports.handler = async (e) => z.number().parse(e.n);\n` });
+    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.js"], slimfn: { lazy: ["zod"], verify: { runs: 1 } } });
+    expect(built.failure?.errors).toBeUndefined();
+    expect(built.result!.warnings.map((w) => w.text)).toContain(
+      `LAZY_UNMATCHED: The lazy entry "zod" matches no import in this build's own source files. Check its spelling, or remove it (imports inside node_modules and require() calls are never rewritten).`,
+    );
+    expect(invokeZip(root, "dist/handler.zip", "handler.handler", { n: 4 })).toEqual({ ok: 4 });
+  });
 });

@@ -207,7 +207,7 @@ describe("what stays eager, and the checks around it", () => {
         code: "LAZY_UNMATCHED",
         severity: "warning",
         message:
-          'The lazy entry "no-such-package" matches no import in this build\'s own source files. Check its spelling, or remove it (imports inside node_modules are never rewritten).',
+          'The lazy entry "no-such-package" matches no import in this build\'s own source files. Check its spelling, or remove it (imports inside node_modules and require() calls are never rewritten).',
       },
     ]);
   });

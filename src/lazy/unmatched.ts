@@ -7,7 +7,7 @@ export function unmatchedEntries(entries: readonly string[], matched: ReadonlySe
     .map((e) =>
       warning(
         "LAZY_UNMATCHED",
-        `The lazy entry ${JSON.stringify(e)} matches no import in this build's own source files. Check its spelling, or remove it (imports inside node_modules are never rewritten).`,
+        `The lazy entry ${JSON.stringify(e)} matches no import in this build's own source files. Check its spelling, or remove it (imports inside node_modules and require() calls are never rewritten).`,
       ),
     );
 }
