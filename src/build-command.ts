@@ -20,6 +20,7 @@ function and print a size summary.
   --outdir DIR        output folder (default: dist)
   --outbase DIR       the folder entry paths are taken relative to, for function names
                       (src/api/get.ts with --outbase src is the function api-get)
+  --format FORMAT     esm or cjs (default: esm, or cjs when every entry is CommonJS)
   --runtime NAME      ${Object.keys(RUNTIMES).join(", ")} (default: nodejs22.x)
   --zip               write zips to <outdir>/[name].zip (the default)
   --zip=PATH          zip path template; [name] is the function's name
@@ -57,6 +58,7 @@ interface BuildArgs {
   entries: string[];
   outdir: string;
   outbase: string | undefined;
+  format: "esm" | "cjs" | undefined;
   options: Options;
   sourcemap: boolean;
 }
@@ -71,6 +73,7 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
       options: {
         outdir: { type: "string" },
         outbase: { type: "string" },
+        format: { type: "string" },
         runtime: { type: "string" },
         report: { type: "string" },
         sourcemap: { type: "boolean" },
@@ -90,6 +93,7 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
   const { values, positionals } = parsed;
   if (values.help) return "";
   if (!positionals.length) return "No entry given: name at least one handler file, e.g. slimfn build src/handler.ts";
+  if (values.format !== undefined && values.format !== "esm" && values.format !== "cjs") return `--format must be esm or cjs, not ${JSON.stringify(values.format)}`;
   const options: Options = {};
   if (values.runtime !== undefined) options.runtime = values.runtime as Options["runtime"];
   if (zip !== undefined) options.zip = zip;
@@ -102,7 +106,7 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
   if (values["no-verify"]) options.verify = false;
   if (values["no-strip"]) options.strip = false;
   if (values.arch !== undefined) options.arch = values.arch as Options["arch"];
-  return { entries: positionals, outdir: values.outdir ?? "dist", outbase: values.outbase, options, sourcemap: values.sourcemap ?? false };
+  return { entries: positionals, outdir: values.outdir ?? "dist", outbase: values.outbase, format: values.format, options, sourcemap: values.sourcemap ?? false };
 }
 
 /** The project's esbuild, resolved from the working directory like the project would. */
@@ -134,6 +138,7 @@ export async function runBuild(argv: readonly string[], io: CommandIO): Promise<
       entryPoints: args.entries,
       outdir: args.outdir,
       outbase: args.outbase,
+      format: args.format,
       absWorkingDir: io.cwd,
       sourcemap: args.sourcemap || undefined,
       logLevel: "info",

@@ -21,7 +21,7 @@ export function handlerExport(name: string, entryInZip: string, exports: readonl
   if (commonJsEntryAsEsm) {
     // Lambda would call `default`, the whole `module.exports` object, which is not a function.
     throw new SlimfnError(
-      error("NO_HANDLER_EXPORT", `Function "${name}" (${entryInZip}) has a CommonJS entry (exports.handler = ...) built as ESM, which exports only "default". Build with format: "cjs" (slimfn's default when every entry is CommonJS), or give the entry export syntax (export const handler = ...).`),
+      error("NO_HANDLER_EXPORT", `Function "${name}" (${entryInZip}) has a CommonJS entry (exports.handler = ...) built as ESM, which exports only "default". Build with format: "cjs" (slimfn build --format cjs; the default when every entry is CommonJS), or give the entry export syntax (export const handler = ...).`),
     );
   }
   if (exports.length === 1) return exports[0]!;

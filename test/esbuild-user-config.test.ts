@@ -3,6 +3,7 @@
  * runtime-provided SDK, their entry files. Each case builds a real project, extracts the zip
  * with Info-ZIP and invokes the printed handler in a fresh node.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import * as esbuild from "esbuild";
@@ -283,7 +284,7 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     });
     const built = await buildFixture(bundler, { root, entryPoints: ["src/legacy.js", "src/modern.ts"], slimfn: { zip: "dist/[name].zip" } });
     expect(built.failure!.errors.map((e) => e.text)).toEqual([
-      `NO_HANDLER_EXPORT: Function "legacy" (legacy.mjs) has a CommonJS entry (exports.handler = ...) built as ESM, which exports only "default". Build with format: "cjs" (slimfn's default when every entry is CommonJS), or give the entry export syntax (export const handler = ...).`,
+      `NO_HANDLER_EXPORT: Function "legacy" (legacy.mjs) has a CommonJS entry (exports.handler = ...) built as ESM, which exports only "default". Build with format: "cjs" (slimfn build --format cjs; the default when every entry is CommonJS), or give the entry export syntax (export const handler = ...).`,
     ]);
     const cjs = await buildFixture(bundler, { root, entryPoints: ["src/legacy.js", "src/modern.ts"], slimfn: { zip: "dist/[name].zip", verify: { runs: 1 } }, esbuild: { format: "cjs" } });
     expect(cjs.failure?.errors).toBeUndefined();
@@ -299,5 +300,28 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
       `LAZY_UNMATCHED: The lazy entry "zod" matches no import in this build's own source files. Check its spelling, or remove it (imports inside node_modules and require() calls are never rewritten).`,
     );
     expect(invokeZip(root, "dist/handler.zip", "handler.handler", { n: 4 })).toEqual({ ok: 4 });
+  });
+
+  it("slimfn build --format cjs builds a CommonJS entry beside an ESM one; a bad --format is a usage error", () => {
+    const root = project({
+      "package.json": "{}",
+      "src/jobs/legacy.js": `exports.handler = async () => "legacy";\n`,
+      "src/api/get.ts": `export default async () => "get";\n`,
+    });
+    const cli = (args: string[]) => spawnSync(process.execPath, [path.join(REPO, "dist/src/cli.js"), "build", ...args], { cwd: root, encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
+    const r = cli(["src/api/get.ts", "src/jobs/legacy.js", "--outbase", "src", "--format", "cjs", "--report", "dist/size.json"]);
+    expect(r.status).toBe(0);
+    const model = JSON.parse(fs.readFileSync(path.join(root, "dist/size.json"), "utf8")) as SizeModel;
+    expect(model.functions.map((f) => [f.name, f.handler, f.zip])).toEqual([
+      ["api-get", "api/get.default", "dist/api-get.zip"],
+      ["jobs-legacy", "jobs/legacy.handler", "dist/jobs-legacy.zip"],
+    ]);
+    // Lambda loads a CommonJS handler with require(): `default` is then a property of module.exports.
+    const dir = extractZip(path.join(root, "dist/api-get.zip"));
+    const called = spawnSync(process.execPath, ["-e", `require("./api/get.js").default().then((r) => process.stdout.write(JSON.stringify(r)))`], { cwd: dir, encoding: "utf8" });
+    expect(called.stdout).toBe('"get"');
+    expect(invokeZip(root, "dist/jobs-legacy.zip", "jobs/legacy.handler")).toEqual({ ok: "legacy" });
+    const bad = cli(["src/api/get.ts", "--format", "iife"]);
+    expect([bad.status, bad.stderr.split("\n")[0]]).toEqual([2, 'slimfn build: --format must be esm or cjs, not "iife"']);
   });
 });
