@@ -63,7 +63,8 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[] })
   const { build, options } = request;
   const names = build.functions.map((fn) => functionName(build.outdir, fn.entry));
   const zips = options.zip === false ? undefined : zipPaths(options.zip, build.outdir, names);
-  const include = readIncludes(options);
+  const outputs = [build.outdir, ...(zips?.values() ?? []), ...(options.report.json ? [options.report.json] : [])];
+  const include = readIncludes(options, outputs);
   request.diagnostics?.push(...include.diagnostics);
   const plans = build.functions.map((fn, i): FunctionPlan => {
     const name = names[i]!;

@@ -71,4 +71,18 @@ describe("include globs as users write them", () => {
     expect(built.failure?.errors.map((e) => e.text)).toBeUndefined();
     expect(fn.included).toEqual(["node_modules/local-notes/notes.txt"]);
   });
+
+  it("never takes this build's own output (dist/, zips, size model): the same inputs give the same zip twice", async () => {
+    const { root, built, fn } = await build(["**/*.json", "**/*.zip"]);
+    expect(built.failure?.errors.map((e) => e.text)).toBeUndefined();
+    expect(fn.included).toEqual(["events/hi.json"]);
+    const again = await buildFixture("esbuild", {
+      root,
+      entryPoints: ["src/handler.ts"],
+      slimfn: { runtime: "nodejs20.x", external: ["figlet"], include: ["**/*.json", "**/*.zip"], verify: false, report: { json: "dist/size.json" } },
+    });
+    expect(again.model!.functions[0]!.included).toEqual(["events/hi.json"]);
+    expect(again.model!.functions[0]!.sha256).toBe(fn.sha256);
+  });
 });
+

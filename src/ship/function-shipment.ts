@@ -27,9 +27,12 @@ export interface FunctionShipment {
   reasons: Map<string, "external" | "native">;
 }
 
-/** Read the `include` globs once per build: every function gets the same files. */
-export function readIncludes(options: ResolvedOptions): IncludedFiles {
-  return includedFiles(options.include, options.root);
+/**
+ * Read the `include` globs once per build: every function gets the same files. `outputs` are
+ * what the build writes (output folder, zips, size model), which are never included.
+ */
+export function readIncludes(options: ResolvedOptions, outputs: readonly string[]): IncludedFiles {
+  return includedFiles(options.include, options.root, outputs);
 }
 
 export function shipFunction(

@@ -21,13 +21,22 @@ export function includeGlobProblem(glob: string): string | undefined {
   return undefined;
 }
 
-export function includedFiles(globs: readonly string[], root: string): IncludedFiles {
+/**
+ * The files of `globs` under `root`. `outputs` are absolute paths this build writes (its output
+ * folder, zips, size model): never included, or a `**` glob would take the last build's output
+ * into this build's zip and the same inputs would stop giving the same bytes.
+ */
+export function includedFiles(globs: readonly string[], root: string, outputs: readonly string[] = []): IncludedFiles {
   const diagnostics: Diagnostic[] = [];
   const found = new Map<string, string>();
+  const outputIgnores = outputs
+    .map((o) => path.relative(root, o).split(path.sep).join("/"))
+    .filter((rel) => rel !== "" && !rel.startsWith("../") && !path.isAbsolute(rel))
+    .flatMap((rel) => [fg.escapePath(rel), `${fg.escapePath(rel)}/**`]);
   for (const glob of globs) {
     // Packages come from `external`, which ships them with their closure; a `**` glob must not
     // sweep the project's node_modules in beside them. A glob that names node_modules may.
-    const ignore = /(^|\/)node_modules(\/|$)/.test(glob) ? [] : ["**/node_modules/**"];
+    const ignore = [...(/(^|\/)node_modules(\/|$)/.test(glob) ? [] : ["**/node_modules/**"]), ...outputIgnores];
     const hits = fg.sync(glob, { cwd: root, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: true, unique: true, ignore });
     // A glob that names a folder (`templates`) includes every file under it, as strip globs do.
     const folders = hits.filter((h) => h.endsWith("/")).filter((d, _, all) => !all.some((o) => o !== d && d.startsWith(o)));
