@@ -76,4 +76,16 @@ describe("npm workspaces: a linked sibling package shipped with external", () =>
     const { lib } = await buildFn(monorepo({ files: ["lib", "data", "!data/signing.key"] }));
     expect(lib).toEqual(["LICENSE", "data/greeting.txt", "lib/index.js", "package.json"]);
   });
+
+  it("without files it ships the source folder, but never its .env or .npmrc (strip.keep can still ask)", async () => {
+    const root = monorepo({});
+    write(root, { "packages/lib/config/.env.production": "API_KEY=secret\n", "packages/lib/.npmrc": "//registry/:_authToken=t\n" });
+    const { fn, lib } = await buildFn(root);
+    expect(lib.filter((p) => /(^|\/)\.(env|npmrc)/.test(p))).toEqual([]);
+    expect(lib).toContain("lib/index.js");
+    expect(fn.shipped!.find((p) => p.name === "@qa/lib")!.stripped.files).toBeGreaterThanOrEqual(3);
+    const kept = await buildFn(monorepo({}), { keep: ["@qa/lib:.env"] });
+    expect(kept.lib).toContain(".env");
+  });
 });
+

@@ -36,8 +36,18 @@ function matching(patterns: readonly string[], realDir: string, rels: readonly s
 }
 
 /**
+ * Files a source folder holds for its developers that carry secrets: `.env`, `.env.*` and
+ * `.npmrc` (registry tokens), at any depth. A linked package without `files` never ships them.
+ */
+export function isSecretFile(rel: string): boolean {
+  const base = rel.slice(rel.lastIndexOf("/") + 1);
+  return base === ".env" || base.startsWith(".env.") || base === ".npmrc";
+}
+
+/**
  * Split a package's files into the published ones and the rest (reported as stripped, with the
- * reason). `keep` globs (`strip.keep`) always win, as they do over strip rules.
+ * reason). `keep` globs (`strip.keep`) always win, as they do over strip rules. A linked package
+ * without `files` ships its folder but for its secrets files.
  */
 export function publishedFiles(
   pkg: PlacedPackage,
@@ -45,8 +55,14 @@ export function publishedFiles(
   keep: readonly UserGlob[],
 ): { keep: PackageFile[]; removed: RemovedFile[] } {
   const listed = pkg.packageJson.files;
-  if (!isLinkedPackage(pkg.realDir) || !Array.isArray(listed) || !listed.every((f) => typeof f === "string")) {
-    return { keep: files, removed: [] };
+  if (!isLinkedPackage(pkg.realDir)) return { keep: files, removed: [] };
+  if (!Array.isArray(listed) || !listed.every((f) => typeof f === "string")) {
+    const kept = keep.length ? matchUserGlobs(keep, pkg.name, pkg.realDir, files.map((f) => f.rel)) : new Map();
+    const secret = (f: PackageFile) => isSecretFile(f.rel) && !kept.has(f.rel);
+    return {
+      keep: files.filter((f) => !secret(f)),
+      removed: files.filter(secret).map((f) => ({ rel: f.rel, size: f.size, reason: "a secrets file in a linked package's source folder (.env, .npmrc)", kind: "strip" as const })),
+    };
   }
   const patterns = listed as string[];
   const rels = files.map((f) => f.rel);
