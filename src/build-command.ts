@@ -7,7 +7,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type * as esbuildType from "esbuild";
-import { EXIT, type CommandIO } from "./cli-io.js";
+import { answerUsage, EXIT, type CommandIO } from "./cli-io.js";
 import { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
 import type { Options } from "./options.js";
 import { RUNTIMES } from "./runtime.js";
@@ -123,14 +123,7 @@ async function loadEsbuild(cwd: string): Promise<typeof esbuildType> {
 
 export async function runBuild(argv: readonly string[], io: CommandIO): Promise<number> {
   const args = parseBuildArgs(argv);
-  if (typeof args === "string") {
-    if (args === "") {
-      io.stdout(`${BUILD_USAGE}\n`);
-      return EXIT.ok;
-    }
-    io.stderr(`slimfn build: ${args}\n\n${BUILD_USAGE}\n`);
-    return EXIT.usage;
-  }
+  if (typeof args === "string") return answerUsage("build", BUILD_USAGE, args, io);
   const esbuild = await loadEsbuild(io.cwd);
   const { default: slimfn } = await import("../plugins/esbuild.js");
   try {

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { EXIT, type CommandIO } from "../cli-io.js";
+import { answerUsage, EXIT, type CommandIO } from "../cli-io.js";
 import { createHash } from "node:crypto";
 import { error, formatDiagnostic, SlimfnError } from "../diagnostics.js";
 import { writeFileAtomic } from "../fs-atomic.js";
@@ -163,14 +163,7 @@ async function recordInit(file: string, cwd: string, zip: string, m: Measurement
 
 export async function runMeasure(argv: readonly string[], io: CommandIO): Promise<number> {
   const args = parseMeasureArgs(argv, io.cwd);
-  if (typeof args === "string") {
-    if (args === "") {
-      io.stdout(`${MEASURE_USAGE}\n`);
-      return EXIT.ok;
-    }
-    io.stderr(`slimfn measure: ${args}\n\n${MEASURE_USAGE}\n`);
-    return EXIT.usage;
-  }
+  if (typeof args === "string") return answerUsage("measure", MEASURE_USAGE, args, io);
   let extracted: Awaited<ReturnType<typeof extractZip>> | undefined;
   try {
     const event = args.event === undefined ? undefined : readEvent(args.event);
