@@ -20,6 +20,7 @@ import { terminalProgress } from "../src/progress.js";
 import { formatSummary, useColor } from "../src/summary.js";
 import { setupLazy } from "./esbuild-lazy.js";
 import { ShipRegistry } from "../src/ship/externals.js";
+import { isBuiltin } from "../src/ship/resolve.js";
 
 export type { Options } from "../src/options.js";
 
@@ -133,8 +134,6 @@ function functionFiles(metafile: Metafile, entryKey: string, maps: boolean): str
   return [...seen];
 }
 
-const isBuiltin = (specifier: string) => specifier.startsWith("node:") || BUILTINS.has(specifier.split("/")[0]!);
-const BUILTINS = new Set((await import("node:module")).builtinModules);
 
 /** Translate esbuild's metafile into the neutral description of the build. */
 function toBuildOutput(initial: BuildOptions, root: string, metafile: Metafile, files: OutputFile[]): BuildOutput {
