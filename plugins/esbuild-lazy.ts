@@ -26,7 +26,8 @@ const NAMESPACE = "slimfn-lazy";
 const EXTENSIONS = ["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
 const DEFAULT_LOADERS: Record<string, Loader> = { ts: "ts", mts: "ts", cts: "ts", tsx: "tsx", js: "js", mjs: "js", cjs: "js", jsx: "jsx" };
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** Escape text for a regex (esbuild filters are Go regexes; the syntax escaped here is shared). */
+export const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A Go-regex path segment that is anything but `node_modules`. */
 function notNodeModulesSegment(): string {

@@ -18,7 +18,7 @@ import { resolveOptions, validateOptions, type Options, type ResolvedOptions } f
 import { packageFunctions, type PackageResult } from "../src/package-functions.js";
 import { terminalProgress } from "../src/progress.js";
 import { formatSummary, useColor } from "../src/summary.js";
-import { setupLazy } from "./esbuild-lazy.js";
+import { escapeRegex, setupLazy } from "./esbuild-lazy.js";
 import { ShipRegistry } from "../src/ship/externals.js";
 import { isBuiltin } from "../src/ship/resolve.js";
 
@@ -81,7 +81,6 @@ function entryPaths(entryPoints: BuildOptions["entryPoints"]): string[] {
   return Object.values(entryPoints);
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function checkEntriesExist(build: PluginBuild, root: string): void {
   const files = fileEntryPoints(entryPaths(build.initialOptions.entryPoints));
