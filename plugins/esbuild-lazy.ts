@@ -11,7 +11,7 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { Loader, Metafile, PartialMessage, PluginBuild, ResolveResult } from "esbuild";
+import type { BuildOptions, Loader, Metafile, PartialMessage, PluginBuild, ResolveResult } from "esbuild";
 import type { Diagnostic } from "../src/diagnostics.js";
 import { checkRequiredChunks } from "../src/lazy/chunk-tla.js";
 import { checkLaziness, type EdgeKind, type ModuleGraph } from "../src/lazy/graph.js";
@@ -25,6 +25,13 @@ import { parseVirtualId, virtualBody, VIRTUAL_PREFIX } from "../src/lazy/virtual
 const NAMESPACE = "slimfn-lazy";
 const EXTENSIONS = ["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
 const DEFAULT_LOADERS: Record<string, Loader> = { ts: "ts", mts: "ts", cts: "ts", tsx: "tsx", js: "js", mjs: "js", cjs: "js", jsx: "jsx" };
+
+/** Entry points as written in esbuild's `entryPoints` (array, `{ in, out }` items or object). */
+export function entryPaths(entryPoints: BuildOptions["entryPoints"]): string[] {
+  if (!entryPoints) return [];
+  if (Array.isArray(entryPoints)) return entryPoints.map((e) => (typeof e === "string" ? e : e.in));
+  return Object.values(entryPoints);
+}
 
 /** Escape text for a regex (esbuild filters are Go regexes; the syntax escaped here is shared). */
 export const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -85,9 +92,7 @@ export function setupLazy(
   const allowlist = allowlistOf(lazy);
   let decisions: LazyDecision[] = [];
   let matched = new Set<string>();
-  const ep = initial.entryPoints;
-  const entryList = !ep ? [] : Array.isArray(ep) ? ep.map((e) => (typeof e === "string" ? e : e.in)) : Object.values(ep);
-  const entries = new Set(entryList.map((e) => path.resolve(initial.absWorkingDir ?? root, e)));
+  const entries = new Set(entryPaths(initial.entryPoints).map((e) => path.resolve(initial.absWorkingDir ?? root, e)));
 
   build.onStart(() => {
     decisions = [];

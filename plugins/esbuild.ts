@@ -18,7 +18,7 @@ import { resolveOptions, validateOptions, type Options, type ResolvedOptions } f
 import { packageFunctions, type PackageResult } from "../src/package-functions.js";
 import { terminalProgress } from "../src/progress.js";
 import { formatSummary, useColor } from "../src/summary.js";
-import { escapeRegex, setupLazy } from "./esbuild-lazy.js";
+import { entryPaths, escapeRegex, setupLazy } from "./esbuild-lazy.js";
 import { ShipRegistry } from "../src/ship/externals.js";
 import { isBuiltin } from "../src/ship/resolve.js";
 
@@ -72,13 +72,6 @@ function applyDefaults(initial: BuildOptions, options: ResolvedOptions, root: st
   }
   // The core needs the metafile; it changes nothing in the output.
   initial.metafile = true;
-}
-
-/** Entry points as written, for the one onResolve that turns "Could not resolve" into advice. */
-function entryPaths(entryPoints: BuildOptions["entryPoints"]): string[] {
-  if (!entryPoints) return [];
-  if (Array.isArray(entryPoints)) return entryPoints.map((e) => (typeof e === "string" ? e : e.in));
-  return Object.values(entryPoints);
 }
 
 
