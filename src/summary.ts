@@ -29,14 +29,17 @@ export function useColor(stream: { isTTY?: boolean } = process.stderr, env = pro
 function strippedLines(model: PackagedFunction["model"], dim: (s: string) => string): string[] {
   const lines: string[] = [];
   const shipped = model.shipped ?? [];
-  const touched = shipped.filter((p) => p.stripped?.files).sort((a, b) => b.stripped.bytes - a.stripped.bytes || (a.path < b.path ? -1 : 1));
-  if (touched.length) {
-    const files = touched.reduce((s, p) => s + p.stripped.files, 0);
-    const bytes = touched.reduce((s, p) => s + p.stripped.bytes, 0);
-    const top = touched.slice(0, 4).map((p) => `${p.name} ${formatBytes(p.stripped.bytes)}`);
+  const leftOut = (label: string, what: string, count: (p: (typeof shipped)[number]) => { files: number; bytes: number } | undefined) => {
+    const touched = shipped.filter((p) => count(p)?.files).sort((a, b) => count(b)!.bytes - count(a)!.bytes || (a.path < b.path ? -1 : 1));
+    if (!touched.length) return;
+    const files = touched.reduce((s, p) => s + count(p)!.files, 0);
+    const bytes = touched.reduce((s, p) => s + count(p)!.bytes, 0);
+    const top = touched.slice(0, 4).map((p) => `${p.name} ${formatBytes(count(p)!.bytes)}`);
     const more = touched.length > 4 ? dim(` · ${touched.length - 4} more`) : "";
-    lines.push(`    ${dim("stripped")}  ${formatBytes(bytes)} in ${files} files ${dim("(docs, tests, declarations, maps)")}: ${top.join(dim(" · "))}${more}`);
-  }
+    lines.push(`    ${dim(label)}  ${formatBytes(bytes)} in ${files} file${files === 1 ? "" : "s"} ${dim(what)}: ${top.join(dim(" · "))}${more}`);
+  };
+  leftOut("stripped", "(docs, tests, declarations, maps)", (p) => p.stripped);
+  leftOut("kept out", 'a linked package would not publish (secrets files, or not in its "files")', (p) => p.unpublished);
   for (const p of shipped) {
     for (const b of p.droppedBinaries ?? []) lines.push(`    ${dim("dropped ")}  ${p.name}/${b.path} ${dim(`(${b.reason})`)}`);
   }

@@ -34,3 +34,39 @@ describe("summary of a function that ships one package", () => {
     expect(invokeHandler(file, exportName, [{}])).toEqual([{ ok: "1m" }]);
   });
 });
+
+describe("summary of what was left out of shipped packages", () => {
+  it('says "1 file", and a linked package\'s .env is not counted as docs, tests, declarations, maps', async () => {
+    const root = repoTempDir("qa-summary-linked-");
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    };
+    write("src/handler.mjs", 'import ms from "ms";\nimport { greet } from "@qa/linked";\nexport const handler = async () => greet(ms(1000));\n');
+    write("linked/package.json", JSON.stringify({ name: "@qa/linked", version: "1.0.0", main: "index.js" }));
+    write("linked/index.js", "exports.greet = (s) => `hi ${s}`;\n");
+    write("linked/.env", "DB_PASSWORD=hunter2\n");
+    fs.mkdirSync(path.join(root, "node_modules/@qa"), { recursive: true });
+    fs.symlinkSync("../../linked", path.join(root, "node_modules/@qa/linked"));
+    const built = await buildFixture("esbuild", {
+      root,
+      entryPoints: ["src/handler.mjs"],
+      slimfn: { runtime: "nodejs20.x", external: ["ms", "@qa/linked"], verify: false, report: { json: "dist/size.json" } },
+    });
+    expect(built.failure?.errors).toBeUndefined();
+    const fn = built.model!.functions[0] as FunctionModel;
+    const ms = fn.shipped!.find((p) => p.name === "ms")!;
+    const linked = fn.shipped!.find((p) => p.name === "@qa/linked")!;
+    expect(ms.stripped.files).toBe(1); // readme.md
+    expect(linked.stripped).toEqual({ files: 0, bytes: 0 });
+    expect(linked.unpublished).toEqual({ files: 1, bytes: 20 });
+    const text = formatSummary([{ model: fn, zipPath: path.join(root, "dist/handler.zip") }], root, { color: false }).split("\n");
+    expect(text.filter((l) => /^    (stripped|kept out) /.test(l))).toEqual([
+      `    stripped  ${formatBytes(ms.stripped.bytes)} in 1 file (docs, tests, declarations, maps): ms ${formatBytes(ms.stripped.bytes)}`,
+      "    kept out  20 B in 1 file a linked package would not publish (secrets files, or not in its \"files\"): @qa/linked 20 B",
+    ]);
+    const dir = extractZip(path.join(root, "dist/handler.zip"));
+    const { file, exportName } = handlerModule(dir, fn.handler);
+    expect(invokeHandler(file, exportName, [{}])).toEqual([{ ok: "hi 1s" }]);
+  });
+});

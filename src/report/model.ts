@@ -98,10 +98,15 @@ export interface ShippedPackageModel {
   zipBytes: number;
   /** Native binaries it ships, relative to its folder. Sorted. */
   native: string[];
-  /** Files and bytes left out by strip rules and platform filtering (`stripped` + `droppedBinaries`). */
+  /** Files and bytes left out: `stripped` + `droppedBinaries` + `unpublished`. */
   removed: { files: number; bytes: number };
   /** Files and bytes left out by strip rules (docs, tests, declarations, maps, `strip.remove`). */
   stripped: { files: number; bytes: number };
+  /**
+   * A linked package's files that npm would not publish (its `.env`/`.npmrc`, or what its
+   * `files` leaves out), left out. Absent when none.
+   */
+  unpublished?: { files: number; bytes: number };
   /** Binaries and prebuilds for another platform left out, with the reason. Sorted by path. */
   droppedBinaries: { path: string; bytes: number; reason: string }[];
 }

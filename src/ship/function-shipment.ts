@@ -57,6 +57,8 @@ export function shipFunction(
   };
 }
 
+const tally = (files: readonly { size: number }[]) => ({ files: files.length, bytes: files.reduce((sum, f) => sum + f.size, 0) });
+
 /** The size model's view of the shipped packages, with exact compressed bytes per entry. */
 export function shippedModel(shipment: FunctionShipment, zipEntries: readonly ZipEntryInfo[]): ShippedPackageModel[] {
   const byPath = new Map(zipEntries.map((e) => [e.path, e]));
@@ -73,13 +75,12 @@ export function shippedModel(shipment: FunctionShipment, zipEntries: readonly Zi
       bytes: p.bytes,
       zipBytes,
       native: [...p.native].sort(),
-      removed: { files: p.removed.length, bytes: p.removed.reduce((sum, r) => sum + r.size, 0) },
-      stripped: {
-        files: p.removed.filter((r) => r.kind !== "platform").length,
-        bytes: p.removed.filter((r) => r.kind !== "platform").reduce((sum, r) => sum + r.size, 0),
-      },
+      removed: tally(p.removed),
+      stripped: tally(p.removed.filter((r) => r.kind !== "platform" && r.kind !== "unpublished")),
       droppedBinaries: p.removed.filter((r) => r.kind === "platform").map((r) => ({ path: r.rel, bytes: r.size, reason: r.reason })),
     };
+    const unpublished = p.removed.filter((r) => r.kind === "unpublished");
+    if (unpublished.length) model.unpublished = tally(unpublished);
     const reason = p.pkg.root ? shipment.reasons.get(p.pkg.name) : undefined;
     if (reason) model.reason = reason;
     return model;

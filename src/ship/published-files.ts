@@ -61,7 +61,7 @@ export function publishedFiles(
     const secret = (f: PackageFile) => isSecretFile(f.rel) && !kept.has(f.rel);
     return {
       keep: files.filter((f) => !secret(f)),
-      removed: files.filter(secret).map((f) => ({ rel: f.rel, size: f.size, reason: "a secrets file in a linked package's source folder (.env, .npmrc)", kind: "strip" as const })),
+      removed: files.filter(secret).map((f) => ({ rel: f.rel, size: f.size, reason: "a secrets file in a linked package's source folder (.env, .npmrc)", kind: "unpublished" as const })),
     };
   }
   const patterns = listed as string[];
@@ -75,7 +75,7 @@ export function publishedFiles(
   for (const f of files) {
     const published = (included.has(f.rel) && !excluded.has(f.rel)) || isPackageJson(f.rel) || isLicence(f.rel) || reachable.has(f.rel);
     if (published || kept.has(f.rel)) out.push(f);
-    else removed.push({ rel: f.rel, size: f.size, reason: 'not in the "files" of a linked package (npm would not publish it)', kind: "strip" });
+    else removed.push({ rel: f.rel, size: f.size, reason: 'not in the "files" of a linked package (npm would not publish it)', kind: "unpublished" });
   }
   return { keep: out, removed };
 }

@@ -41,8 +41,12 @@ export interface RemovedFile {
   rel: string;
   size: number;
   reason: string;
-  /** `strip`: a strip rule took it; `platform`: a binary or prebuild for another target. */
-  kind?: "strip" | "platform";
+  /**
+   * `strip`: a strip rule took it; `platform`: a binary or prebuild for another target;
+   * `unpublished`: a linked package's file that npm would not publish (its secrets files, or
+   * what its `files` leaves out).
+   */
+  kind?: "strip" | "platform" | "unpublished";
 }
 
 /** What the selection step returns for one package. */
