@@ -71,7 +71,11 @@ export type DiagnosticCode =
   | "BUDGET_INVALID"
   | "BUDGET_NOT_MEASURED"
   | "LAMBDA_LIMIT_EXCEEDED"
-  | "REPORT_INVALID";
+  | "REPORT_INVALID"
+  // deploy tools
+  | "CDK_FUNCTION_UNKNOWN"
+  | "CDK_ZIP_MISSING"
+  | "CDK_NOT_INSTALLED";
 
 /** An Error that carries diagnostics, so callers can turn a failure into bundler messages. */
 export class SlimfnError extends Error {

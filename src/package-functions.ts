@@ -128,6 +128,7 @@ function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArch
     name: plan.name,
     handler: plan.handler,
     runtime: options.runtime.name,
+    arch: options.arch,
     zip: plan.zipPath === null ? null : relativePosix(options.root, plan.zipPath),
     zipBytes: zip.bytes.length,
     unzippedBytes,
@@ -144,6 +145,11 @@ function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArch
     ...shippedFields(plan.shipment, zip),
     ...lazyFields(build.lazy, plan.fn),
   };
+}
+
+/** Whether the zip holds a binary: only then can another CPU's function not be verified here. */
+function hasNativeCode(plan: FunctionPlan): boolean {
+  return plan.shipment.packages.some((p) => [...p.native].length > 0) || plan.shipment.included.some((f) => /\.(?:node|so)(?:\.|$)/.test(f));
 }
 
 /** Imports left to the runtime by the bundler's own `external` (not shipped by slimfn). */
@@ -212,6 +218,7 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
     const verified = await verifyZip(zip.bytes, plan.handler, plan.name, request.options, {
       watch: request.watch ?? false,
       runtimeExternals: runtimeExternals(plan),
+      native: hasNativeCode(plan),
     });
     // A build-wide warning (the host's Node) is said once, not once per function.
     for (const d of verified.diagnostics) {

@@ -57,14 +57,20 @@ export async function verifyZip(
   handler: string,
   functionName: string,
   options: ResolvedOptions,
-  context: { watch: boolean; host?: Host; runtimeExternals?: readonly string[] },
+  context: {
+    watch: boolean;
+    host?: Host;
+    runtimeExternals?: readonly string[];
+    /** Whether the zip holds binaries; JavaScript alone runs on any CPU. @default true */
+    native?: boolean;
+  },
 ): Promise<VerifyResult> {
   const diagnostics: Diagnostic[] = [];
   const verify = options.verify;
   if (verify === false || (context.watch && !verify.watch)) return { diagnostics };
   const host = context.host ?? currentHost();
   const arch = targetArch(options);
-  const mismatch = hostMismatch(host, arch);
+  const mismatch = context.native === false ? undefined : hostMismatch(host, arch);
   if (mismatch) {
     diagnostics.push(
       warning(

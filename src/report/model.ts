@@ -8,6 +8,7 @@
  */
 import type { LazyDecision } from "../lazy/types.js";
 import type { Runtime } from "../runtime.js";
+import type { Arch } from "../ship/platform.js";
 
 /** One lazy-import decision as the size model records it (see src/lazy/types.ts). */
 export type LazyDecisionModel = LazyDecision;
@@ -35,6 +36,8 @@ export interface FunctionModel {
   handler: string;
   /** Lambda runtime name. */
   runtime: Runtime;
+  /** The CPU it was built for (slimfn's `arch`): Lambda's `Architectures` value. */
+  arch?: Arch;
   /** Zip path relative to the project root, or `null` when `zip: false`. */
   zip: string | null;
   /** Size of the zip file. With `zip: false`, of the zip that would have been written. */
