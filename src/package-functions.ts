@@ -122,7 +122,12 @@ function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArch
     const entry = byPath.get(relativePosix(build.outdir, file));
     if (entry) outputs.set(file, entry);
   }
-  const { packages, ownCode } = attributeModules(options.root, plan.fn.modules, outputs, versions);
+  const { packages, ownCode, byOutput } = attributeModules(options.root, plan.fn.modules, outputs, versions);
+  // Every code file of the bundle, also a chunk no module has bytes in (only the bundler's glue).
+  const outputModels = plan.fn.files
+    .filter((file) => /\.[cm]?js$/.test(file) && outputs.has(file))
+    .map((file) => ({ path: relativePosix(build.outdir, file), ...(byOutput.get(file) ?? { packages: [], ownCode: { bytes: 0, zipBytes: 0 } }) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const unzippedBytes = zip.entries.reduce((sum, e) => sum + e.bytes, 0);
   return {
     name: plan.name,
@@ -141,6 +146,7 @@ function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArch
     files: zip.entries.map((e) => ({ path: e.path, bytes: e.bytes, zipBytes: e.zipBytes })),
     packages,
     ownCode,
+    ...(outputModels.length ? { outputs: outputModels } : {}),
     runtimeExternals: runtimeExternals(plan),
     ...shippedFields(plan.shipment, zip),
     ...lazyFields(build.lazy, plan.fn),

@@ -36,7 +36,14 @@ function readVersion(root: string, dir: string, cache: Map<string, string>): str
 export interface Attribution {
   packages: PackageModel[];
   ownCode: { bytes: number; zipBytes: number };
+  /** The same split per output file (absolute path), for the treemap and `slimfn why`. */
+  byOutput: Map<string, { packages: PackageModel[]; ownCode: { bytes: number; zipBytes: number } }>;
 }
+
+type Row = { name: string; version: string; bytes: number; zipBytes: number };
+
+const byNameVersion = (a: Row, b: Row) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : 0);
+const rounded = (rows: Iterable<Row>) => [...rows].map((r) => ({ ...r, zipBytes: Math.round(r.zipBytes) })).sort(byNameVersion);
 
 /**
  * Split each output file's exact compressed size over its modules in proportion to raw bytes,
@@ -48,26 +55,36 @@ export function attributeModules(
   outputs: ReadonlyMap<string, { bytes: number; zipBytes: number }>,
   versionCache = new Map<string, string>(),
 ): Attribution {
-  const rows = new Map<string, { name: string; version: string; bytes: number; zipBytes: number }>();
+  const rows = new Map<string, Row>();
   const own = { bytes: 0, zipBytes: 0 };
+  const perOutput = new Map<string, { rows: Map<string, Row>; own: { bytes: number; zipBytes: number } }>();
+  const add = (into: Map<string, Row>, key: string, name: string, version: string, bytes: number, zipBytes: number) => {
+    const row = into.get(key) ?? { name, version, bytes: 0, zipBytes: 0 };
+    row.bytes += bytes;
+    row.zipBytes += zipBytes;
+    into.set(key, row);
+  };
   for (const m of modules) {
     const out = outputs.get(m.output);
     const zipShare = out && out.bytes > 0 ? (out.zipBytes * m.bytes) / out.bytes : 0;
+    let file = perOutput.get(m.output);
+    if (!file) perOutput.set(m.output, (file = { rows: new Map(), own: { bytes: 0, zipBytes: 0 } }));
     const pkg = packageOfModule(m.path);
     if (!pkg) {
       own.bytes += m.bytes;
       own.zipBytes += zipShare;
+      file.own.bytes += m.bytes;
+      file.own.zipBytes += zipShare;
       continue;
     }
     const version = readVersion(root, pkg.dir, versionCache);
     const key = `${pkg.name}@${version}`;
-    const row = rows.get(key) ?? { name: pkg.name, version, bytes: 0, zipBytes: 0 };
-    row.bytes += m.bytes;
-    row.zipBytes += zipShare;
-    rows.set(key, row);
+    add(rows, key, pkg.name, version, m.bytes, zipShare);
+    add(file.rows, key, pkg.name, version, m.bytes, zipShare);
   }
-  const packages = [...rows.values()]
-    .map((r) => ({ ...r, zipBytes: Math.round(r.zipBytes) }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
-  return { packages, ownCode: { bytes: own.bytes, zipBytes: Math.round(own.zipBytes) } };
+  const byOutput: Attribution["byOutput"] = new Map();
+  for (const [output, file] of perOutput) {
+    byOutput.set(output, { packages: rounded(file.rows.values()), ownCode: { bytes: file.own.bytes, zipBytes: Math.round(file.own.zipBytes) } });
+  }
+  return { packages: rounded(rows.values()), ownCode: { bytes: own.bytes, zipBytes: Math.round(own.zipBytes) }, byOutput };
 }

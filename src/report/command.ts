@@ -14,6 +14,7 @@ import { error, formatDiagnostic, SlimfnError, type Diagnostic } from "../diagno
 import { writeFileAtomic } from "../fs-atomic.js";
 import { budgetDiagnostics, checkBudgets, parseBudgetArg, unknownFunctionBudgets, type Budget } from "./budgets.js";
 import { compareModels } from "./compare.js";
+import { formatHtml } from "./format-html.js";
 import { formatJson } from "./format-json.js";
 import { formatMarkdown } from "./format-markdown.js";
 import { formatText } from "./format-text.js";
@@ -27,7 +28,8 @@ Compare size models written by report.json (slimfn build --report) and check bud
 
   --base FILE...        size models of the base build; every file after --base up to the
                         next option is a base file (put --base after the head files)
-  --format FORMAT       text (default), markdown or json
+  --format FORMAT       text (default), markdown, json, or html (one self-contained page
+                        with a treemap of each zip; write it with --out report.html)
   --out FILE            write the report to FILE instead of stdout
   --budget KEY=VALUE    fail (exit 1) when a function is over it; repeatable.
                         zip=5MB  unzipped=300kB  init=150ms  init=1.5x  pkg:aws-sdk=0B
@@ -41,7 +43,7 @@ Exit codes: 0 within budgets, 1 a budget or Lambda limit exceeded, 2 bad input.`
 /** A command line that cannot be run as written: shown with the usage, exit code 2. */
 class UsageError extends Error {}
 
-type Format = "text" | "markdown" | "json";
+type Format = "text" | "markdown" | "json" | "html";
 
 interface ReportArgs {
   head: string[];
@@ -97,8 +99,8 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs | "help" {
   }
   if (base && !base.length) throw new UsageError("--base needs at least one size model file after it.");
   const format = values.format!;
-  if (format !== "text" && format !== "markdown" && format !== "json") {
-    throw new UsageError(`--format must be text, markdown or json, got ${JSON.stringify(format)}.`);
+  if (format !== "text" && format !== "markdown" && format !== "json" && format !== "html") {
+    throw new UsageError(`--format must be text, markdown, json or html, got ${JSON.stringify(format)}.`);
   }
   const budgets: Budget[] = [];
   const problems: Diagnostic[] = [];
@@ -131,7 +133,8 @@ export async function runReport(argv: readonly string[], io: CommandIO): Promise
     if (unknown.length) throw new SlimfnError(unknown);
     const checks = checkBudgets(heads, args.budgets);
     const view = buildView(comparison, checks);
-    const report = args.format === "json" ? formatJson(view) : args.format === "markdown" ? formatMarkdown(view) : formatText(view);
+    const formats = { json: formatJson, markdown: formatMarkdown, text: formatText, html: formatHtml } as const;
+    const report = formats[args.format](view);
 
     if (args.out) {
       const target = path.resolve(io.cwd, args.out);

@@ -61,6 +61,11 @@ export interface FunctionModel {
   packages: PackageModel[];
   /** The function's own code (modules outside node_modules) in the bundle. */
   ownCode: { bytes: number; zipBytes: number };
+  /**
+   * The bundle per output file (entry and chunks, by path in the zip): the same split as
+   * `packages` and `ownCode`, file by file. Sorted by path. The treemap and `slimfn why` read it.
+   */
+  outputs?: OutputModel[];
   /** Imports left to the runtime (esbuild's own `external`): not bundled, not shipped. Sorted. */
   runtimeExternals: string[];
   /**
@@ -134,6 +139,15 @@ export interface InitModel {
    * (or the error) cut to 300 characters.
    */
   invocation?: { ok: boolean; ms: number; preview: string };
+}
+
+export interface OutputModel {
+  /** Path of the output file in the zip (`handler.mjs`, `chunk-X.mjs`). */
+  path: string;
+  /** Own code's bytes in this file and its share of the file's compressed size. */
+  ownCode: { bytes: number; zipBytes: number };
+  /** Bundled packages with bytes in this file, as in `packages`. Sorted by name, then version. */
+  packages: PackageModel[];
 }
 
 export interface FileModel {
