@@ -172,10 +172,12 @@ export function setupLazy(
     const v = parseVirtualId(args.path)!;
     // Relative targets are resolved from the importer; bare ones share one virtual module.
     const target = v.specifier.startsWith(".") ? path.resolve(args.resolveDir, v.specifier) : v.specifier;
-    // The names ride in the suffix: chunks are named after the package, not the list.
+    // The names ride in the suffix: chunks are named after the package, not the list. The
+    // extension gives the module the importer's CommonJS interop (esbuild reads it from there).
+    const stem = target.replace(/\.[cm]?[jt]sx?$/, "");
     return {
-      path: target,
-      suffix: `?${v.names.join(",")}`,
+      path: `${stem}${v.nodeEsm ? ".mjs" : ".js"}`,
+      suffix: `?${v.async ? "async:" : ""}${v.names.join(",")}`,
       namespace: NAMESPACE,
       pluginData: { resolveDir: args.resolveDir, specifier: target, names: v.names, required: args.kind === "require-call" },
     };

@@ -269,8 +269,8 @@ describe("selection", () => {
         .map(([k, v]) => [k, v.imports.map((i) => i.path)])
         .sort();
       expect(virtualImports).toEqual([
-        ["slimfn-lazy:impure-pkg?fromA", ["packages/impure-pkg/index.js"]],
-        ["slimfn-lazy:pure-pkg?fromA", ["packages/pure-pkg/a.js"]],
+        ["slimfn-lazy:impure-pkg.mjs?fromA", ["packages/impure-pkg/index.js"]],
+        ["slimfn-lazy:pure-pkg.mjs?fromA", ["packages/pure-pkg/a.js"]],
       ]);
       const kept = (m: esbuild.Metafile) =>
         Object.values(m.outputs).flatMap((o) => Object.entries(o.inputs).filter(([k, v]) => v.bytesInOutput > 0 && k.startsWith("packages/")).map(([k]) => k)).sort();

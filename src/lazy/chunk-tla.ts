@@ -17,8 +17,11 @@ export interface OutputChunk {
   code: string;
 }
 
-/** Bundler names of the virtual modules sync mode loads as chunks. */
-const VIRTUAL_NAME = /^slimfn-lazy:(.*?)(\?.*)?$/;
+/**
+ * Bundler names of the virtual modules sync mode loads as chunks (`slimfn-lazy:<target>.js?<names>`);
+ * those async mode imports say `?async:` and are never required.
+ */
+const VIRTUAL_NAME = /^slimfn-lazy:(.*?)(?:\.m?js)?\?(?!async:)/;
 
 export function checkRequiredChunks(chunks: readonly OutputChunk[]): Diagnostic[] {
   const byFile = new Map(chunks.map((c) => [c.file, c]));

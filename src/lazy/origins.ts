@@ -10,6 +10,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { parseSync } from "oxc-parser";
+import { namespaceBody } from "./virtual.js";
 
 export interface OriginIO {
   /** Resolve `specifier` imported from `fromFile` as the bundler would; undefined when it cannot. */
@@ -148,17 +149,15 @@ export async function findOrigin(file: string, name: string, io: OriginIO, seen 
 }
 
 /**
- * The body of a virtual module re-exporting `names` of `specifier` (resolved from `fromFile`),
- * each from the file that defines it where that is safe, else from the package itself.
+ * The body of a virtual module reading `names` of `specifier` (resolved from `fromFile`), each
+ * from the file that defines it where that is safe, else from the package itself.
  */
 export async function originBody(specifier: string, names: readonly string[], fromFile: string, io: OriginIO): Promise<string> {
-  const s = JSON.stringify(specifier);
   const entry = await io.resolve(specifier, fromFile);
-  const lines: string[] = [];
+  const sources: { name: string; from: string; as: string }[] = [];
   for (const name of names) {
     const origin = entry ? await findOrigin(entry, name, io) : undefined;
-    if (!origin || origin.file === entry) lines.push(`export { ${name} } from ${s};`);
-    else lines.push(`export { ${origin.name === name ? name : `${origin.name} as ${name}`} } from ${JSON.stringify(origin.file)};`);
+    sources.push(!origin || origin.file === entry ? { name, from: specifier, as: name } : { name, from: origin.file, as: origin.name });
   }
-  return lines.join("\n") + "\n";
+  return namespaceBody(specifier, sources);
 }

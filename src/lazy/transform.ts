@@ -16,7 +16,8 @@ import { compileAllowlist, isBuiltin, packageName, type Allowlist } from "./glob
 import { initialiserRoot, sideEffectIn, unwrap, type InitialiserScope } from "./initialiser.js";
 import { findReferences, isNode, type Node, type Reference } from "./scope.js";
 import type { LazyDecision, LazyReason, LazyTransformContext, LazyTransformResult, ResolvedLazyOptions } from "./types.js";
-import { virtualId } from "./virtual.js";
+import { isNodeEsm } from "./module-type.js";
+import { VIRTUAL_EXPORT, virtualId } from "./virtual.js";
 
 /** Cheap text test: could this file need the transform at all? */
 export function mayNeedLazy(code: string, allowlist: Allowlist): boolean {
@@ -428,6 +429,8 @@ export async function transformLazy(
   let needsChunkHelper = false;
   let n = 0;
   const accessorOf = new Map<string, string>();
+  // The virtual modules must see CommonJS as this file does (see virtualId).
+  const nodeEsm = groups.size > 0 && (await isNodeEsm(file));
   for (const [spec, g] of groups) {
     const name = `__slimfn_${n++}`;
     accessorOf.set(spec, name);
@@ -448,16 +451,16 @@ export async function transformLazy(
     // An external target in sync mode: a bundled virtual module would import it statically
     // (hoisted to init in esm output), so require it at run time, seen as `import` sees it.
     if (!isAsync && external.get(spec)) needsCjsHelper = true;
-    const virtual = JSON.stringify(virtualId(spec, everything ? ["*", ...[...used].filter((n) => n === "default")] : [...used]));
+    const virtual = JSON.stringify(virtualId(spec, everything ? ["*"] : [...used], { nodeEsm, async: isAsync }));
     const chunked = !isAsync && !external.get(spec) && context.splitting && context.chunkRequire === true;
     if (chunked) needsChunkHelper = true;
     const load = isAsync
-      ? `import(${JSON.stringify(spec)}).then((m) => (${name}.r = m))`
+      ? `import(${virtual}).then((m) => (${name}.r = m.${VIRTUAL_EXPORT}))`
       : external.get(spec)
         ? `__slimfn_cjs(require(${JSON.stringify(spec)}))`
         : chunked
-          ? `__slimfn_chunk(() => import(${virtual}))`
-          : `require(${virtual})`;
+          ? `__slimfn_chunk(() => import(${virtual})).${VIRTUAL_EXPORT}`
+          : `require(${virtual}).${VIRTUAL_EXPORT}`;
     g.forEach((imp, i) => {
       s.overwrite(imp.node.start, imp.node.end, i === 0 ? `function ${name}() { return __slimfn_memo(${name}, () => ${load}); }` : "");
     });
