@@ -7,9 +7,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type * as esbuildType from "esbuild";
-import { answerUsage, EXIT, type CommandIO } from "./cli-io.js";
+import { answerUsage, argsProblem, EXIT, type CommandIO } from "./cli-io.js";
 import { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
 import type { Options } from "./options.js";
+import { parseBudgetArg } from "./report/budgets.js";
 import { RUNTIMES } from "./runtime.js";
 
 export const BUILD_USAGE = `Usage: slimfn build <entry...> [options]
@@ -23,7 +24,9 @@ function and print a size summary.
   --format FORMAT     esm or cjs (default: esm, or cjs when every entry is CommonJS)
   --runtime NAME      ${Object.keys(RUNTIMES).join(", ")} (default: nodejs22.x)
   --zip               write zips to <outdir>/[name].zip (the default)
-  --zip=PATH          zip path template; [name] is the function's name
+  --zip=PATH, --zip PATH
+                      zip path template; [name] is the function's name (with a space,
+                      PATH must end in .zip)
   --no-zip            write no zip
   --report FILE       write the size model (JSON) to FILE
   --sourcemap         emit source maps (off by default: they cost cold-start time)
@@ -34,24 +37,58 @@ function and print a size summary.
   --lazy GLOB         load imports of packages matching GLOB on first use instead of at
                       init (repeatable; e.g. --lazy '@aws-sdk/*' --lazy zod)
   --lazy-mode MODE    auto, sync or async (default: auto)
+  --runtime-external NAME
+                      leave imports of NAME to the runtime: not bundled, not shipped
+                      (esbuild's external; repeatable; e.g. '@aws-sdk/*')
+  --budget KEY=VALUE  fail the build when a function is over it (zip=5MB, init=1.5x,
+                      pkg:aws-sdk=0B, api-get/zip=1MB; repeatable); zips are still written
+  --event FILE        invoke the handler once with this JSON event during verification
   --no-verify         do not import the handler from the extracted zip before writing it
   --arch ARCH         x86_64 (default) or arm64: binaries for other platforms are left out
   --no-strip          ship unbundled packages whole (no docs, tests or maps stripped)
   -h, --help          show this help
+  --version           print slimfn's version
 
 Exit codes: 0 built, 1 the build failed, 2 bad arguments.`;
 
-/** `--zip` is a flag or takes `=PATH`; parseArgs has no optional values, so split it first. */
+/**
+ * `--zip` is a flag or takes a path (`--zip=PATH`, or `--zip PATH` when PATH ends in `.zip`,
+ * which no entry does); parseArgs has no optional values, so split it first.
+ */
 function splitZip(argv: readonly string[]): { rest: string[]; zip: string | boolean | undefined } {
   let zip: string | boolean | undefined;
   const rest: string[] = [];
-  for (const arg of argv) {
-    if (arg === "--zip") zip = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (arg === "--zip" && next !== undefined && /\.zip$/i.test(next)) zip = argv[++i]!;
+    else if (arg === "--zip") zip = true;
     else if (arg === "--no-zip") zip = false;
     else if (arg.startsWith("--zip=")) zip = arg.slice("--zip=".length);
     else rest.push(arg);
   }
   return { rest, zip };
+}
+
+/** `--budget KEY=VALUE` flags as the plugin's `report.budgets`, each checked as `slimfn report` does. */
+function budgetsOf(texts: readonly string[]): Record<string, string> | string {
+  const budgets: Record<string, string> = {};
+  for (const text of texts) {
+    try {
+      parseBudgetArg(text);
+    } catch (e) {
+      return `--budget ${text}: ${(e as Error).message}`;
+    }
+    const at = text.indexOf("=");
+    const key = text.slice(0, at);
+    if (key in budgets) return `--budget ${key} is given twice (${key}=${budgets[key]}, ${text}): give each budget once.`;
+    budgets[key] = text.slice(at + 1);
+  }
+  return budgets;
 }
 
 interface BuildArgs {
@@ -61,6 +98,7 @@ interface BuildArgs {
   format: "esm" | "cjs" | undefined;
   options: Options;
   sourcemap: boolean;
+  runtimeExternals: string[] | undefined;
 }
 
 function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
@@ -82,13 +120,16 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
         lazy: { type: "string", multiple: true },
         "lazy-mode": { type: "string" },
         "no-verify": { type: "boolean" },
+        "runtime-external": { type: "string", multiple: true },
+        budget: { type: "string", multiple: true },
+        event: { type: "string" },
         arch: { type: "string" },
         "no-strip": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
   } catch (e) {
-    return (e as Error).message;
+    return argsProblem("build", e);
   }
   const { values, positionals } = parsed;
   if (values.help) return "";
@@ -97,16 +138,22 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
   const options: Options = {};
   if (values.runtime !== undefined) options.runtime = values.runtime as Options["runtime"];
   if (zip !== undefined) options.zip = zip;
-  if (values.report !== undefined) options.report = { json: values.report };
+  const budgets = budgetsOf(values.budget ?? []);
+  if (typeof budgets === "string") return budgets;
+  if (values.report !== undefined || values.budget !== undefined) {
+    options.report = { ...(values.report !== undefined ? { json: values.report } : {}), ...(values.budget ? { budgets } : {}) };
+  }
   if (values.external !== undefined) options.external = values.external;
   if (values.include !== undefined) options.include = values.include;
   // Validated with the other options: a bad glob or mode fails with its diagnostic.
   if (values["lazy-mode"] !== undefined) options.lazy = { modules: values.lazy ?? [], mode: values["lazy-mode"] as "auto" };
   else if (values.lazy !== undefined) options.lazy = values.lazy;
+  if (values["no-verify"] && values.event !== undefined) return "--event needs verification: drop --no-verify, or drop --event.";
   if (values["no-verify"]) options.verify = false;
+  if (values.event !== undefined) options.verify = { event: values.event };
   if (values["no-strip"]) options.strip = false;
   if (values.arch !== undefined) options.arch = values.arch as Options["arch"];
-  return { entries: positionals, outdir: values.outdir ?? "dist", outbase: values.outbase, format: values.format, options, sourcemap: values.sourcemap ?? false };
+  return { entries: positionals, outdir: values.outdir ?? "dist", outbase: values.outbase, format: values.format, options, sourcemap: values.sourcemap ?? false, runtimeExternals: values["runtime-external"] };
 }
 
 /** The project's esbuild, resolved from the working directory like the project would. */
@@ -134,6 +181,7 @@ export async function runBuild(argv: readonly string[], io: CommandIO): Promise<
       format: args.format,
       absWorkingDir: io.cwd,
       sourcemap: args.sourcemap || undefined,
+      external: args.runtimeExternals,
       logLevel: "info",
       color: io.env.NO_COLOR !== undefined ? false : undefined,
       plugins: [slimfn(args.options)],

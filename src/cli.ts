@@ -3,7 +3,13 @@
  * The slimfn command line: `slimfn <command> [...]`. Each command lives in its own module and
  * returns an exit code; this file only dispatches.
  */
+import fs from "node:fs";
 import { EXIT, type CommandIO } from "./cli-io.js";
+
+/** From the package's own package.json (dist/src/cli.js sits two folders below it). */
+function version(): string {
+  return (JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
 
 const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[], io: CommandIO) => Promise<number> }> = {
   build: {
@@ -25,10 +31,16 @@ const USAGE = `Usage: slimfn <command> [options]
 Commands:
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`).join("\n")}
 
-Run \`slimfn <command> --help\` for a command's options.`;
+Run \`slimfn <command> --help\` for a command's options, \`slimfn --version\` for the version.`;
 
 export async function main(argv: readonly string[], io: CommandIO): Promise<number> {
   const [name, ...rest] = argv;
+  // `slimfn --version`, `-v`, and `slimfn build --version` (options after `--` are file names).
+  const options = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  if (options.includes("--version") || name === "-v") {
+    io.stdout(`slimfn ${version()}\n`);
+    return EXIT.ok;
+  }
   if (name === undefined || name === "-h" || name === "--help" || name === "help") {
     io.stdout(`${USAGE}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;

@@ -45,7 +45,7 @@ describe("slimfn build", () => {
     expect(fs.existsSync(path.join(root, "dist"))).toBe(false);
     const bad = slimfn(["build", "src/handler.mjs", "--bogus"], root);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("Unknown option '--bogus'");
+    expect(bad.stderr.split("\n")[0]).toBe("slimfn build: unknown option --bogus. The options are listed below; a file name that starts with - goes after --, as in: slimfn build -- -handler.ts");
     const runtime = slimfn(["build", "src/handler.mjs", "--runtime", "nodejs18.x"], root, { NO_COLOR: "1" });
     expect(runtime.code).toBe(1);
     expect(runtime.stderr).toContain('OPTION_INVALID: slimfn option "runtime" must be one of "nodejs20.x", "nodejs22.x", "nodejs24.x", got "nodejs18.x".');
@@ -95,5 +95,45 @@ describe("slimfn build", () => {
     const bad = slimfn(["build", "src/handler.mjs", "--arch", "sparc"], root, { NO_COLOR: "1" });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('OPTION_INVALID: slimfn option "arch" must be one of "x86_64", "arm64", got "sparc".');
+  });
+
+  it("--version prints slimfn's version", () => {
+    const root = repoTempDir("cli-");
+    const { version } = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+    for (const args of [["--version"], ["-v"], ["build", "--version"]]) {
+      expect(slimfn(args, root)).toEqual({ code: 0, stdout: `slimfn ${version}\n`, stderr: "" });
+    }
+    const report = slimfn(["report", "--bogus"], root);
+    expect(report.code).toBe(2);
+    expect(report.stderr.split("\n")[0]).toBe("slimfn report: unknown option --bogus. The options are listed below; a file name that starts with - goes after --, as in: slimfn report -- -handler.ts");
+    const measure = slimfn(["measure", "x.zip", "--runs"], root);
+    expect(measure.code).toBe(2);
+    expect(measure.stderr.split("\n")[0]).toBe("slimfn measure: option --runs needs a value, as in --runs VALUE.");
+  });
+
+  it("--zip PATH with a space, runtime externals, budgets and a verify event reach the plugin", () => {
+    const root = repoTempDir("cli-");
+    fs.mkdirSync(path.join(root, "src"));
+    fs.writeFileSync(
+      path.join(root, "src/handler.mjs"),
+      'import { S3Client } from "@aws-sdk/client-s3";\nexport const handler = async (e) => ({ n: e.n, client: typeof S3Client });\n',
+    );
+    fs.writeFileSync(path.join(root, "event.json"), '{ "n": 41 }\n');
+    const r = slimfn(
+      ["build", "--zip", "out/fn.zip", "src/handler.mjs", "--runtime-external", "@aws-sdk/*", "--event", "event.json", "--budget", "zip=1B", "--report", "size.json", "--runtime", "nodejs20.x"],
+      root,
+      { NO_COLOR: "1" },
+    );
+    // Over the budget: exit 1 with the budget's diagnostic; the zip and the size model are written to inspect.
+    expect(r.code).toBe(1);
+    const fn = JSON.parse(fs.readFileSync(path.join(root, "size.json"), "utf8")).functions[0];
+    expect(r.stderr).toContain(`BUDGET_EXCEEDED: Function "handler" exceeds budget zip=1B: zipped size is ${fn.zipBytes} B, the budget is 1 B, ${fn.zipBytes - 1} B over.`);
+    expect(fn.zip).toBe("out/fn.zip");
+    expect(unzipList(path.join(root, "out/fn.zip"))).toEqual(["handler.mjs"]);
+    expect(fn.runtimeExternals).toEqual(["@aws-sdk/client-s3"]);
+    expect(fn.init.invocation).toMatchObject({ ok: true, preview: '{"n":41,"client":"function"}' });
+    const badBudget = slimfn(["build", "src/handler.mjs", "--budget", "zip"], root);
+    expect(badBudget.code).toBe(2);
+    expect(badBudget.stderr.split("\n")[0]).toMatch(/^slimfn build: --budget zip: /);
   });
 });

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { answerUsage, EXIT, type CommandIO } from "../cli-io.js";
+import { answerUsage, argsProblem, EXIT, type CommandIO } from "../cli-io.js";
 import { createHash } from "node:crypto";
 import { error, formatDiagnostic, SlimfnError } from "../diagnostics.js";
 import { writeFileAtomic } from "../fs-atomic.js";
@@ -63,7 +63,7 @@ function parseMeasureArgs(argv: readonly string[], cwd: string): MeasureArgs | s
       },
     });
   } catch (e) {
-    return (e as Error).message;
+    return argsProblem("measure", e);
   }
   const { values, positionals } = parsed;
   if (values.help) return "";

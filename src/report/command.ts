@@ -9,7 +9,7 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { EXIT, type CommandIO } from "../cli-io.js";
+import { argsProblem, EXIT, type CommandIO } from "../cli-io.js";
 import { error, formatDiagnostic, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { budgetDiagnostics, checkBudgets, parseBudgetArg, unknownFunctionBudgets, type Budget } from "./budgets.js";
@@ -88,7 +88,7 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs | "help" {
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(argsProblem("report", e));
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
