@@ -223,7 +223,7 @@ describe("slimfn report: bad input is a clear error with exit code 2, never a cr
     ["no file at all", [], "slimfn report: No size model given: name the JSON file that report.json (or slimfn build --report) wrote."],
     ["head files after --base", ["--base", "a.json", "b.json"], "slimfn report: No head size model given: put the head files before --base (every file after --base is a base file)."],
     ["an unknown format", ["a.json", "--format", "pdf"], 'slimfn report: --format must be text, markdown, json or html, got "pdf".'],
-    ["an unknown option", ["a.json", "--budgets", "zip=1MB"], "slimfn report: Unknown option '--budgets'"],
+    ["an unknown option", ["a.json", "--budgets", "zip=1MB"], "slimfn report: unknown option --budgets. The options are listed below; a file name that starts with - goes after --, as in: slimfn report -- -handler.ts\n"],
   ])("usage error: %s", async (_what, args, first) => {
     const run = await report(args);
     expect(run.code).toBe(2);
