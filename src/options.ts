@@ -296,7 +296,10 @@ const reportChecks: Record<keyof ReportOptions, Check> = {
         continue;
       }
       try {
-        parseBudget(name, value);
+        // Growth budgets compare with a base build, which only `slimfn report --base` has.
+        if (parseBudget(name, value).growth) {
+          out.push(error("OPTION_INVALID", `slimfn option "${key}.${name}": "${value}" allows growth against a base build, which a build does not have: check it with slimfn report --base <base size model> --budget ${name}=${value}, or write an absolute budget here (such as "5MB" or "150ms").`));
+        }
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
         out.push(error("OPTION_INVALID", `slimfn option "${key}.${name}": ${e.message}`));

@@ -7,6 +7,10 @@
  * A budget applies to every function unless its key names one (`thumbnail/zip=10MB`); a
  * function's own budget replaces the general one of the same key for that function, because
  * one build often holds a 300 kB API handler beside a 9 MB image function.
+ *
+ * A value with a leading `+` is relative to the base build (`slimfn report --base`): `zip=+10%`,
+ * `zip=+50kB`, `init=+5ms`, `init=+10%`. It sits beside the absolute budget of the same metric
+ * (its key is `zip+`), so `zip=5MB` and `zip=+10%` both apply.
  */
 import { error, warning, type Diagnostic } from "../diagnostics.js";
 import { LAMBDA_LIMITS } from "../runtime.js";
@@ -31,6 +35,11 @@ export interface Budget {
   init?: DurationLimit;
   /** Package name or `*` pattern for `package` (`aws-sdk`, `@aws-sdk/*`). */
   package?: string;
+  /**
+   * Growth allowed against the base build: a share (`+10%`: 0.1) or an amount in the metric's
+   * unit (bytes, or ms for `init`). The other limit fields are then absent.
+   */
+  growth?: { kind: "share"; share: number } | { kind: "amount"; amount: number };
   /** Lambda's own limit rather than one the user set. */
   lambda: boolean;
 }
@@ -47,10 +56,30 @@ export interface BudgetCheck {
   limit: number | null;
   /** `actual / limit`; `null` when not measured. A 0 B budget that is used is `Infinity`. */
   use: number | null;
+  /**
+   * Why a check is not measured: no init time in the model, the function is not in the base
+   * (a growth budget), or the base has no init time.
+   */
+  why?: "no-init" | "no-base" | "no-base-init";
 }
 
 /** The keys `--budget` and `report.budgets` accept, for messages and docs. */
 export const BUDGET_KEYS = "zip, unzipped, init, or pkg:NAME (pkg:@aws-sdk/* sums a scope), each optionally for one function: FUNCTION/zip";
+
+/** `+10%` or `+` and a figure parsed by `amount`. Throws a `ParseError`. */
+function parseGrowth(value: string, amount: (text: string) => number, example: string): NonNullable<Budget["growth"]> {
+  const text = value.trim().slice(1).trim();
+  const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (pct) return { kind: "share", share: Number(pct[1]) / 100 };
+  if (/%/.test(text)) throw new ParseError(`${JSON.stringify(value)} is not a growth: write a share such as +10% or an amount such as ${example}.`);
+  return { kind: "amount", amount: amount(text) };
+}
+
+function parseGrowthMs(text: string): number {
+  const limit = parseDurationLimit(text);
+  if (limit.kind !== "ms") throw new ParseError(`${JSON.stringify(`+${text}`)}: growth of init time is a duration (+5ms, +0.1s) or a share (+10%), not a multiple.`);
+  return limit.ms;
+}
 
 const LAMBDA_BUDGETS: readonly Budget[] = Object.freeze([
   Object.freeze({ label: "Lambda zipped limit (50 MiB)", key: "lambda:zip", metric: "zip", bytes: LAMBDA_LIMITS.zipped, lambda: true } as Budget),
@@ -74,6 +103,11 @@ export function parseBudget(key: string, value: string): Budget {
     k = k.slice(slash + 1);
   }
   try {
+    if (value.trim().startsWith("+")) {
+      if (k === "zip" || k === "unzipped") return { label, key: `${k}+`, ...scope, metric: k, growth: parseGrowth(value, parseSize, "+50kB"), lambda: false };
+      if (k === "init") return { label, key: "init+", ...scope, metric: "init", growth: parseGrowth(value, parseGrowthMs, "+5ms"), lambda: false };
+      if (k.startsWith("pkg:")) throw new ParseError(`package budgets are absolute (pkg:NAME=500kB); growth against the base is for zip, unzipped and init.`);
+    }
     if (k === "zip" || k === "unzipped") return { label, key: k, ...scope, metric: k, bytes: parseSize(value), lambda: false };
     if (k === "init") return { label, key: k, ...scope, metric: "init", init: parseDurationLimit(value), lambda: false };
     if (k.startsWith("pkg:")) {
@@ -104,7 +138,22 @@ function packageMatcher(pattern: string): (name: string) => boolean {
   return (name) => re.test(name);
 }
 
-function measure(fn: FunctionModel, budget: Budget): { actual: number | null; limit: number | null } {
+/** The figure a budget looks at, in its unit; `null` when the model has none (init not measured). */
+function figure(fn: FunctionModel, metric: "zip" | "unzipped" | "init"): number | null {
+  if (metric === "zip") return fn.zipBytes;
+  if (metric === "unzipped") return fn.unzippedBytes;
+  return readInit(fn)?.ms ?? null;
+}
+
+function measure(fn: FunctionModel, budget: Budget, base: FunctionModel | undefined): { actual: number | null; limit: number | null } {
+  if (budget.growth) {
+    const metric = budget.metric as "zip" | "unzipped" | "init";
+    const actual = figure(fn, metric);
+    const from = base ? figure(base, metric) : null;
+    if (from === null) return { actual, limit: null };
+    const g = budget.growth;
+    return { actual, limit: g.kind === "share" ? from * (1 + g.share) : from + g.amount };
+  }
   switch (budget.metric) {
     case "zip":
       return { actual: fn.zipBytes, limit: budget.bytes! };
@@ -143,14 +192,19 @@ export function unknownFunctionBudgets(functions: readonly FunctionModel[], budg
     .map((b) => error("BUDGET_INVALID", `Budget ${b.label} names function "${b.function}", which is not in the build. Functions: ${known}.`));
 }
 
-/** Check every function against the user's budgets and Lambda's limits, in that order. */
-export function checkBudgets(functions: readonly FunctionModel[], budgets: readonly Budget[]): BudgetCheck[] {
+/**
+ * Check every function against the user's budgets and Lambda's limits, in that order. `base`
+ * holds the base build's functions by name, for growth budgets (`zip=+10%`).
+ */
+export function checkBudgets(functions: readonly FunctionModel[], budgets: readonly Budget[], base?: ReadonlyMap<string, FunctionModel>): BudgetCheck[] {
   const checks: BudgetCheck[] = [];
   for (const fn of functions) {
     for (const budget of [...budgetsFor(fn.name, budgets), ...LAMBDA_BUDGETS]) {
-      const { actual, limit } = measure(fn, budget);
+      const before = base?.get(fn.name);
+      const { actual, limit } = measure(fn, budget, before);
       if (actual === null || limit === null) {
-        checks.push({ function: fn.name, budget, status: "not-measured", actual, limit, use: null });
+        const why: BudgetCheck["why"] = !budget.growth ? "no-init" : !before ? "no-base" : actual === null ? "no-init" : "no-base-init";
+        checks.push({ function: fn.name, budget, status: "not-measured", actual, limit, use: null, why });
         continue;
       }
       const use = limit === 0 ? (actual === 0 ? 0 : Infinity) : actual / limit;
@@ -182,6 +236,11 @@ export function formatFigure(budget: Budget, n: number): string {
 /** The limit as shown in tables: `5.00 MB`, `150 ms`, `1.5x bare node (62.1 ms)`. */
 export function formatLimit(check: BudgetCheck): string {
   const { budget, limit } = check;
+  if (budget.growth) {
+    const g = budget.growth;
+    const allowed = g.kind === "share" ? `+${formatShare(g.share)}` : `+${formatFigure(budget, g.amount)}`;
+    return limit === null ? `${allowed} on the base` : `${formatFigure(budget, limit)} (base ${allowed})`;
+  }
   if (budget.metric === "init" && budget.init?.kind === "ratio") {
     return limit === null ? `${budget.init.ratio}x bare node` : `${budget.init.ratio}x bare node (${formatDuration(limit)})`;
   }
@@ -211,7 +270,11 @@ export function describeCheck(check: BudgetCheck): string {
   const { budget } = check;
   const fn = `Function "${check.function}"`;
   if (check.status === "not-measured") {
-    return `${fn}: budget ${budget.label} was not checked: the size model has no init time. Build with verification on (the default; off with verify: false or when the host cannot run the target), or record one with slimfn measure <zip> --report <size model>.`;
+    if (check.why === "no-base") {
+      return `${fn}: budget ${budget.label} was not checked: it allows growth against the base build, and the function is not in the base${budget.function ? "" : " (new, or no --base given)"}. Pass the base build's size model with --base.`;
+    }
+    const whose = check.why === "no-base-init" ? "the base's size model" : "the size model";
+    return `${fn}: budget ${budget.label} was not checked: ${whose} has no init time. Build with verification on (the default; off with verify: false or when the host cannot run the target), or record one with slimfn measure <zip> --report <size model>.`;
   }
   const actual = formatFigure(budget, check.actual!);
   const limit = formatLimit(check);

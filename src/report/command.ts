@@ -33,6 +33,7 @@ Compare size models written by report.json (slimfn build --report) and check bud
   --out FILE            write the report to FILE instead of stdout
   --budget KEY=VALUE    fail (exit 1) when a function is over it; repeatable.
                         zip=5MB  unzipped=300kB  init=150ms  init=1.5x  pkg:aws-sdk=0B
+                        growth against --base: zip=+10%  unzipped=+50kB  init=+5ms
                         FUNCTION/KEY=VALUE sets one function's own: thumbnail/zip=10MB
                         kB/MB = 1000 bytes, KiB/MiB = 1024. Lambda's limits are always checked.
   -h, --help            show this help
@@ -131,7 +132,12 @@ export async function runReport(argv: readonly string[], io: CommandIO): Promise
     const heads = comparison.functions.flatMap((f) => (f.head ? [f.head] : []));
     const unknown = unknownFunctionBudgets(heads, args.budgets);
     if (unknown.length) throw new SlimfnError(unknown);
-    const checks = checkBudgets(heads, args.budgets);
+    const growth = args.budgets.filter((b) => b.growth);
+    if (growth.length && !base) {
+      throw new SlimfnError(growth.map((b) => error("BUDGET_INVALID", `Budget ${b.label} allows growth against a base build, and no --base was given: pass the base build's size model with --base, or write an absolute budget (zip=5MB).`)));
+    }
+    const bases = new Map(comparison.functions.flatMap((f) => (f.base ? [[f.name, f.base] as const] : [])));
+    const checks = checkBudgets(heads, args.budgets, bases);
     const view = buildView(comparison, checks);
     const formats = { json: formatJson, markdown: formatMarkdown, text: formatText, html: formatHtml } as const;
     const report = formats[args.format](view);
