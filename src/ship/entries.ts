@@ -5,15 +5,16 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { error, SlimfnError } from "../diagnostics.js";
+import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import type { ZipEntryInput } from "../zip/write.js";
 import type { ShipPlan } from "./closure.js";
-import { listPackageFiles } from "./files.js";
+import { listPackageTree } from "./files.js";
 import { publishedFiles } from "./published-files.js";
 import { isNativeFile } from "./native.js";
 import type { SelectContext } from "./platform-select.js";
 import { selectFiles } from "./select.js";
+import { installFolders, outsideLinks, packageLinkScope } from "./symlinks.js";
 import type { PlacedPackage, RemovedFile } from "./types.js";
 
 /** What one shipped package contributes, before zipping (zip bytes are added from the zip). */
@@ -43,11 +44,15 @@ export function shipmentEntries(
 ): { entries: ZipEntryInput[]; packages: ShippedPackageFiles[] } {
   const entries: ZipEntryInput[] = [];
   const packages: ShippedPackageFiles[] = [];
+  const problems: Diagnostic[] = [];
   for (const pkg of plan.packages) {
+    const listed = listPackageTree(pkg.realDir, packageLinkScope(pkg.realDir, installFolders(pkg.realDir, options.root)));
+    const links = outsideLinks(pkg, listed.outside, options);
+    problems.push(...links.problems);
     // A linked workspace package: only what npm would publish of its source folder.
-    const published = publishedFiles(pkg, listPackageFiles(pkg.realDir), options.strip === false ? [] : options.strip.keep);
+    const published = publishedFiles(pkg, listed.files, options.strip === false ? [] : options.strip.keep);
     const selection = selectFiles(pkg, published.keep, options, context);
-    const removed = [...published.removed, ...selection.removed].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    const removed = [...links.removed, ...published.removed, ...selection.removed].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     const bins = binTargets(pkg);
     const shipped: ShippedPackageFiles = { pkg, paths: [], bytes: 0, native: [], removed };
     for (const file of selection.keep) {
@@ -68,5 +73,6 @@ export function shipmentEntries(
     }
     packages.push(shipped);
   }
+  if (problems.length) throw new SlimfnError(problems);
   return { entries, packages };
 }

@@ -1,13 +1,16 @@
 /**
  * The files of one installed package, read from its real folder. Nested `node_modules` folders
  * are not walked: the packages in them are dependencies, placed by the closure on their own.
- * Symlinks inside a package are followed (their target's bytes are shipped); a link that leads
- * back into a folder being walked is a `SYMLINK_LOOP`.
+ * Symlinks inside a package are followed (their target's bytes are shipped) when `scope` allows
+ * their real target (`symlinks.ts`); a link that leads elsewhere is not followed but reported,
+ * and a link that leads back into a folder being walked is a `SYMLINK_LOOP`.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { error, SlimfnError } from "../diagnostics.js";
 import { realpath } from "./resolve.js";
+import type { LinkScope, OutsideLink } from "./symlinks.js";
+import { isInside } from "./symlinks.js";
 import type { PackageFile } from "./types.js";
 
 function unreadable(p: string, e: unknown): SlimfnError {
@@ -24,6 +27,8 @@ interface WalkedFile {
   real: string;
   /** Only when the walk was asked for stats. */
   stat?: fs.Stats;
+  /** Set for a link whose target is out of scope: not followed, its target's real path. */
+  outside?: string;
 }
 
 /**
@@ -31,7 +36,7 @@ interface WalkedFile {
  * skipping nested `node_modules`. With `withStat` false it reads directory entries only (no
  * `stat` per plain file), which is what the per-package native check needs to stay cheap.
  */
-function* walkPackage(realDir: string, withStat: boolean): Generator<WalkedFile> {
+function* walkPackage(realDir: string, withStat: boolean, scope: LinkScope): Generator<WalkedFile> {
   // Real paths of the folders on the current walk path: a link into one of them loops.
   const walking = new Set<string>();
   function* walk(absDir: string, realAbs: string, relDir: string): Generator<WalkedFile> {
@@ -52,7 +57,13 @@ function* walkPackage(realDir: string, withStat: boolean): Generator<WalkedFile>
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       try {
-        if (entry.isSymbolicLink()) real = realpath(abs);
+        if (entry.isSymbolicLink()) {
+          real = realpath(abs);
+          if (!scope(real)) {
+            yield { rel, real: abs, outside: real };
+            continue;
+          }
+        }
         if (withStat || entry.isSymbolicLink()) {
           stat = fs.statSync(real);
           isDir = stat.isDirectory();
@@ -81,11 +92,26 @@ function* walkPackage(realDir: string, withStat: boolean): Generator<WalkedFile>
   yield* walk(realDir, realDir, "");
 }
 
-/** Every file of the package at `realDir`, sorted by relative path. */
+const ownFolder = (realDir: string): LinkScope => (target) => isInside(target, realDir);
+
+/**
+ * Every file of the package at `realDir`, sorted by relative path, and its links that `scope`
+ * does not allow (not followed: nothing behind them is read). Without a scope a link may lead
+ * anywhere inside the package's own folder only.
+ */
+export function listPackageTree(realDir: string, scope: LinkScope = ownFolder(realDir)): { files: PackageFile[]; outside: OutsideLink[] } {
+  const files: PackageFile[] = [];
+  const outside: OutsideLink[] = [];
+  for (const f of walkPackage(realDir, true, scope)) {
+    if (f.outside !== undefined) outside.push({ rel: f.rel, target: f.outside });
+    else files.push({ rel: f.rel, abs: f.real, size: f.stat!.size, diskMode: f.stat!.mode & 0o777 });
+  }
+  return { files: files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)), outside };
+}
+
+/** Every file of the package at `realDir`, sorted; links out of its own folder are not followed. */
 export function listPackageFiles(realDir: string): PackageFile[] {
-  const out: PackageFile[] = [];
-  for (const f of walkPackage(realDir, true)) out.push({ rel: f.rel, abs: f.real, size: f.stat!.size, diskMode: f.stat!.mode & 0o777 });
-  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return listPackageTree(realDir).files;
 }
 
 /**
@@ -93,6 +119,7 @@ export function listPackageFiles(realDir: string): PackageFile[] {
  * package it meets, so it stops at the first hit and stats nothing but symlinks.
  */
 export function firstNativeFile(realDir: string, isNative: (rel: string, abs: string) => boolean): string | null {
-  for (const f of walkPackage(realDir, false)) if (isNative(f.rel, f.real)) return f.rel;
+  // Links out of the package are not followed here; shipping the package reports them.
+  for (const f of walkPackage(realDir, false, ownFolder(realDir))) if (f.outside === undefined && isNative(f.rel, f.real)) return f.rel;
   return null;
 }

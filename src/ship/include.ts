@@ -2,12 +2,23 @@
  * `include`: files the function reads at run time (templates, certificates), matched by globs
  * relative to the project root and placed at the same relative paths in the zip. A glob that
  * matches a folder takes the files under it; the project's node_modules is left to `external`.
+ * Nothing outside the project root is read (`include-walk.ts`).
  */
 import fs from "node:fs";
 import path from "node:path";
-import fg from "fast-glob";
 import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ZipEntryInput } from "../zip/write.js";
+import { walkInclude } from "./include-walk.js";
+import { isInside } from "./symlinks.js";
+
+/** The real path of `p`, or `p` itself while it does not exist (a zip not written yet). */
+function realOr(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
 
 export interface IncludedFiles {
   entries: ZipEntryInput[];
@@ -28,24 +39,19 @@ export function includeGlobProblem(glob: string): string | undefined {
  */
 export function includedFiles(globs: readonly string[], root: string, outputs: readonly string[] = []): IncludedFiles {
   const diagnostics: Diagnostic[] = [];
+  const problems: Diagnostic[] = [];
   const found = new Map<string, string>();
-  const outputIgnores = outputs
-    .map((o) => path.relative(root, o).split(path.sep).join("/"))
-    .filter((rel) => rel !== "" && !rel.startsWith("../") && !path.isAbsolute(rel))
-    .flatMap((rel) => [fg.escapePath(rel), `${fg.escapePath(rel)}/**`]);
+  const realRoot = realOr(root);
+  const outputReals = outputs.map((o) => realOr(path.resolve(root, o)));
   for (const glob of globs) {
     // Packages come from `external`, which ships them with their closure; a `**` glob must not
     // sweep the project's node_modules in beside them. A glob that names node_modules may.
-    const ignore = [...(/(^|\/)node_modules(\/|$)/.test(glob) ? [] : ["**/node_modules/**"]), ...outputIgnores];
-    const hits = fg.sync(glob, { cwd: root, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: true, unique: true, ignore });
-    // A glob that names a folder (`templates`) includes every file under it, as strip globs do.
-    const folders = hits.filter((h) => h.endsWith("/")).filter((d, _, all) => !all.some((o) => o !== d && d.startsWith(o)));
-    const under = folders.length
-      ? fg.sync(folders.map((d) => `${fg.escapePath(d)}**`), { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: true, unique: true, ignore })
-      : [];
-    // fast-glob answers `./x/*` with `./x/...`: zip paths have no `.` parts.
-    const matches = [...hits.filter((h) => !h.endsWith("/")), ...under].map((m) => path.posix.normalize(m));
-    if (matches.length === 0) {
+    const namesNodeModules = /(^|\/)node_modules(\/|$)/.test(glob);
+    const walked = walkInclude(glob, realRoot, (rel, real, isDir) =>
+      (isDir && !namesNodeModules && rel.slice(rel.lastIndexOf("/") + 1) === "node_modules") || outputReals.some((o) => isInside(real, o)),
+    );
+    for (const p of walked.problems) if (!problems.some((q) => q.message === p.message)) problems.push(p);
+    if (walked.files.length === 0 && walked.problems.length === 0) {
       diagnostics.push(
         warning(
           "INCLUDE_EMPTY",
@@ -53,8 +59,9 @@ export function includedFiles(globs: readonly string[], root: string, outputs: r
         ),
       );
     }
-    for (const m of matches) found.set(m, path.join(root, m));
+    for (const f of walked.files) found.set(f.rel, f.abs);
   }
+  if (problems.length) throw new SlimfnError(problems);
   const entries: ZipEntryInput[] = [];
   for (const [rel, abs] of [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     try {

@@ -8,7 +8,7 @@
  * exports, bin). Installed packages, pnpm's store copies included, are left as they are.
  */
 import path from "node:path";
-import fg from "fast-glob";
+import { globCovers, normaliseGlob } from "./glob-match.js";
 import { matchUserGlobs, type UserGlob } from "./strip.js";
 import { manifestReachable } from "./strip-reachable.js";
 import { isLicence, isPackageJson } from "./strip-rules.js";
@@ -20,17 +20,13 @@ export function isLinkedPackage(realDir: string): boolean {
 }
 
 /** Relative paths the `files` patterns match among `rels` (folders cover what is under them). */
-function matching(patterns: readonly string[], realDir: string, rels: readonly string[]): Set<string> {
+function matching(patterns: readonly string[], rels: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const pattern of patterns) {
-    const glob = path.posix.normalize(pattern.replace(/^\/+/, "")).replace(/\/$/, "");
+    const glob = normaliseGlob(pattern.replace(/^\/+/, ""));
     if (!glob || glob === "." || glob.startsWith("..")) continue;
-    const hits = fg
-      .sync(glob, { cwd: realDir, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: true, ignore: ["**/node_modules/**"] })
-      .map((h) => path.posix.normalize(h));
-    const dirs = hits.filter((h) => h.endsWith("/"));
-    const exact = new Set(hits);
-    for (const rel of rels) if (exact.has(rel) || dirs.some((d) => rel.startsWith(d))) out.add(rel);
+    const covers = globCovers(glob);
+    for (const rel of rels) if (covers(rel)) out.add(rel);
   }
   return out;
 }
@@ -66,8 +62,8 @@ export function publishedFiles(
   }
   const patterns = listed as string[];
   const rels = files.map((f) => f.rel);
-  const included = matching(patterns.filter((p) => !p.startsWith("!")), pkg.realDir, rels);
-  const excluded = matching(patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1)), pkg.realDir, rels);
+  const included = matching(patterns.filter((p) => !p.startsWith("!")), rels);
+  const excluded = matching(patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1)), rels);
   const reachable = manifestReachable(pkg.packageJson, new Set(rels));
   const kept = keep.length ? matchUserGlobs(keep, pkg.name, pkg.realDir, rels) : new Map();
   const out: PackageFile[] = [];

@@ -12,11 +12,11 @@
  *     way is scanned in turn, until nothing new is kept.
  */
 import fs from "node:fs";
-import path from "node:path";
 import fg from "fast-glob";
 import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import type { PackageJson } from "./resolve.js";
+import { globCovers } from "./glob-match.js";
 import { isCode, isLicence, isPackageJson, matchDefault } from "./strip-rules.js";
 import { manifestReachable } from "./strip-reachable.js";
 import { emptyReferences, isReferenced, scanCode } from "./strip-references.js";
@@ -68,30 +68,15 @@ export function userGlobProblem(text: string): string | undefined {
 export function matchUserGlobs(
   globs: readonly UserGlob[],
   pkgName: string,
-  root: string,
+  _root: string,
   files: readonly string[],
 ): Map<string, UserGlob> {
   const out = new Map<string, UserGlob>();
   for (const g of globs) {
     if (g.package !== undefined && g.package !== pkgName) continue;
-    const hits = fg.sync(g.glob, {
-      cwd: root,
-      dot: true,
-      onlyFiles: false,
-      markDirectories: true,
-      followSymbolicLinks: true,
-      caseSensitiveMatch: true,
-      ignore: ["**/node_modules/**"],
-    });
-    // fast-glob answers `./fonts/*` with `./fonts/...` and `fonts/` with `fonts//`: compare
-    // normalised paths, or such a glob would silently match nothing.
-    const normal = hits.map((h) => path.posix.normalize(h));
-    const dirs = normal.filter((h) => h.endsWith("/"));
-    const exact = new Set(normal.filter((h) => !h.endsWith("/")));
-    for (const f of files) {
-      if (out.has(f)) continue;
-      if (exact.has(f) || dirs.some((d) => f.startsWith(d))) out.set(f, g);
-    }
+    // Matched against the listed files, not a walk of the disk that would follow links out.
+    const covers = globCovers(g.glob);
+    for (const f of files) if (!out.has(f) && covers(f)) out.set(f, g);
   }
   return out;
 }
@@ -110,7 +95,8 @@ export function unmatchedStripGlobs(options: ResolvedOptions, shipped: readonly 
   for (const [list, globs] of [["strip.remove", options.strip.remove], ["strip.keep", options.strip.keep]] as const) {
     for (const g of globs) {
       const aimed = packages.filter((p) => g.package === undefined || p.name === g.package);
-      const hit = aimed.some((p) => fg.sync(g.glob, { cwd: p.realDir, dot: true, onlyFiles: false, caseSensitiveMatch: true, ignore: ["**/node_modules/**"] }).length > 0);
+      // Links are not followed: one may lead out of the package (SYMLINK_OUTSIDE) or in a loop.
+      const hit = aimed.some((p) => fg.sync(g.glob, { cwd: p.realDir, dot: true, onlyFiles: false, caseSensitiveMatch: true, followSymbolicLinks: false, ignore: ["**/node_modules/**"] }).length > 0);
       if (hit) continue;
       const why =
         aimed.length === 0
