@@ -208,15 +208,35 @@ function printSummary(result: PackageResult, root: string, logLevel: BuildOption
 }
 
 /**
- * esbuild 0.28 does not log the messages an `onEnd` callback returns (verified): it only puts
- * them on the result or the thrown failure. Print them as esbuild prints its own, honoring the
- * user's log level, so a failed verification or a warning is seen in the terminal.
+ * Whether esbuild itself logs what this `onEnd` callback returns. Call it synchronously at the
+ * start of the callback. esbuild 0.28 logs onEnd messages of a context's builds (rebuild, watch,
+ * serve: they run from its "on-end" request) but not of `build()` (verified), and tells a
+ * plugin neither way, so the call stack says which it is. test/esbuild-log-once.test.ts checks
+ * both against the real esbuild.
+ */
+function esbuildLogsEndMessages(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 30;
+  try {
+    return /requestCallbacks\.on-end/.test(new Error().stack ?? "");
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * esbuild 0.28 does not log the messages an `onEnd` callback of `build()` returns (verified): it
+ * only puts them on the result or the thrown failure. Print them as esbuild prints its own,
+ * honoring the user's log level, so a failed verification or a warning is seen in the terminal;
+ * in a context's builds esbuild prints them itself, and they are said once.
  */
 function logEndMessages(
   build: PluginBuild,
   messages: { errors: PartialMessage[]; warnings: PartialMessage[] },
   logLevel: BuildOptions["logLevel"],
+  esbuildLogs: boolean,
 ): typeof messages {
+  if (esbuildLogs) return messages;
   const show = (kind: "error" | "warning", list: PartialMessage[]) => {
     if (!list.length || logLevel === "silent" || (kind === "warning" && logLevel === "error")) return;
     const color = useColor(process.stderr);
@@ -260,12 +280,13 @@ export default function slimfn(options: Options = {}): Plugin {
       const ship = shipUnbundled(build, resolved);
 
       build.onEnd(async (result: BuildResult) => {
+        const esbuildLogs = esbuildLogsEndMessages();
         if (result.errors.length || !result.metafile || !result.outputFiles) return undefined;
         try {
           const files = shimOutputs(result.outputFiles, initial.format, initial.banner?.js);
           const lazyWarnings = lazy.afterBuild(result.metafile, files);
           // A lazy load that cannot work at run time fails the build before anything is written.
-          if (lazyWarnings.some((d) => d.severity === "error")) return logEndMessages(build, split(lazyWarnings), userLogLevel);
+          if (lazyWarnings.some((d) => d.severity === "error")) return logEndMessages(build, split(lazyWarnings), userLogLevel, esbuildLogs);
           if (userWrite) await writeOutputs(files);
           else result.outputFiles.splice(0, result.outputFiles.length, ...files);
           const packaged = await packageFunctions({
@@ -277,9 +298,9 @@ export default function slimfn(options: Options = {}): Plugin {
             onProgress: quiet(userLogLevel) ? undefined : terminalProgress(),
           });
           printSummary(packaged, root, userLogLevel);
-          return logEndMessages(build, split([...lazyWarnings, ...packaged.diagnostics]), userLogLevel);
+          return logEndMessages(build, split([...lazyWarnings, ...packaged.diagnostics]), userLogLevel, esbuildLogs);
         } catch (thrown) {
-          return logEndMessages(build, split(toDiagnostics(thrown, "ZIP_WRITE_FAILED")), userLogLevel);
+          return logEndMessages(build, split(toDiagnostics(thrown, "ZIP_WRITE_FAILED")), userLogLevel, esbuildLogs);
         }
       });
     },
