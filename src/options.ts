@@ -6,6 +6,7 @@
  * key's name and what was expected, because a typo in a config must never be silently ignored.
  * The README's option table is checked against `OPTION_DOCS` by a test.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "./diagnostics.js";
 import { parseBudget, type Budget } from "./report/budgets.js";
@@ -80,6 +81,17 @@ export interface StripOptions {
   keep?: string[];
 }
 
+/** Where slimfn keeps work it can reuse from build to build (issue 11). */
+export interface CacheOptions {
+  /**
+   * The cache folder, relative to the project root. CI can restore it between jobs: entries are
+   * content-addressed and checksummed, so a cache made in another folder or on another machine
+   * gives the same bytes.
+   * @default "node_modules/.cache/slimfn" in the nearest folder above the root with a node_modules
+   */
+  dir?: string;
+}
+
 export interface Options {
   /**
    * The Lambda runtime the function runs on. Picks esbuild's `target` and the Node major that
@@ -143,6 +155,14 @@ export interface Options {
    * @default []
    */
   lazy?: string[] | LazyOptions;
+  /**
+   * Reuse work from earlier builds: what each shipped file of node_modules became (strip and
+   * binary decisions, its deflated bytes) and the deflated bytes of the bundle and included
+   * files. The zips are the same bytes with or without it; a corrupt entry is detected and
+   * rebuilt. `false` turns it off.
+   * @default true
+   */
+  cache?: boolean | CacheOptions;
 }
 
 export interface ResolvedOptions {
@@ -159,6 +179,8 @@ export interface ResolvedOptions {
   readonly strip: { readonly remove: readonly UserGlob[]; readonly keep: readonly UserGlob[] } | false;
   readonly arch: Arch;
   readonly lazy: ResolvedLazyOptions;
+  /** Absolute cache folder, or `false`. */
+  readonly cache: { readonly dir: string } | false;
 }
 
 export interface ResolvedVerify {
@@ -179,6 +201,7 @@ export const DEFAULTS = Object.freeze({
   strip: true,
   arch: "x86_64",
   lazy: Object.freeze([]) as unknown as string[],
+  cache: true,
 } satisfies Options);
 
 export const VERIFY_DEFAULTS = Object.freeze({ runs: 5, env: Object.freeze({}), watch: false });
@@ -194,6 +217,7 @@ export const OPTION_DOCS = Object.freeze({
   strip: "false, or { remove?: globs, keep?: globs } (per package root, `pkg:` prefix): strip docs/tests/maps from shipped packages.",
   arch: '"x86_64" or "arm64": binaries for other platforms are left out or fail the build.',
   lazy: 'Globs over package names loaded on first use, or { modules, mode: "auto" | "sync" | "async" }.',
+  cache: "false, or { dir }: reuse shipped-file decisions and deflated bytes between builds (node_modules/.cache/slimfn).",
 } satisfies Record<keyof Options, string>);
 
 /**
@@ -351,6 +375,7 @@ const optionChecks: Record<keyof Options, Check> = {
   strip: (v, key, out) => (typeof v === "boolean" ? undefined : checks.object(stripChecks)(v, key, out) && "true or false or an object"),
   arch: checks.oneOf(ARCHES),
   lazy: checkLazy,
+  cache: checks.either(checks.boolean, checks.object({ dir: checks.string })),
 };
 
 function resolveVerify(verify: boolean | VerifyOptions, abs: (p: string) => string): ResolvedVerify | false {
@@ -362,6 +387,17 @@ function resolveVerify(verify: boolean | VerifyOptions, abs: (p: string) => stri
     env: Object.freeze({ ...(set.env ?? VERIFY_DEFAULTS.env) }),
     watch: set.watch ?? VERIFY_DEFAULTS.watch,
   });
+}
+
+/**
+ * `node_modules/.cache/slimfn` in the nearest folder at or above `root` that has a
+ * node_modules (where npm's own tools keep their caches), else under `root`.
+ */
+export function defaultCacheDir(root: string): string {
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "node_modules"))) return path.join(dir, "node_modules", ".cache", "slimfn");
+    if (path.dirname(dir) === dir) return path.join(root, "node_modules", ".cache", "slimfn");
+  }
 }
 
 /** Validate without resolving paths: the plugin factory calls this so typos fail early. */
@@ -404,5 +440,6 @@ export function resolveOptions(raw: Options | undefined, root: string): Resolved
           }),
     arch: options.arch,
     lazy: resolveLazy(options.lazy),
+    cache: options.cache === false ? false : Object.freeze({ dir: options.cache === true || options.cache.dir === undefined ? defaultCacheDir(root) : abs(options.cache.dir) }),
   });
 }

@@ -15,7 +15,8 @@ import { attributeModules } from "./report/attribute.js";
 import { budgetDiagnostics, checkBudgets, unknownFunctionBudgets } from "./report/budgets.js";
 import { SCHEMA_ID, SCHEMA_VERSION, type FunctionModel, type SizeModel } from "./report/model.js";
 import { LAMBDA_LIMITS } from "./runtime.js";
-import { buildZip, type ZipArchive, type ZipEntryInput } from "./zip/write.js";
+import { BuildCache, type CacheReport } from "./cache/build-cache.js";
+import { buildZip, ZIP_LEVEL, type ZipArchive, type ZipEntryInput } from "./zip/write.js";
 import type { ShipRegistry } from "./ship/externals.js";
 import { readIncludes, registryNotes, shipFunction, shippedModel, type FunctionShipment } from "./ship/function-shipment.js";
 import { unmatchedStripGlobs } from "./ship/strip.js";
@@ -46,6 +47,8 @@ export interface PackageResult {
   functions: PackagedFunction[];
   /** Warnings and notes; errors are thrown as a `SlimfnError`. */
   diagnostics: Diagnostic[];
+  /** What the build cache reused and did, absent with `cache: false`. */
+  cache?: CacheReport;
 }
 
 /** One function on its way to a zip. */
@@ -59,7 +62,7 @@ interface FunctionPlan {
   shipment: FunctionShipment;
 }
 
-function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[] }): FunctionPlan[] {
+function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[]; cache?: BuildCache }): FunctionPlan[] {
   const { build, options } = request;
   const names = build.functions.map((fn) => functionName(build.outdir, fn.entry));
   const zips = options.zip === false ? undefined : zipPaths(options.zip, build.outdir, names);
@@ -83,7 +86,7 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[] })
       entries.push({ path: "package.json", data: Buffer.from('{"type":"module"}\n') });
     }
     // Shipped packages (node_modules/...) and included files travel beside the bundle.
-    const shipment = shipFunction(fn, request.ship, include, options);
+    const shipment = shipFunction(fn, request.ship, include, options, request.cache);
     entries.push(...shipment.entries);
     return { name, fn, entryInZip, handler, entries, zipPath: zips?.get(name) ?? null, shipment };
   });
@@ -214,8 +217,11 @@ function shippedFields(shipment: FunctionShipment, zip: ZipArchive): Partial<Fun
 
 export async function packageFunctions(request: PackageRequest): Promise<PackageResult> {
   const diagnostics: Diagnostic[] = [...registryNotes(request.ship)];
-  const plans = planFunctions({ ...request, diagnostics });
-  // Zip everything in memory first: a failure in any function leaves no file written.
+  const cache = BuildCache.open(request.options);
+  const plans = planFunctions({ ...request, diagnostics, cache });
+  // Zip everything in memory first: a failure in any function leaves no file written. Entries
+  // the cache has seen are not deflated again.
+  if (cache) for (const plan of plans) plan.entries = await cache.prepare(plan.entries, ZIP_LEVEL);
   const done = await Promise.all(plans.map(async (plan) => ({ plan, zip: await buildZip(plan.entries) })));
   // Prove each zip starts before any is written; one at a time, as timings share two cores.
   const inits = new Map<FunctionPlan, FunctionModel["init"]>();
@@ -254,5 +260,5 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   const budgets = request.options.report.budgets;
   const unknown = unknownFunctionBudgets(model.functions, budgets);
   diagnostics.push(...(unknown.length ? unknown : budgetDiagnostics(checkBudgets(model.functions, budgets))));
-  return { model, functions, diagnostics };
+  return cache ? { model, functions, diagnostics, cache: cache.report() } : { model, functions, diagnostics };
 }

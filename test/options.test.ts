@@ -44,3 +44,21 @@ describe("options", () => {
     ]);
   });
 });
+
+describe("cache option", () => {
+  it("defaults to node_modules/.cache/slimfn above the root, takes a dir relative to the root, and is checked", () => {
+    const repo = path.resolve(import.meta.dirname, "..");
+    expect(resolveOptions({}, path.join(repo, "fixtures/realistic")).cache).toEqual({ dir: path.join(repo, "node_modules/.cache/slimfn") });
+    expect(resolveOptions({ cache: { dir: "ci-cache" } }, "/p").cache).toEqual({ dir: path.resolve("/p/ci-cache") });
+    expect(resolveOptions({ cache: false }, "/p").cache).toBe(false);
+    expect(validateOptions({ cache: { dri: "x" } })).toEqual([
+      { code: "OPTION_UNKNOWN", severity: "error", message: 'Unknown slimfn option "cache.dri". Known options of "cache": dir.' },
+    ]);
+    expect(validateOptions({ cache: "on" })).toEqual([
+      { code: "OPTION_INVALID", severity: "error", message: 'slimfn option "cache" must be true or false or an object, got "on".' },
+    ]);
+    expect(validateOptions({ cache: { dir: "" } })).toEqual([
+      { code: "OPTION_INVALID", severity: "error", message: 'slimfn option "cache.dir" must be a non-empty string, got "".' },
+    ]);
+  });
+});

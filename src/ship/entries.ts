@@ -1,13 +1,17 @@
 /**
  * Turn a shipment plan into zip entries: each placed package's files, after the selection step
  * (strip rules and platform filtering, issue 6), at `<zipDir>/<rel>`. Bin targets are marked
- * executable; other modes are decided from content by the zip writer.
+ * executable; other modes are decided from content by the zip writer. With the build cache, a
+ * package whose files and decision inputs are unchanged is not decided again, and a file whose
+ * stamp is unchanged is not read: its deflated bytes come from the cache by content hash.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
-import type { ZipEntryInput } from "../zip/write.js";
+import { BuildCache, decisionRulesVersion } from "../cache/build-cache.js";
+import { sha256 } from "../cache/store.js";
+import { ZIP_LEVEL, type ZipEntryInput } from "../zip/write.js";
 import type { ShipPlan } from "./closure.js";
 import { listPackageTree } from "./files.js";
 import { publishedFiles } from "./published-files.js";
@@ -15,7 +19,7 @@ import { isNativeFile } from "./native.js";
 import type { SelectContext } from "./platform-select.js";
 import { selectFiles } from "./select.js";
 import { installFolders, outsideLinks, packageLinkScope } from "./symlinks.js";
-import type { PlacedPackage, RemovedFile } from "./types.js";
+import type { FileSelection, PackageFile, PlacedPackage, RemovedFile } from "./types.js";
 
 /** What one shipped package contributes, before zipping (zip bytes are added from the zip). */
 export interface ShippedPackageFiles {
@@ -41,38 +45,150 @@ export function shipmentEntries(
   plan: ShipPlan,
   options: ResolvedOptions,
   context: SelectContext = {},
+  cache?: BuildCache,
 ): { entries: ZipEntryInput[]; packages: ShippedPackageFiles[] } {
   const entries: ZipEntryInput[] = [];
   const packages: ShippedPackageFiles[] = [];
   const problems: Diagnostic[] = [];
+  const planKey = cache ? planFingerprint(plan) : "";
   for (const pkg of plan.packages) {
     const listed = listPackageTree(pkg.realDir, packageLinkScope(pkg.realDir, installFolders(pkg.realDir, options.root)));
+    // Links out of the package are judged on every build (they are few and cheap to judge).
     const links = outsideLinks(pkg, listed.outside, options);
     problems.push(...links.problems);
-    // A linked workspace package: only what npm would publish of its source folder.
-    const published = publishedFiles(pkg, listed.files, options.strip === false ? [] : options.strip.keep);
-    const selection = selectFiles(pkg, published.keep, options, context);
-    const removed = [...links.removed, ...published.removed, ...selection.removed].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    const files = listed.files;
+    const cached = cache && cachedSelection(cache, pkg, files, options, context, planKey);
+    const selection = cached?.selection ?? selectPackageFiles(pkg, files, options, context);
+    const keep = selection.keep;
+    const removed = [...links.removed, ...selection.removed].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     const bins = binTargets(pkg);
     const shipped: ShippedPackageFiles = { pkg, paths: [], bytes: 0, native: [], removed };
-    for (const file of selection.keep) {
-      let data: Uint8Array;
-      try {
-        data = fs.readFileSync(file.abs);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? String(e);
-        throw new SlimfnError(
-          error("PACKAGE_UNREADABLE", `Cannot read ${file.abs} of package "${pkg.name}" (${code}). Reinstall the package or fix its permissions.`),
-        );
-      }
+    const known: Record<string, KnownFile> = {};
+    for (const file of keep) {
       const zipPath = `${pkg.zipDir}/${file.rel}`;
-      entries.push(bins.has(file.rel) ? { path: zipPath, data, executable: true } : { path: zipPath, data });
+      const prior = cached?.files[file.rel];
+      const deflated = prior && prior.stamp === file.stamp ? cache!.deflatedOf(prior.hash, ZIP_LEVEL) : undefined;
+      let entry: ZipEntryInput;
+      let native: boolean;
+      if (deflated) {
+        entry = { path: zipPath, deflated };
+        native = prior!.native;
+      } else {
+        const data = readShipped(file.abs, pkg.name);
+        const contentHash = cache ? sha256(data) : undefined;
+        entry = contentHash ? { path: zipPath, data, contentHash } : { path: zipPath, data };
+        native = isNativeFile(file.rel, file.abs, data);
+      }
+      if (cache && file.stamp) known[file.rel] = { stamp: file.stamp, hash: entry.contentHash ?? prior!.hash, native };
+      if (bins.has(file.rel)) entry.executable = true;
+      entries.push(entry);
       shipped.paths.push(zipPath);
-      shipped.bytes += data.byteLength;
-      if (isNativeFile(file.rel, file.abs, data)) shipped.native.push(file.rel);
+      shipped.bytes += entry.deflated?.size ?? entry.data!.byteLength;
+      if (native) shipped.native.push(file.rel);
     }
+    if (cache) saveSelection(cache, pkg, files, selection, known, options, context, planKey, cached);
     packages.push(shipped);
   }
   if (problems.length) throw new SlimfnError(problems);
   return { entries, packages };
+}
+
+/** The selection step of one package: what npm would publish of a linked one, then the rules. */
+function selectPackageFiles(pkg: PlacedPackage, files: PackageFile[], options: ResolvedOptions, context: SelectContext): FileSelection {
+  const published = publishedFiles(pkg, files, options.strip === false ? [] : options.strip.keep);
+  const selection = selectFiles(pkg, published.keep, options, context);
+  const removed = [...published.removed, ...selection.removed].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { keep: selection.keep, removed };
+}
+
+function readShipped(abs: string, name: string): Buffer {
+  try {
+    return fs.readFileSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new SlimfnError(error("PACKAGE_UNREADABLE", `Cannot read ${abs} of package "${name}" (${code}). Reinstall the package or fix its permissions.`));
+  }
+}
+
+/** What the cache knows of a shipped file: its stamp when read, content hash, native verdict. */
+interface KnownFile {
+  stamp: string;
+  hash: string;
+  native: boolean;
+}
+
+/** A package's record in the cache: the decision, the inputs it was made from, its files. */
+interface PackageRecord {
+  /** Everything the decision depends on besides the files: rules version, options, closure. */
+  inputs: string;
+  /** Every file of the package as walked (rel and stamp), kept or not. */
+  walked: [string, string][];
+  keep: string[];
+  removed: RemovedFile[];
+  files: Record<string, KnownFile>;
+}
+
+/**
+ * The decision inputs besides the package's own files: slimfn's rules (its code), the options
+ * the rules read, whether the function ships source maps, and the closure the package sits in
+ * (which optional packages are installed decides platform errors).
+ */
+function decisionInputs(pkg: PlacedPackage, options: ResolvedOptions, context: SelectContext, planKey: string): string {
+  return sha256(JSON.stringify([decisionRulesVersion(), pkg.name, pkg.version, pkg.zipDir, options.strip, options.arch, context.shipsSourceMaps === true, planKey]));
+}
+
+function planFingerprint(plan: ShipPlan): string {
+  return sha256(JSON.stringify([plan.packages.map((p) => [p.name, p.version, p.realDir, p.zipDir]), plan.dropped.map((d) => [d.name, d.version, d.realDir])]));
+}
+
+const recordKey = (pkg: PlacedPackage) => sha256(`${pkg.realDir}\0${pkg.name}`);
+
+/**
+ * The cached decision when nothing it depends on changed (every file's stamp, the inputs), and
+ * the cached per-file knowledge either way: a changed file invalidates only its own entry.
+ */
+function cachedSelection(
+  cache: BuildCache,
+  pkg: PlacedPackage,
+  files: PackageFile[],
+  options: ResolvedOptions,
+  context: SelectContext,
+  planKey: string,
+): { selection?: FileSelection; files: Record<string, KnownFile> } | undefined {
+  const record = cache.record<PackageRecord>("package", recordKey(pkg));
+  if (!record) return undefined;
+  const same =
+    record.inputs === decisionInputs(pkg, options, context, planKey) &&
+    record.walked.length === files.length &&
+    files.every((f, i) => record.walked[i]![0] === f.rel && record.walked[i]![1] === f.stamp);
+  if (!same) return { files: record.files };
+  const keep = new Set(record.keep);
+  return { selection: { keep: files.filter((f) => keep.has(f.rel)), removed: record.removed }, files: record.files };
+}
+
+function saveSelection(
+  cache: BuildCache,
+  pkg: PlacedPackage,
+  files: PackageFile[],
+  selection: FileSelection,
+  known: Record<string, KnownFile>,
+  options: ResolvedOptions,
+  context: SelectContext,
+  planKey: string,
+  cached: { selection?: FileSelection } | undefined,
+): void {
+  if (cached?.selection) {
+    cache.packagesReused++;
+    return;
+  }
+  cache.packagesDecided++;
+  if (files.some((f) => !f.stamp)) return;
+  const record: PackageRecord = {
+    inputs: decisionInputs(pkg, options, context, planKey),
+    walked: files.map((f) => [f.rel, f.stamp!]),
+    keep: selection.keep.map((f) => f.rel),
+    removed: selection.removed,
+    files: known,
+  };
+  cache.saveRecord("package", recordKey(pkg), record);
 }

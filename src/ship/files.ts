@@ -92,6 +92,9 @@ function* walkPackage(realDir: string, withStat: boolean, scope: LinkScope): Gen
   yield* walk(realDir, realDir, "");
 }
 
+/** Size, times and inode: any write to the file changes one of them (ctime cannot be set back). */
+export const fileStamp = (st: fs.Stats): string => `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}:${st.dev}`;
+
 const ownFolder = (realDir: string): LinkScope => (target) => isInside(target, realDir);
 
 /**
@@ -104,7 +107,7 @@ export function listPackageTree(realDir: string, scope: LinkScope = ownFolder(re
   const outside: OutsideLink[] = [];
   for (const f of walkPackage(realDir, true, scope)) {
     if (f.outside !== undefined) outside.push({ rel: f.rel, target: f.outside });
-    else files.push({ rel: f.rel, abs: f.real, size: f.stat!.size, diskMode: f.stat!.mode & 0o777 });
+    else files.push({ rel: f.rel, abs: f.real, size: f.stat!.size, diskMode: f.stat!.mode & 0o777, stamp: fileStamp(f.stat!) });
   }
   return { files: files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)), outside };
 }

@@ -4,6 +4,7 @@
  * package weighs, exactly, per zip entry.
  */
 import type { FunctionOutput } from "../build-output.js";
+import type { BuildCache } from "../cache/build-cache.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import type { ShippedPackageModel } from "../report/model.js";
@@ -40,11 +41,12 @@ export function shipFunction(
   registry: ShipRegistry | undefined,
   include: IncludedFiles,
   options: ResolvedOptions,
+  cache?: BuildCache,
 ): FunctionShipment {
   const roots = registry ? registry.rootsFor(fn.externals, new Set(fn.modules.map((m) => m.path))) : [];
   const plan = planShipment(roots, options);
   // Source maps in the function's output: the user ships them, so shipped packages keep theirs.
-  const { entries, packages } = shipmentEntries(plan, options, { shipsSourceMaps: fn.files.some((f) => f.endsWith(".map")) });
+  const { entries, packages } = shipmentEntries(plan, options, { shipsSourceMaps: fn.files.some((f) => f.endsWith(".map")) }, cache);
   const reasons = new Map<string, "external" | "native">();
   for (const r of roots) if (r.why) reasons.set(r.name, r.why);
   return {

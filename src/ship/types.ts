@@ -34,6 +34,8 @@ export interface PackageFile {
   size: number;
   /** On-disk permission bits, used only to recognise executables. */
   diskMode: number;
+  /** `fileStamp` of the file when walked: the shipped-file cache trusts a file whose stamp is unchanged. */
+  stamp?: string;
 }
 
 /** A file taken out of a package by the selection step, and why. */

@@ -1,0 +1,161 @@
+/**
+ * The cache one build uses (issue 11): content-addressed deflated bytes of zip entries, and per
+ * shipped package what the selection step decided. Keys never hold host paths of the files'
+ * contents: a blob is found by the SHA-256 of the bytes it deflates, so a cache made in another
+ * folder gives the same zips (a package's decisions are keyed by its folder and simply miss).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ResolvedOptions } from "../options.js";
+import { deflateAll, type Deflated } from "../zip/deflate.js";
+import type { ZipEntryInput } from "../zip/write.js";
+import { CacheStore, sha256, type CacheCounts } from "./store.js";
+
+/** What a build's cache did, for the summary and the tests. */
+export interface CacheReport {
+  dir: string;
+  /** Zip entries whose deflated bytes came from the cache. */
+  reused: number;
+  /** Zip entries deflated by this build (and stored). */
+  deflated: number;
+  /** Shipped packages whose file decisions came from the cache. */
+  packagesReused: number;
+  /** Packages whose decisions were made again. */
+  packagesDecided: number;
+  store: CacheCounts;
+}
+
+/** The version of slimfn's decisions: its own ship/ and zip/ code, hashed once per process. */
+let rulesVersion: string | undefined;
+export function decisionRulesVersion(): string {
+  if (rulesVersion) return rulesVersion;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const parts: string[] = [];
+  for (const folder of ["../ship", "../zip"]) {
+    const dir = path.join(here, folder);
+    for (const f of fs.readdirSync(dir).sort()) if (/\.[cm]?[jt]s$/.test(f)) parts.push(f, fs.readFileSync(path.join(dir, f), "utf8"));
+  }
+  rulesVersion = sha256(parts.join("\0"));
+  return rulesVersion;
+}
+
+function encodeBlob(d: Deflated): Buffer {
+  const head = Buffer.alloc(14);
+  head.writeUInt32LE(d.crc32, 0);
+  head.writeUInt32LE(d.size % 0x100000000, 4);
+  head.writeUInt32LE(Math.floor(d.size / 0x100000000), 8);
+  head.writeUInt8(d.level, 12);
+  head.writeUInt8(d.executable ? 1 : 0, 13);
+  return Buffer.concat([head, d.bytes]);
+}
+
+function decodeBlob(b: Buffer): Deflated | undefined {
+  if (b.length < 14) return undefined;
+  return {
+    crc32: b.readUInt32LE(0),
+    size: b.readUInt32LE(4) + b.readUInt32LE(8) * 0x100000000,
+    level: b.readUInt8(12),
+    executable: b.readUInt8(13) === 1,
+    bytes: b.subarray(14),
+  };
+}
+
+export class BuildCache {
+  readonly store: CacheStore;
+  private readonly blobs = new Map<string, Deflated>();
+  private readonly records = new Map<string, unknown>();
+  reused = 0;
+  deflated = 0;
+  packagesReused = 0;
+  packagesDecided = 0;
+
+  constructor(dir: string) {
+    this.store = new CacheStore(dir);
+  }
+
+  /** The cache of a build, or undefined with `cache: false`. */
+  static open(options: ResolvedOptions): BuildCache | undefined {
+    return options.cache === false ? undefined : new BuildCache(options.cache.dir);
+  }
+
+  /** The deflated bytes of content `hash` at `level`, from this build or the folder. */
+  deflatedOf(hash: string, level: number): Deflated | undefined {
+    const key = `${hash}-${level}`;
+    let d = this.blobs.get(key);
+    if (!d) {
+      const raw = this.store.read("blob", key);
+      d = raw && decodeBlob(raw);
+      if (d && d.level !== level) d = undefined;
+      if (d) this.blobs.set(key, d);
+    }
+    return d;
+  }
+
+  /**
+   * Give every entry its deflated bytes: from the cache by content hash, else deflated now (on
+   * the thread pool, as the writer would) and stored for the next build.
+   */
+  async prepare(entries: readonly ZipEntryInput[], level: number): Promise<ZipEntryInput[]> {
+    const out = [...entries];
+    const todo: { at: number; hash: string; data: Uint8Array }[] = [];
+    const pending = new Map<string, number[]>();
+    for (let i = 0; i < out.length; i++) {
+      const e = out[i]!;
+      if (e.deflated?.level === level) {
+        this.reused++;
+        continue;
+      }
+      const data = e.data!;
+      const hash = e.contentHash ?? sha256(data);
+      const known = this.deflatedOf(hash, level);
+      if (known) {
+        out[i] = { ...e, deflated: known };
+        this.reused++;
+        continue;
+      }
+      // The same new content twice in one build (two functions ship one package): deflate once.
+      const same = pending.get(hash);
+      if (same) same.push(i);
+      else {
+        pending.set(hash, [i]);
+        todo.push({ at: i, hash, data });
+      }
+    }
+    const made = await deflateAll(todo.map((t) => t.data), level);
+    for (const [j, t] of todo.entries()) {
+      const d = made[j]!;
+      this.blobs.set(`${t.hash}-${level}`, d);
+      this.store.write("blob", `${t.hash}-${level}`, encodeBlob(d));
+      this.deflated++;
+      for (const i of pending.get(t.hash)!) out[i] = { ...out[i]!, deflated: d };
+      this.reused += pending.get(t.hash)!.length - 1;
+    }
+    return out;
+  }
+
+  /** A JSON record (package decisions), from this build or the folder. */
+  record<T>(kind: "package" | "native" | "verify", key: string): T | undefined {
+    const id = `${kind}:${key}`;
+    if (this.records.has(id)) return this.records.get(id) as T;
+    const value = this.store.readJson<T>(kind, key);
+    if (value !== undefined) this.records.set(id, value);
+    return value;
+  }
+
+  saveRecord(kind: "package" | "native" | "verify", key: string, value: unknown): void {
+    this.records.set(`${kind}:${key}`, value);
+    this.store.writeJson(kind, key, value);
+  }
+
+  report(): CacheReport {
+    return {
+      dir: this.store.dir,
+      reused: this.reused,
+      deflated: this.deflated,
+      packagesReused: this.packagesReused,
+      packagesDecided: this.packagesDecided,
+      store: { ...this.store.counts },
+    };
+  }
+}

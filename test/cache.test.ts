@@ -1,0 +1,106 @@
+/**
+ * The build cache (issue 11): the zip bytes are the same with no cache, a cold one, a warm one
+ * and one made in another folder; a poisoned or truncated entry is found by its checksum and
+ * rebuilt, never zipped; a changed file of a shipped package invalidates exactly its own entry.
+ * Real builds of a project shipping real packages (mime-types and mime-db, copied from this
+ * repository's node_modules), the warm zip run from its extracted folder by verification.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildFixture } from "./helpers/build.js";
+import { REPO } from "./helpers/paths.js";
+import { tempDir } from "./helpers/tmp.js";
+import { unzipTest } from "./helpers/zip.js";
+
+function project(): string {
+  const root = tempDir("slimfn-cache-");
+  fs.mkdirSync(path.join(root, "src"));
+  fs.writeFileSync(
+    path.join(root, "src/handler.ts"),
+    'import mime from "mime-types";\nexport const handler = async (event: { file: string }) => ({ type: mime.lookup(event.file) });\n',
+  );
+  for (const pkg of ["mime-types", "mime-db"]) fs.cpSync(path.join(REPO, "node_modules", pkg), path.join(root, "node_modules", pkg), { recursive: true });
+  return root;
+}
+
+/** Every cache file (relative path) with its bytes; `inodes` tells a rewritten file apart. */
+function snapshot(dir: string, inodes?: Map<string, number>): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  if (!fs.existsSync(dir)) return out;
+  for (const f of fs.readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    const p = path.join(dir, f);
+    const st = fs.statSync(p);
+    if (!st.isFile()) continue;
+    out.set(f, fs.readFileSync(p));
+    inodes?.set(f, st.ino);
+  }
+  return out;
+}
+const blobs = (s: Map<string, Buffer>) => [...s.keys()].filter((k) => k.startsWith("blob/")).sort();
+
+async function zipOf(root: string, cache: false | string, verify: boolean | { event: Record<string, unknown> } = false): Promise<Buffer> {
+  const out = await buildFixture("esbuild", {
+    root,
+    entryPoints: ["src/handler.ts"],
+    slimfn: { external: ["mime-types"], verify, cache: cache === false ? false : { dir: cache } },
+  });
+  expect(out.failure?.errors ?? []).toEqual([]);
+  return fs.readFileSync(path.join(out.outdir, "handler.zip"));
+}
+
+describe("build cache", () => {
+  it("gives the same zip bytes uncached, cold, warm and from another folder; a poisoned, truncated or stale entry is rebuilt", async () => {
+    const root = project();
+    const cache = path.join(tempDir("slimfn-cache-dir-"), "c");
+    const uncached = await zipOf(root, false);
+    unzipTest(path.join(root, "dist/handler.zip"));
+    expect(fs.existsSync(cache)).toBe(false);
+
+    expect((await zipOf(root, cache)).equals(uncached)).toBe(true);
+    const coldInodes = new Map<string, number>();
+    const cold = snapshot(cache, coldInodes);
+    // The bundle and every shipped file of both packages, each deflated once.
+    expect(blobs(cold).length).toBe(uncached.toString("latin1").split("PK\x01\x02").length - 1);
+    expect([...cold.keys()].filter((k) => k.startsWith("package/")).length).toBe(2);
+
+    // Warm: nothing is deflated or decided again, nothing is written; the zip still starts.
+    expect((await zipOf(root, cache, { event: { file: "a.json" } })).equals(uncached)).toBe(true);
+    const warmInodes = new Map<string, number>();
+    expect(snapshot(cache, warmInodes)).toEqual(cold);
+    expect(warmInodes).toEqual(coldInodes);
+
+    // The same project in another folder with this cache: package decisions are made again,
+    // every deflated entry is reused (content-addressed).
+    const moved = path.join(tempDir("slimfn-cache-moved-"), "elsewhere");
+    fs.cpSync(root, moved, { recursive: true, filter: (p) => !p.endsWith(`${path.sep}dist`) });
+    expect((await zipOf(moved, cache)).equals(uncached)).toBe(true);
+    const afterMove = snapshot(cache);
+    expect(blobs(afterMove)).toEqual(blobs(cold));
+
+    // Poison one entry (same length, one byte changed) and truncate another: both are detected
+    // by their checksum, rebuilt, and the zip is unchanged.
+    const [poisoned, truncated] = blobs(cold).filter((k) => cold.get(k)!.length > 200);
+    const bad = Buffer.from(cold.get(poisoned!)!);
+    bad[bad.length - 10] ^= 0xff;
+    fs.writeFileSync(path.join(cache, poisoned!), bad);
+    fs.writeFileSync(path.join(cache, truncated!), cold.get(truncated!)!.subarray(0, 100));
+    expect((await zipOf(root, cache)).equals(uncached)).toBe(true);
+    const healedInodes = new Map<string, number>();
+    const healed = snapshot(cache, healedInodes);
+    expect(healed.get(poisoned!)).toEqual(cold.get(poisoned!));
+    expect(healed.get(truncated!)).toEqual(cold.get(truncated!));
+
+    // A changed file in node_modules invalidates exactly its entry: one new blob, no other
+    // blob rewritten, and the zip is what an uncached build of the changed tree gives.
+    fs.appendFileSync(path.join(root, "node_modules/mime-types/mimeScore.js"), "\n// changed\n");
+    const changed = await zipOf(root, cache);
+    const afterInodes = new Map<string, number>();
+    const after = snapshot(cache, afterInodes);
+    const added = blobs(after).filter((k) => !healed.has(k));
+    expect(added.length).toBe(1);
+    for (const k of blobs(healed)) expect({ k, ino: afterInodes.get(k) }).toEqual({ k, ino: healedInodes.get(k) });
+    expect(changed.equals(uncached)).toBe(false);
+    expect(changed.equals(await zipOf(root, false))).toBe(true);
+  }, 120_000);
+});
