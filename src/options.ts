@@ -54,6 +54,14 @@ export interface VerifyOptions {
    */
   event?: string | Record<string, unknown>;
   /**
+   * Fail the build, writing no zip, when the invocation with `event` fails: the handler throws
+   * (or its promise rejects), or it answers with an error shape, Lambda's own
+   * (`{ errorType, errorMessage }`) or an HTTP one (`statusCode` 500 and above). `false` when
+   * the event is meant to fail: the failure then only warns.
+   * @default true
+   */
+  failOnError?: boolean;
+  /**
    * Environment variables for the verification processes (the function's configuration).
    * @default {}
    */
@@ -189,6 +197,7 @@ export interface ResolvedVerify {
   readonly event: string | Readonly<Record<string, unknown>> | undefined;
   readonly env: Readonly<Record<string, string>>;
   readonly watch: boolean;
+  readonly failOnError: boolean;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -204,7 +213,7 @@ export const DEFAULTS = Object.freeze({
   cache: true,
 } satisfies Options);
 
-export const VERIFY_DEFAULTS = Object.freeze({ runs: 5, env: Object.freeze({}), watch: false });
+export const VERIFY_DEFAULTS = Object.freeze({ runs: 5, env: Object.freeze({}), watch: false, failOnError: true });
 
 /** One line of documentation per option key, used by the README table test and `--help`. */
 export const OPTION_DOCS = Object.freeze({
@@ -213,7 +222,7 @@ export const OPTION_DOCS = Object.freeze({
   report: '{ json?: path, budgets?: { zip: "5MB", init: "1.5x", "pkg:aws-sdk": "0B" } }: size model file; budgets fail the build.',
   external: "Packages shipped unbundled in node_modules with their dependency closure (native ones automatically).",
   include: "Globs (relative to the root) of files the function reads at run time, zipped at the same paths.",
-  verify: "false, or { runs, event, env, watch }: import the handler from the extracted zip; report init and memory.",
+  verify: "false, or { runs, event, failOnError, env, watch }: import the handler from the extracted zip; report init and memory.",
   strip: "false, or { remove?: globs, keep?: globs } (per package root, `pkg:` prefix): strip docs/tests/maps from shipped packages.",
   arch: '"x86_64" or "arm64": binaries for other platforms are left out or fail the build.',
   lazy: 'Globs over package names loaded on first use, or { modules, mode: "auto" | "sync" | "async" }.',
@@ -341,6 +350,7 @@ const verifyChecks: Record<keyof VerifyOptions, Check> = {
       ? undefined
       : "an object of string values",
   watch: checks.boolean,
+  failOnError: checks.boolean,
 };
 
 /** A list of strip globs, each checked so a glob that can never match fails up front. */
@@ -386,6 +396,7 @@ function resolveVerify(verify: boolean | VerifyOptions, abs: (p: string) => stri
     event: typeof set.event === "string" ? abs(set.event) : set.event === undefined ? undefined : Object.freeze({ ...set.event }),
     env: Object.freeze({ ...(set.env ?? VERIFY_DEFAULTS.env) }),
     watch: set.watch ?? VERIFY_DEFAULTS.watch,
+    failOnError: set.failOnError ?? VERIFY_DEFAULTS.failOnError,
   });
 }
 

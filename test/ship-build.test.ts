@@ -259,21 +259,76 @@ describe("bad input", () => {
     expect(text).toMatch(/\n {4}invoke {4}ok in \S+ ms: \{"table":"orders"\}\n/);
   });
 
-  it("warns, and still writes the zip, when the handler loads but throws on verify.event", async () => {
-    const root = repoTempDir("invoke-throws-");
-    fs.mkdirSync(path.join(root, "src"));
-    fs.writeFileSync(path.join(root, "src/handler.mjs"), "export const handler = async (event) => { throw new Error(`no route for ${event.path}`); };\n");
-    const b = await buildFixture("esbuild", {
-      root,
-      entryPoints: ["src/handler.mjs"],
-      slimfn: { runtime: "nodejs20.x", verify: { runs: 1, event: { path: "/nope" } }, report: { json: "dist/size.json" } },
+  describe("a handler that loads but fails on verify.event (issue 15)", () => {
+    const HANDLERS = {
+      throws: "export const handler = async (event) => { throw new Error(`no route for ${event.path}`); };\n",
+      lambdaError: 'export const handler = async () => ({ errorType: "TypeError", errorMessage: "lookup is not a function" });\n',
+      status500: 'export const handler = async () => ({ statusCode: 502, body: "upstream failed" });\n',
+      status404: 'export const handler = async () => ({ statusCode: 404, body: "not found" });\n',
+    };
+    const buildHandler = async (source: string, verify: Record<string, unknown>) => {
+      const root = repoTempDir("invoke-fails-");
+      fs.mkdirSync(path.join(root, "src"));
+      fs.writeFileSync(path.join(root, "src/handler.mjs"), source);
+      const b = await buildFixture("esbuild", {
+        root,
+        entryPoints: ["src/handler.mjs"],
+        slimfn: { runtime: "nodejs20.x", verify: { runs: 1, event: { path: "/nope" }, ...verify }, report: { json: "dist/size.json" } },
+      });
+      return { b, root, zip: path.join(root, "dist/handler.zip") };
+    };
+    const advice = "The zip was not written. Fix the handler or the event, or set verify.failOnError: false when this event is meant to fail.";
+
+    it("fails the build and writes no zip when the handler throws", async () => {
+      const { b, zip } = await buildHandler(HANDLERS.throws, {});
+      const [d, ...rest] = details(b.failure?.errors);
+      expect(rest).toEqual([]);
+      expect([d!.code, d!.severity]).toEqual(["VERIFY_FAILED", "error"]);
+      expect(d!.message).toMatch(/^Function "handler" \(handler handler\.handler\) loads, but threw when invoked with verify\.event:\nError: no route for \/nope\n/);
+      expect(d!.message.endsWith(` ${advice}`)).toBe(true);
+      expect(fs.existsSync(zip)).toBe(false);
     });
-    const [w, ...rest] = warningsOf(b.result?.warnings);
-    expect(rest).toEqual([]);
-    expect([w!.code, w!.severity]).toEqual(["VERIFY_FAILED", "warning"]);
-    expect(w!.message).toMatch(/^Function "handler" loads, but threw when invoked with verify\.event:\nError: no route for \/nope\n/);
-    expect(b.model!.functions[0]!.init!.invocation).toMatchObject({ ok: false, preview: expect.stringMatching(/^Error: no route for \/nope/) });
-    expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(true);
+
+    it("fails the build on Lambda's error shape and on a 5xx answer, not on a 404", async () => {
+      const lambda = await buildHandler(HANDLERS.lambdaError, {});
+      expect(details(lambda.b.failure?.errors)).toEqual([
+        {
+          code: "VERIFY_FAILED",
+          severity: "error",
+          message: `Function "handler" (handler handler.handler) loads, but answered verify.event with Lambda's error shape (TypeError):\n{"errorType":"TypeError","errorMessage":"lookup is not a function"}. ${advice}`,
+        },
+      ]);
+      const bad = await buildHandler(HANDLERS.status500, {});
+      expect(details(bad.b.failure?.errors)).toEqual([
+        {
+          code: "VERIFY_FAILED",
+          severity: "error",
+          message: `Function "handler" (handler handler.handler) loads, but answered verify.event with status 502:\n{"statusCode":502,"body":"upstream failed"}. ${advice}`,
+        },
+      ]);
+      expect(fs.existsSync(bad.zip)).toBe(false);
+      const notFound = await buildHandler(HANDLERS.status404, {});
+      expect(notFound.b.failure).toBeUndefined();
+      expect(fs.existsSync(notFound.zip)).toBe(true);
+    });
+
+    it("with failOnError: false only warns, and still writes the zip", async () => {
+      const { b, zip } = await buildHandler(HANDLERS.throws, { failOnError: false });
+      const [w, ...rest] = warningsOf(b.result?.warnings);
+      expect(rest).toEqual([]);
+      expect([w!.code, w!.severity]).toEqual(["VERIFY_FAILED", "warning"]);
+      expect(w!.message).toMatch(/^Function "handler" \(handler handler\.handler\) loads, but threw when invoked with verify\.event:\nError: no route for \/nope\n/);
+      expect(w!.message.endsWith(" verify.failOnError is false, so the zip is still written.")).toBe(true);
+      expect(b.model!.functions[0]!.init!.invocation).toMatchObject({ ok: false, preview: expect.stringMatching(/^Error: no route for \/nope/) });
+      expect(fs.existsSync(zip)).toBe(true);
+    });
+
+    it("rejects a failOnError that is not a boolean", async () => {
+      const { b } = await buildHandler(HANDLERS.throws, { failOnError: "no" });
+      expect(details(b.failure?.errors)).toEqual([
+        { code: "OPTION_INVALID", severity: "error", message: 'slimfn option "verify.failOnError" must be true or false, got "no".' },
+      ]);
+    });
   });
 
   it("warns about an include glob that matches nothing", async () => {

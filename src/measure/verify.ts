@@ -9,7 +9,7 @@ import fs from "node:fs";
 import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { extractZip } from "./extract.js";
-import { measureTaskRoot, type Measurement } from "./measure.js";
+import { measureTaskRoot, type Invocation, type Measurement } from "./measure.js";
 import { provideRuntimePackages } from "./runtime-provided.js";
 
 export interface VerifyResult {
@@ -116,20 +116,33 @@ export async function verifyZip(
     }).catch((e: unknown) => {
       throw e instanceof SlimfnError ? withRuntimeNotes(e, runtime) : e;
     });
-    // The zip starts; a handler that throws on the test event is the user's to judge, not a
-    // broken artifact, so it warns instead of failing the build.
-    if (measurement.invocation && !measurement.invocation.ok) {
-      diagnostics.push(
-        warning(
-          "VERIFY_FAILED",
-          `Function "${functionName}" loads, but threw when invoked with verify.event:\n${measurement.invocation.error ?? ""}`,
-        ),
-      );
+    // A handler that loads but fails on the test event is a broken artifact unless the user
+    // says the event is meant to fail (a lazy import that went wrong shows only here).
+    const failure = measurement.invocation ? invocationFailure(measurement.invocation) : undefined;
+    if (failure) {
+      const advice = verify.failOnError
+        ? "The zip was not written. Fix the handler or the event, or set verify.failOnError: false when this event is meant to fail."
+        : "verify.failOnError is false, so the zip is still written.";
+      const message = `Function "${functionName}" (handler ${handler}) loads, but ${failure}. ${advice}`;
+      if (verify.failOnError) throw new SlimfnError(error("VERIFY_FAILED", message));
+      diagnostics.push(warning("VERIFY_FAILED", message));
     }
     return { measurement, diagnostics };
   } finally {
     await extracted.cleanup();
   }
+}
+
+/** How an invocation failed, in words, or undefined when it answered. */
+export function invocationFailure(invocation: Invocation): string | undefined {
+  if (!invocation.ok) return `threw when invoked with verify.event:\n${invocation.error ?? ""}`;
+  const r = invocation.result as { errorType?: unknown; errorMessage?: unknown; statusCode?: unknown } | null | undefined;
+  if (r === null || typeof r !== "object") return undefined;
+  const text = JSON.stringify(r);
+  const shown = text.length > 2000 ? `${text.slice(0, 2000)}...` : text;
+  if (typeof r.errorMessage === "string" && typeof r.errorType === "string") return `answered verify.event with Lambda's error shape (${r.errorType}):\n${shown}`;
+  if (typeof r.statusCode === "number" && r.statusCode >= 500) return `answered verify.event with status ${r.statusCode}:\n${shown}`;
+  return undefined;
 }
 
 /** Say why a package left to the runtime could not be found, beside the handler's own error. */
