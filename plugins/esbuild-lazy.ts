@@ -94,9 +94,14 @@ export function setupLazy(
   let matched = new Set<string>();
   const entries = new Set(entryPaths(initial.entryPoints).map((e) => path.resolve(initial.absWorkingDir ?? root, e)));
 
+  // Files slimfn's parser could not read. A file esbuild cannot parse either fails the build
+  // with esbuild's own error, which says it all; only a file esbuild did bundle gets
+  // LAZY_PARSE_ERROR (its imports stayed eager), after the build.
+  let unparsed: Diagnostic[] = [];
   build.onStart(() => {
     decisions = [];
     matched = new Set();
+    unparsed = [];
   });
 
   const targets = new Map<string, Promise<ResolveResult | undefined>>();
@@ -153,7 +158,8 @@ export function setupLazy(
     if (!result) return undefined;
     decisions.push(...result.decisions);
     for (const e of result.matchedEntries) matched.add(e);
-    const warnings = result.diagnostics.filter((d) => d.severity !== "error").map(toMessage);
+    unparsed.push(...result.diagnostics.filter((d) => d.code === "LAZY_PARSE_ERROR"));
+    const warnings = result.diagnostics.filter((d) => d.severity !== "error" && d.code !== "LAZY_PARSE_ERROR").map(toMessage);
     const errors = result.diagnostics.filter((d) => d.severity === "error").map(toMessage);
     if (errors.length) return { errors, warnings };
     if (result.code === code) return warnings.length ? { warnings } : undefined;
@@ -219,6 +225,7 @@ export function setupLazy(
         out.push(...checkRequiredChunks(chunks));
       }
       out.push(...unmatchedEntries(lazy.modules, matched));
+      out.push(...unparsed);
       return out;
     },
   };

@@ -101,6 +101,27 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
     expect(filesUnder(path.join(root, "dist")).filter((f) => f.endsWith(".zip") || f.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("a syntax error is reported once: the bundler's error, no LAZY_PARSE_ERROR beside it", async () => {
+    const root = minimal();
+    fs.writeFileSync(path.join(root, "src/handler.mjs"), 'import { z } from "zod";\nexport const handler = async () => { z.string( };\n');
+    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], slimfn: { lazy: ["zod"], verify: false } });
+    expect(seen(built.failure!.errors)).toEqual([
+      { code: "", plugin: "", message: 'Unexpected "}"', location: { file: "src/handler.mjs", line: 2, column: 47 } },
+    ]);
+    expect(seen(built.failure!.warnings)).toEqual([]);
+    expect(filesUnder(path.join(root, "dist"))).toEqual([]);
+    // A file esbuild bundles but slimfn's parser cannot read (TypeScript in a .js file with
+    // loader ts) builds, and says once, after the build, that its imports stayed eager.
+    fs.writeFileSync(path.join(root, "src/handler.mjs"), 'import { z } from "zod";\nconst n: number = 1;\nexport const handler = async () => z.string().parse("a" + n);\n');
+    const ts = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], slimfn: { lazy: ["zod"], verify: false }, esbuild: { loader: { ".mjs": "ts" } } });
+    expect(seen(ts.result!.warnings).filter((d) => d.code === "LAZY_PARSE_ERROR")).toEqual([
+      {
+        code: "LAZY_PARSE_ERROR", plugin: "slimfn", location: { file: "src/handler.mjs", line: 2, column: 6 },
+        message: "Could not parse src/handler.mjs to look for lazy imports: Missing initializer in const declaration. The file is left as it is.",
+      },
+    ]);
+  });
+
   it("a platform or format slimfn cannot package", async () => {
     const root = minimal();
     const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], esbuild: { format: "iife" } });
