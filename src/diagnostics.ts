@@ -59,6 +59,7 @@ export type DiagnosticCode =
   | "VERIFY_FAILED"
   | "VERIFY_SKIPPED"
   | "VERIFY_NODE_MISMATCH"
+  | "HANDLER_OUTSIDE_ZIP"
   // lazy imports
   | "LAZY_UNMATCHED"
   | "LAZY_GLOB_INVALID"

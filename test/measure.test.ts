@@ -95,7 +95,7 @@ describe("slimfn measure", () => {
     const { zip: otherZip } = await zipOf("ship-data");
     const other = io(root);
     const before = fs.readFileSync(path.join(root, "dist/size.json"), "utf8");
-    expect(await runMeasure([otherZip, "--runs", "1", "--report", "dist/size.json"], other.cio)).toBe(1);
+    expect(await runMeasure([otherZip, "--runs", "1", "--report", "dist/size.json"], other.cio)).toBe(2);
     expect(other.out.stderr).toMatch(/^error: \[REPORT_INVALID\] dist\/size\.json describes no function whose zip is .+handler\.zip \(sha256 [0-9a-f]{12}\.\.\.\): pass the size model of the build that wrote this zip\.\n$/);
     expect(fs.readFileSync(path.join(root, "dist/size.json"), "utf8")).toBe(before);
   });

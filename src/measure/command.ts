@@ -14,7 +14,8 @@ import { readModel } from "../report/read-model.js";
 import { initModel } from "./init-model.js";
 import { formatBytes, formatDuration } from "../report/sizes.js";
 import { extractZip } from "./extract.js";
-import { HandlerLoadError, measureTaskRoot, type Measurement } from "./measure.js";
+import { checkHandlerInside, HandlerLoadError, measureTaskRoot, type Measurement } from "./measure.js";
+import type { FunctionModel, SizeModel } from "../report/model.js";
 import { readEvent } from "./verify.js";
 
 export const MEASURE_USAGE = `Usage: slimfn measure <zip> [options]
@@ -29,12 +30,15 @@ its ratio to a bare node start measured in the same run, and the memory after in
                       export "handler")
   --event FILE        invoke the handler once with this JSON event and show the result
   --env KEY=VALUE     set an environment variable for the function (repeatable)
+  --timeout MS        per process: the import may take this long, then the answer to --event
+                      (default: 60000)
   --json              print the measurement as JSON
   --report FILE       record the init figures in this size model (the function whose zip has
                       the same sha256), so budgets and reports can use them
   -h, --help          show this help
 
-Exit codes: 0 measured, 1 the handler failed to load, 2 bad arguments.`;
+Exit codes: 0 measured, 1 the handler failed to load, 2 bad arguments (a handler outside the
+zip, a --report that is not the size model of this zip), 130/143/129 interrupted.`;
 
 interface MeasureArgs {
   zip: string;
@@ -44,6 +48,7 @@ interface MeasureArgs {
   event: string | undefined;
   env: Record<string, string>;
   json: boolean;
+  timeoutMs: number;
 }
 
 function parseMeasureArgs(argv: readonly string[], cwd: string): MeasureArgs | string {
@@ -59,6 +64,7 @@ function parseMeasureArgs(argv: readonly string[], cwd: string): MeasureArgs | s
         env: { type: "string", multiple: true },
         json: { type: "boolean" },
         report: { type: "string" },
+        timeout: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -70,6 +76,8 @@ function parseMeasureArgs(argv: readonly string[], cwd: string): MeasureArgs | s
   if (positionals.length !== 1) return "Name exactly one zip: slimfn measure dist/handler.zip";
   const runs = values.runs === undefined ? 10 : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 1000) return `--runs must be an integer from 1 to 1000, got ${JSON.stringify(values.runs)}`;
+  const timeoutMs = values.timeout === undefined ? 60_000 : Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) return `--timeout must be a whole number of milliseconds from 1, got ${JSON.stringify(values.timeout)}`;
   const env: Record<string, string> = {};
   for (const pair of values.env ?? []) {
     const at = pair.indexOf("=");
@@ -86,6 +94,7 @@ function parseMeasureArgs(argv: readonly string[], cwd: string): MeasureArgs | s
     event: values.event === undefined ? undefined : path.resolve(cwd, values.event),
     env,
     json: values.json ?? false,
+    timeoutMs,
   };
 }
 
@@ -115,11 +124,24 @@ function shownModules(taskRoot: string): string {
   return listed.length > 20 ? `${listed.slice(0, 20).join(", ")}, ...` : listed.join(", ") || "none";
 }
 
-/** The handler the size model records for the function whose zip is this one (by sha256). */
-async function handlerInModel(file: string, cwd: string, zip: string): Promise<string | undefined> {
+/**
+ * The function of the size model whose zip is byte for byte the one measured (matched by sha256,
+ * since paths differ between machines and folders): where the figures go, and whose handler is
+ * measured unless --handler names one.
+ */
+async function modelFunction(file: string, cwd: string, zip: string): Promise<{ model: SizeModel; fn: FunctionModel }> {
   const { model } = await readModel(file, cwd);
   const sha256 = createHash("sha256").update(fs.readFileSync(zip)).digest("hex");
-  return model.functions.find((f) => f.sha256 === sha256)?.handler;
+  const fn = model.functions.find((f) => f.sha256 === sha256);
+  if (!fn) {
+    throw new SlimfnError(
+      error(
+        "REPORT_INVALID",
+        `${file} describes no function whose zip is ${path.relative(cwd, zip) || zip} (sha256 ${sha256.slice(0, 12)}...): pass the size model of the build that wrote this zip.`,
+      ),
+    );
+  }
+  return { model, fn };
 }
 
 const pct = (n: number) => `${n.toFixed(2)}x`;
@@ -141,35 +163,28 @@ export function formatMeasurement(zipLabel: string, m: Measurement): string {
   return `${lines.join("\n")}\n`;
 }
 
-/**
- * Write the measurement into the size model, on the function whose zip is byte for byte the one
- * measured (matched by sha256, since paths differ between machines and folders).
- */
-async function recordInit(file: string, cwd: string, zip: string, m: Measurement): Promise<void> {
-  const { model } = await readModel(file, cwd);
-  const sha256 = createHash("sha256").update(fs.readFileSync(zip)).digest("hex");
-  const fn = model.functions.find((f) => f.sha256 === sha256);
-  if (!fn) {
-    throw new SlimfnError(
-      error(
-        "REPORT_INVALID",
-        `${file} describes no function whose zip is ${path.relative(cwd, zip) || zip} (sha256 ${sha256.slice(0, 12)}...): pass the size model of the build that wrote this zip.`,
-      ),
-    );
-  }
-  fn.init = initModel(m);
-  await writeFileAtomic(path.resolve(cwd, file), `${JSON.stringify(model, null, 2)}\n`);
-}
-
 export async function runMeasure(argv: readonly string[], io: CommandIO): Promise<number> {
   const args = parseMeasureArgs(argv, io.cwd);
   if (typeof args === "string") return answerUsage("measure", MEASURE_USAGE, args, io);
   let extracted: Awaited<ReturnType<typeof extractZip>> | undefined;
+  // Everything about the arguments is checked before anything is extracted or measured.
+  let target: { model: SizeModel; fn: FunctionModel } | undefined;
+  try {
+    if (args.handler !== undefined) checkHandlerInside(args.handler);
+    if (args.report !== undefined) {
+      target = await modelFunction(args.report, io.cwd, args.zip);
+      if (args.handler === undefined) checkHandlerInside(target.fn.handler);
+    }
+  } catch (e) {
+    if (!(e instanceof SlimfnError)) throw e;
+    io.stderr(`${e.diagnostics.map(formatDiagnostic).join("\n")}\n`);
+    return EXIT.usage;
+  }
   try {
     const event = args.event === undefined ? undefined : readEvent(args.event);
     extracted = await extractZip(args.zip);
     // The size model the figures go to knows the handler of the build that wrote this zip.
-    let handler = args.handler ?? (args.report !== undefined ? await handlerInModel(args.report, io.cwd, args.zip) : undefined);
+    let handler = args.handler ?? target?.fn.handler;
     const guessed = handler === undefined;
     if (handler === undefined) {
       const found = defaultHandler(extracted.dir);
@@ -183,7 +198,7 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
     }
     let m: Measurement;
     try {
-      m = await measureTaskRoot(extracted.dir, handler, { runs: args.runs, event, env: args.env });
+      m = await measureTaskRoot(extracted.dir, handler, { runs: args.runs, event, env: args.env, timeoutMs: args.timeoutMs });
     } catch (e) {
       // A guessed handler that is not one (the zip's root holds only a shared chunk, the
       // handlers sit in subfolders) is a missing argument, not a broken zip.
@@ -196,7 +211,10 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
       return EXIT.usage;
     }
     const label = path.relative(io.cwd, args.zip) || args.zip;
-    if (args.report !== undefined) await recordInit(args.report, io.cwd, args.zip, m);
+    if (target && args.report !== undefined) {
+      target.fn.init = initModel(m);
+      await writeFileAtomic(path.resolve(io.cwd, args.report), `${JSON.stringify(target.model, null, 2)}\n`);
+    }
     io.stdout(args.json ? `${JSON.stringify({ zip: label, ...m }, null, 2)}\n` : formatMeasurement(label, m));
     return EXIT.ok;
   } catch (e) {

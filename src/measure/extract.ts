@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { error, SlimfnError } from "../diagnostics.js";
+import { trackPath } from "../signals.js";
 
 const run = promisify(execFile);
 
@@ -33,7 +34,12 @@ export function nodeModulesAbove(dir: string): string | undefined {
 /** Extract a zip (bytes or a path) into a fresh temporary folder. */
 export async function extractZip(zip: Uint8Array | string): Promise<Extracted> {
   const base = await fs.promises.mkdtemp(path.join(os.tmpdir(), "slimfn-verify-"));
-  const cleanup = () => fs.promises.rm(base, { recursive: true, force: true });
+  // An interrupted verification or measure removes the folder too (src/signals.ts).
+  const untrack = trackPath(base);
+  const cleanup = async () => {
+    await fs.promises.rm(base, { recursive: true, force: true });
+    untrack();
+  };
   try {
     const leak = nodeModulesAbove(base);
     if (leak) {

@@ -7,7 +7,9 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
-import { EXIT, RESULT_MARKER, RUNNER_SOURCE } from "./runner.js";
+import { RunFailure, runChild, RUNNER_SOURCE, type LoadFailure, type ReadyEvent, type RunnerMode, type RunnerPhase, type RunResult } from "./runner.js";
+
+export type { LoadFailure } from "./runner.js";
 
 export interface Stats {
   median: number;
@@ -57,14 +59,13 @@ export interface MeasureOptions {
   failureNote?: string;
 }
 
-/** Why the handler could not be loaded: it threw, exports no such function, hung, or crashed. */
-export type LoadFailure = "import" | "export" | "timeout" | "exit";
-
-/** A `VERIFY_FAILED` raised while loading the handler, with the kind of failure. */
+/** A `VERIFY_FAILED` raised while loading or invoking the handler, with the kind of failure. */
 export class HandlerLoadError extends SlimfnError {
   constructor(
     diagnostic: Diagnostic,
     readonly failure: LoadFailure,
+    /** Where the child was: importing, looking up the export, or answering the event. */
+    readonly phase: RunnerPhase = "import",
   ) {
     super(diagnostic);
   }
@@ -75,18 +76,33 @@ interface FailureWording {
   note: string;
 }
 
-interface ChildResult {
-  ready: number;
-  importMs: number;
-  rss: number;
-  invocation?: Invocation;
-}
-
 export function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, samples };
+}
+
+const isInside = (file: string, root: string): boolean => {
+  const rel = path.relative(root, file);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+};
+
+const outsideZip = (handler: string, base: string) =>
+  new SlimfnError(
+    error("HANDLER_OUTSIDE_ZIP", `The handler ${JSON.stringify(handler)} points outside the zip (${base}): a handler is a path inside the zip, like "handler.handler" or "api/get.handler".`),
+  );
+
+/**
+ * Refuse a handler whose file part leaves the task root (`../../x/evil.handler`, `/abs/x.h`):
+ * Lambda resolves handlers inside it, and importing (and timing) another module would measure
+ * something that is not the artifact.
+ */
+export function checkHandlerInside(handler: string): void {
+  const dot = handler.lastIndexOf(".");
+  const base = dot > 0 ? handler.slice(0, dot) : handler;
+  const root = path.resolve("/task");
+  if (path.isAbsolute(base) || base.includes("\\") || !isInside(path.resolve(root, base), root)) throw outsideZip(handler, base);
 }
 
 /**
@@ -100,9 +116,13 @@ export function resolveHandler(taskRoot: string, handler: string): { file: strin
   }
   const base = handler.slice(0, dot);
   const exportName = handler.slice(dot + 1);
+  checkHandlerInside(handler);
   for (const ext of [".js", ".mjs", ".cjs"]) {
     const file = path.join(taskRoot, base + ext);
-    if (fs.existsSync(file)) return { file, exportName };
+    if (!fs.existsSync(file)) continue;
+    // A link in the zip may still lead out of it.
+    if (!isInside(fs.realpathSync(file), fs.realpathSync(taskRoot))) throw outsideZip(handler, base);
+    return { file, exportName };
   }
   throw new SlimfnError(
     error("VERIFY_FAILED", `The zip has no ${base}.js, ${base}.mjs or ${base}.cjs for the handler ${JSON.stringify(handler)}.`),
@@ -126,43 +146,25 @@ function lambdaEnv(taskRoot: string, user: Readonly<Record<string, string>>): No
   };
 }
 
-function runChild(runner: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, wording: FailureWording): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [runner, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new SlimfnError(error("VERIFY_FAILED", `Cannot start node (${process.execPath}): ${e.message}`)));
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const line = stdout.split("\n").find((l) => l.startsWith(RESULT_MARKER));
-      if (code === 0 && line) {
-        resolve(JSON.parse(line.slice(RESULT_MARKER.length)) as ChildResult);
-        return;
-      }
-      const [failure, what]: [LoadFailure, string] =
-        signal === "SIGKILL"
-          ? ["timeout", `did not finish importing within ${timeoutMs} ms`]
-          : code === EXIT.importFailed
-            ? ["import", "threw while being imported"]
-            : code === EXIT.notAFunction
-              ? ["export", "does not export the handler function"]
-              : ["exit", `exited with ${signal ?? `code ${code}`}`];
-      const output = stderr.trim() || stdout.trim();
-      const note = wording.note ? ` ${wording.note}` : "";
-      reject(
-        new HandlerLoadError(
-          error("VERIFY_FAILED", `${wording.subject} ${what} when loaded from the extracted zip in a fresh node.${note} Its output:\n${output.length > 8000 ? `...${output.slice(-8000)}` : output}`),
-          failure,
-        ),
-      );
-    });
-  });
+/** Run one child; a failure becomes a VERIFY_FAILED naming the subject and what it did. */
+async function runOnce(
+  runner: string,
+  mode: RunnerMode,
+  target: { file: string; exportName: string; eventFile?: string },
+  taskRoot: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  wording: FailureWording,
+): Promise<RunResult> {
+  try {
+    return await runChild({ runner, mode, ...target, cwd: taskRoot, env, timeoutMs });
+  } catch (e) {
+    if (!(e instanceof RunFailure)) throw e;
+    const where = e.phase === "invoke" ? "when invoked from the extracted zip in a fresh node" : "when loaded from the extracted zip in a fresh node";
+    const note = wording.note ? ` ${wording.note}` : "";
+    const output = e.output.length > 8000 ? `...${e.output.slice(-8000)}` : e.output || "(none)";
+    throw new HandlerLoadError(error("VERIFY_FAILED", `${wording.subject} ${e.what} ${where}.${note} Its output:\n${output}`), e.failure, e.phase);
+  }
 }
 
 /** Measure the extracted artifact in `taskRoot`. Throws `VERIFY_FAILED` when the import fails. */
@@ -174,13 +176,14 @@ export async function measureTaskRoot(taskRoot: string, handler: string, options
   const env = lambdaEnv(taskRoot, options.env ?? {});
   const timeout = options.timeoutMs ?? 60_000;
   const wording = { subject: options.subject ?? "The handler", note: options.failureNote ?? "" };
-  const bare = () => runChild(runner, ["bare"], taskRoot, env, timeout, wording);
-  const load = () => runChild(runner, ["import", file, exportName], taskRoot, env, timeout, wording);
+  const target = { file, exportName };
+  const bare = async () => (await runOnce(runner, "bare", target, taskRoot, env, timeout, wording)).ready;
+  const load = async () => (await runOnce(runner, "import", target, taskRoot, env, timeout, wording)).ready;
   // One untimed start of each warms the file cache, as a real init finds it after the first.
   await load();
   await bare();
-  const inits: ChildResult[] = [];
-  const bares: ChildResult[] = [];
+  const inits: ReadyEvent[] = [];
+  const bares: ReadyEvent[] = [];
   for (let i = 0; i < options.runs; i++) {
     // Alternate which goes first so drift on the machine hits both sides alike.
     if (i % 2 === 0) {
@@ -195,10 +198,12 @@ export async function measureTaskRoot(taskRoot: string, handler: string, options
   if (options.event !== undefined) {
     const eventFile = path.join(work, "event.json");
     await fs.promises.writeFile(eventFile, JSON.stringify(options.event));
-    invocation = (await runChild(runner, ["invoke", file, exportName, eventFile], taskRoot, env, timeout, wording)).invocation;
+    const { answered } = await runOnce(runner, "invoke", { ...target, eventFile }, taskRoot, env, timeout, wording);
+    const { ok, result, error: thrown, ms } = answered!;
+    invocation = ok ? { ok, result, ms } : { ok, error: thrown ?? "", ms };
   }
-  const init = stats(inits.map((r) => r.ready));
-  const bareStats = stats(bares.map((r) => r.ready));
+  const init = stats(inits.map((r) => r.at));
+  const bareStats = stats(bares.map((r) => r.at));
   const m: Measurement = {
     runs: options.runs,
     handler: `${path.relative(taskRoot, file).split(path.sep).join("/")}#${exportName}`,
