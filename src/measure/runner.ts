@@ -36,7 +36,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import type { Readable } from "node:stream";
-import { afterInterrupt, interrupted, signalGroup, trackGroup } from "../signals.js";
+import { afterInterrupt, interrupted, signalGroup, trackGroup, trackSweep } from "../signals.js";
 
 /** What the child is asked to do: start bare, import the handler, or import and invoke it once. */
 export type RunnerMode = "bare" | "import" | "invoke";
@@ -262,7 +262,12 @@ export function runChild(req: RunRequest): Promise<RunResult> {
       return;
     }
     const pgid = child.pid;
-    const untrack = trackGroup(pgid);
+    const untrackGroup = trackGroup(pgid);
+    const untrackSweep = req.mode === "bare" ? () => {} : trackSweep(() => sweepMarked(marker));
+    const untrack = () => {
+      untrackGroup();
+      untrackSweep();
+    };
     const stdout = collectTail(child.stdout!);
     const stderr = collectTail(child.stderr!);
     const events: RunnerEvent[] = [];
