@@ -10,7 +10,7 @@ import path from "node:path";
 import type { BuildOptions, BuildResult, Metafile, OutputFile, PartialMessage, Plugin, PluginBuild } from "esbuild";
 import type { BuildOutput, ExternalImport, FunctionOutput, ModuleBytes } from "../src/build-output.js";
 import { toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
-import { checkEntryExists, checkOutputShape, fileEntryPoints } from "../src/build-checks.js";
+import { checkEntryExists, checkOutputShape, expectedFunctionNames, fileEntryPoints, startChecks, type EntryBeforeBuild } from "../src/build-checks.js";
 import { exportsOfSource, isCommonJsEntry } from "../src/entry-exports.js";
 import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
 import { leanDefaults, leanFormat, zipsSourceMapFiles } from "../src/lean-defaults.js";
@@ -74,6 +74,14 @@ function applyDefaults(initial: BuildOptions, options: ResolvedOptions, root: st
   initial.metafile = true;
 }
 
+
+/** esbuild's entry points as the core's start checks see them; none when entryNames renames them. */
+function entriesBeforeBuild(initial: BuildOptions): EntryBeforeBuild[] {
+  const entries = initial.entryPoints;
+  if (!entries || initial.entryNames !== undefined) return [];
+  if (!Array.isArray(entries)) return Object.entries(entries).map(([out, file]) => ({ path: file, out }));
+  return entries.map((e) => (typeof e === "string" ? { path: e } : { path: e.in, out: e.out }));
+}
 
 function checkEntriesExist(build: PluginBuild, root: string): void {
   const files = fileEntryPoints(entryPaths(build.initialOptions.entryPoints));
@@ -275,6 +283,8 @@ export default function slimfn(options: Options = {}): Plugin {
       // slimfn writes the files itself after adding shims, so it sees them first in memory.
       initial.write = false;
       checkEntriesExist(build, root);
+      const early = startChecks(resolved, expectedFunctionNames(entriesBeforeBuild(initial), root, initial.outbase));
+      if (early.length) build.onStart(() => split(early));
       // After the defaults: whether async mode can split code depends on format and splitting.
       const lazy = setupLazy(build, resolved.lazy, root, toMessage, resolved.runtime.nodeMajor);
       const ship = shipUnbundled(build, resolved);

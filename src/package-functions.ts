@@ -219,6 +219,10 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   const diagnostics: Diagnostic[] = [...registryNotes(request.ship)];
   const cache = BuildCache.open(request.options);
   const plans = planFunctions({ ...request, diagnostics, cache });
+  // Budgets naming a function the build lacks fail before anything is verified or written.
+  const budgets = request.options.report.budgets;
+  const unknown = unknownFunctionBudgets(plans, budgets);
+  if (unknown.length) throw new SlimfnError(unknown);
   // Zip everything in memory first: a failure in any function leaves no file written. Entries
   // the cache has seen are not deflated again.
   if (cache) for (const plan of plans) plan.entries = await cache.prepare(plan.entries, ZIP_LEVEL);
@@ -257,8 +261,6 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   await writeOutputs(request, done, model);
   // Budgets are checked on the complete model (init figures included) once it is written: a
   // build that fails a budget leaves its zips and size model to inspect with `slimfn report`.
-  const budgets = request.options.report.budgets;
-  const unknown = unknownFunctionBudgets(model.functions, budgets);
-  diagnostics.push(...(unknown.length ? unknown : budgetDiagnostics(checkBudgets(model.functions, budgets))));
+  diagnostics.push(...budgetDiagnostics(checkBudgets(model.functions, budgets)));
   return cache ? { model, functions, diagnostics, cache: cache.report() } : { model, functions, diagnostics };
 }

@@ -122,6 +122,50 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
     ]);
   });
 
+  it("budget function names and the verify.event file are checked when the build starts: nothing is bundled into outdir, verified or zipped", async () => {
+    const root = copyFixture(fixture("multi"), repoTempDir("bad-"));
+    const entryPoints = ["src/api/get.mjs", "src/jobs/nightly.mjs"];
+    const built = await buildFixture(bundler, {
+      root, entryPoints,
+      slimfn: { verify: { event: "events/missing.json" }, report: { json: "dist/size.json", budgets: { "api-get/zip": "1MB", "api-gte/zip": "1MB" } } },
+    });
+    expect(seen(built.failure!.errors)).toEqual([
+      {
+        code: "BUDGET_INVALID", plugin: "slimfn", location: null,
+        message: 'Budget api-gte/zip=1MB names function "api-gte", which is not in the build. Functions: api-get, jobs-nightly.',
+      },
+      {
+        code: "OPTION_INVALID", plugin: "slimfn", location: null,
+        message: `slimfn option "verify.event" names ${path.join(root, "events/missing.json")}, which cannot be read (ENOENT). Point it at a JSON file (relative to the project root), or give the event object itself.`,
+      },
+    ]);
+    expect(filesUnder(path.join(root, "dist"))).toEqual([]);
+    // Names slimfn cannot tell before bundling (esbuild entryNames) are checked before anything is verified or written.
+    const named = await buildFixture(bundler, {
+      root, entryPoints, esbuild: { entryNames: "[name]-fn" },
+      slimfn: { report: { json: "dist/size.json", budgets: { "api-get/zip": "1MB" } } },
+    });
+    expect(seen(named.failure!.errors)).toEqual([
+      { code: "BUDGET_INVALID", plugin: "slimfn", location: null, message: 'Budget api-get/zip=1MB names function "api-get", which is not in the build. Functions: get-fn, nightly-fn.' },
+    ]);
+    expect(filesUnder(path.join(root, "dist")).filter((f) => f.endsWith(".zip") || f.endsWith(".json"))).toEqual([]);
+    fs.rmSync(path.join(root, "dist"), { recursive: true, force: true });
+    // Object entry points name their functions by key.
+    fs.writeFileSync(path.join(root, "event.json"), "{ not json\n");
+    const keyed = await buildFixture(bundler, {
+      root, entryPoints: { "v1/get": "src/api/get.mjs" },
+      slimfn: { verify: { event: "event.json" }, report: { budgets: { "v1-get/zip": "1MB", "get/zip": "1MB" } } },
+    });
+    expect(seen(keyed.failure!.errors)).toEqual([
+      { code: "BUDGET_INVALID", plugin: "slimfn", location: null, message: 'Budget get/zip=1MB names function "get", which is not in the build. Functions: v1-get.' },
+      {
+        code: "OPTION_INVALID", plugin: "slimfn", location: null,
+        message: expect.stringMatching(new RegExp(`^slimfn option "verify\\.event" names ${path.join(root, "event.json").replace(/[.\/]/g, "\\$&")}, which is not JSON \\(.+\\)\\. Point it at a JSON file \\(relative to the project root\\), or give the event object itself\\.$`)),
+      },
+    ]);
+    expect(filesUnder(path.join(root, "dist"))).toEqual([]);
+  });
+
   it("a platform or format slimfn cannot package", async () => {
     const root = minimal();
     const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], esbuild: { format: "iife" } });

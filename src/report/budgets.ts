@@ -184,7 +184,7 @@ function budgetsFor(name: string, budgets: readonly Budget[]): Budget[] {
  * Budgets that name a function none of `functions` has: a typo must not turn a budget off
  * silently. One `BUDGET_INVALID` error each.
  */
-export function unknownFunctionBudgets(functions: readonly FunctionModel[], budgets: readonly Budget[]): Diagnostic[] {
+export function unknownFunctionBudgets(functions: readonly { name: string }[], budgets: readonly Budget[]): Diagnostic[] {
   const names = new Set(functions.map((f) => f.name));
   const known = [...names].sort().join(", ") || "none";
   return budgets
