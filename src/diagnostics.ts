@@ -60,6 +60,8 @@ export type DiagnosticCode =
   | "VERIFY_SKIPPED"
   | "VERIFY_NODE_MISMATCH"
   | "HANDLER_OUTSIDE_ZIP"
+  | "LAYER_UNREADABLE"
+  | "LAYER_PACKAGE_MISSING"
   // lazy imports
   | "LAZY_UNMATCHED"
   | "LAZY_GLOB_INVALID"

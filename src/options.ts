@@ -11,6 +11,7 @@ import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "./diagnostics.js";
 import { parseBudget, type Budget } from "./report/budgets.js";
 import { ParseError } from "./report/sizes.js";
+import { globProblem } from "./lazy/glob.js";
 import { checkLazy, resolveLazy, type LazyOptions } from "./lazy/options.js";
 import type { ResolvedLazyOptions } from "./lazy/types.js";
 import { RUNTIMES, type Runtime, type RuntimeInfo } from "./runtime.js";
@@ -100,6 +101,27 @@ export interface CacheOptions {
   dir?: string;
 }
 
+/** A Lambda layer the functions run with (issue 13): what it provides is not shipped again. */
+export interface LayerOptions {
+  /**
+   * The layer's zip, relative to the project root, laid out as Lambda expects
+   * (`nodejs/node_modules/...`, or `nodejs/node22/node_modules/...`). Give `zip` or `dir`.
+   * @default undefined
+   */
+  zip?: string;
+  /**
+   * A folder laid out like the layer's zip (it holds `nodejs/node_modules`), instead of `zip`.
+   * @default undefined
+   */
+  dir?: string;
+  /**
+   * Package names (globs, as in `lazy`) this layer provides to the functions. Verification
+   * resolves only these from it; a name it does not hold warns.
+   * @default undefined (every package in the layer)
+   */
+  provides?: string[];
+}
+
 export interface Options {
   /**
    * The Lambda runtime the function runs on. Picks esbuild's `target` and the Node major that
@@ -171,6 +193,13 @@ export interface Options {
    * @default true
    */
   cache?: boolean | CacheOptions;
+  /**
+   * Lambda layers the functions run with, in the order Lambda applies them (a later layer wins).
+   * Packages the bundler leaves to the runtime (its own `external`) are resolved from them
+   * during verification, as Lambda's `NODE_PATH` resolves them from `/opt/nodejs`.
+   * @default []
+   */
+  layers?: LayerOptions[];
 }
 
 export interface ResolvedOptions {
@@ -189,6 +218,16 @@ export interface ResolvedOptions {
   readonly lazy: ResolvedLazyOptions;
   /** Absolute cache folder, or `false`. */
   readonly cache: { readonly dir: string } | false;
+  readonly layers: readonly ResolvedLayer[];
+}
+
+export interface ResolvedLayer {
+  readonly kind: "zip" | "dir";
+  /** Absolute path of the zip or folder. */
+  readonly path: string;
+  /** The path as the user wrote it, for messages. */
+  readonly shown: string;
+  readonly provides: readonly string[] | undefined;
 }
 
 export interface ResolvedVerify {
@@ -211,6 +250,7 @@ export const DEFAULTS = Object.freeze({
   arch: "x86_64",
   lazy: Object.freeze([]) as unknown as string[],
   cache: true,
+  layers: Object.freeze([]) as unknown as LayerOptions[],
 } satisfies Options);
 
 export const VERIFY_DEFAULTS = Object.freeze({ runs: 5, env: Object.freeze({}), watch: false, failOnError: true });
@@ -227,6 +267,7 @@ export const OPTION_DOCS = Object.freeze({
   arch: '"x86_64" or "arm64": binaries for other platforms are left out or fail the build.',
   lazy: 'Globs over package names loaded on first use, or { modules, mode: "auto" | "sync" | "async" }.',
   cache: "false, or { dir }: reuse shipped-file decisions and deflated bytes between builds (node_modules/.cache/slimfn).",
+  layers: "[{ zip | dir, provides? }]: Lambda layers the functions run with; verification resolves runtime externals from them.",
 } satisfies Record<keyof Options, string>);
 
 /**
@@ -366,6 +407,20 @@ const stripGlobs: Check = (v, key, out) => {
 
 const stripChecks: Record<keyof StripOptions, Check> = { remove: stripGlobs, keep: stripGlobs };
 
+const layerChecks: Record<keyof LayerOptions, Check> = {
+  zip: checks.string,
+  dir: checks.string,
+  provides: (v, key, out) => {
+    const bad = checks.stringArray(v, key, out);
+    if (bad) return bad;
+    for (const name of v as string[]) {
+      const problem = globProblem(name);
+      if (problem) out.push(error("OPTION_INVALID", `slimfn option "${key}" holds ${JSON.stringify(name)}, which is not a package name or glob: ${problem}.`));
+    }
+    return undefined;
+  },
+};
+
 const optionChecks: Record<keyof Options, Check> = {
   runtime: checks.oneOf(Object.keys(RUNTIMES)),
   zip: checks.either(checks.string, checks.boolean),
@@ -386,6 +441,18 @@ const optionChecks: Record<keyof Options, Check> = {
   arch: checks.oneOf(ARCHES),
   lazy: checkLazy,
   cache: checks.either(checks.boolean, checks.object({ dir: checks.string })),
+  layers: (v, key, out) => {
+    if (!Array.isArray(v)) return 'an array of layers such as [{ zip: "layers/shared.zip" }]';
+    v.forEach((layer: unknown, i) => {
+      const at = `${key}[${i}]`;
+      if (!checkObject(layer, layerChecks, at, out)) return;
+      const l = layer as LayerOptions;
+      if ((l.zip === undefined) === (l.dir === undefined)) {
+        out.push(error("OPTION_INVALID", `slimfn option "${at}" must have either zip or dir (the layer's zip file, or a folder laid out like it), got ${l.zip === undefined ? "neither" : "both"}.`));
+      }
+    });
+    return undefined;
+  },
 };
 
 function resolveVerify(verify: boolean | VerifyOptions, abs: (p: string) => string): ResolvedVerify | false {
@@ -452,5 +519,11 @@ export function resolveOptions(raw: Options | undefined, root: string): Resolved
     arch: options.arch,
     lazy: resolveLazy(options.lazy),
     cache: options.cache === false ? false : Object.freeze({ dir: options.cache === true || options.cache.dir === undefined ? defaultCacheDir(root) : abs(options.cache.dir) }),
+    layers: Object.freeze(
+      options.layers.map((l): ResolvedLayer => {
+        const shown = (l.zip ?? l.dir)!;
+        return Object.freeze({ kind: l.zip !== undefined ? "zip" : "dir", path: abs(shown), shown, provides: l.provides ? Object.freeze([...l.provides]) : undefined });
+      }),
+    ),
   });
 }

@@ -113,7 +113,7 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     const failure = built.failure!.errors[0]!;
     expect(failure.text).toMatch(/^VERIFY_FAILED: .*Cannot find package 'zod'/s);
     expect(failure.notes.map((n) => n.text)).toEqual([
-      `zod is left to the runtime (esbuild external or packages: "external"), but Lambda's Node.js runtime provides only the AWS SDK v3 (@aws-sdk/*). Bundle it, ship it with slimfn's external, or, when a layer provides it, set verify: false.`,
+      `zod is left to the runtime (esbuild external or packages: "external"), but Lambda's Node.js runtime provides only the AWS SDK v3 (@aws-sdk/*). Bundle it, ship it with slimfn's external, or, when a layer provides it, name the layer in slimfn's layers.`,
     ]);
     expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(false);
   });

@@ -5,11 +5,14 @@
  * of each into a `node_modules` folder beside the extracted task root, where Node finds it from
  * the handler's folder as the runtime's copy is found on Lambda. Any other runtime external
  * (`packages: "external"`, a typo in `external`) is not provided there, so it still fails
- * verification, as it would fail on Lambda without a layer.
+ * verification, as it would fail on Lambda without a layer, unless one of the build's `layers`
+ * provides it: then the layer's copy is linked, and it wins over the runtime's as `/opt` comes
+ * before `/var/runtime` in Lambda's NODE_PATH.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { packageNameOf } from "../ship/resolve.js";
+import type { OpenLayers } from "./layers.js";
 
 /** `@scope/name` or `name` of a bare specifier; undefined for relative or absolute paths. */
 const bareName = (specifier: string) => (/^[./]/.test(specifier) || /^[a-z]+:/i.test(specifier) ? undefined : packageNameOf(specifier));
@@ -27,27 +30,29 @@ function installedFolder(name: string, root: string): string | undefined {
 }
 
 /**
- * Link each package Lambda provides into `<parent of taskRoot>/node_modules`. Returns the ones
- * that are not installed in the project (`missing`) and the runtime externals Lambda does not
- * provide (`notProvided`), to explain a failed import.
+ * Link each package a layer or Lambda provides into `<parent of taskRoot>/node_modules`. Returns
+ * the Lambda-provided ones that are not installed in the project (`missing`) and the runtime
+ * externals neither provides (`notProvided`), to explain a failed import.
  */
 export async function provideRuntimePackages(
   taskRoot: string,
   specifiers: readonly string[],
   root: string,
+  layers?: OpenLayers,
 ): Promise<{ missing: string[]; notProvided: string[] }> {
   const names = [...new Set(specifiers.map(bareName).filter((n): n is string => n !== undefined))].sort();
   const missing: string[] = [];
+  const notProvided: string[] = [];
   const modules = path.join(path.dirname(taskRoot), "node_modules");
-  for (const name of names.filter(providedByLambda)) {
-    const folder = installedFolder(name, root);
+  for (const name of names) {
+    const folder = layers?.find(name) ?? (providedByLambda(name) ? installedFolder(name, root) : undefined);
     if (!folder) {
-      missing.push(name);
+      (providedByLambda(name) ? missing : notProvided).push(name);
       continue;
     }
     const link = path.join(modules, name);
     await fs.promises.mkdir(path.dirname(link), { recursive: true });
     await fs.promises.symlink(folder, link, "dir");
   }
-  return { missing, notProvided: names.filter((n) => !providedByLambda(n)) };
+  return { missing, notProvided };
 }

@@ -10,6 +10,7 @@ import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js"
 import type { ResolvedOptions } from "../options.js";
 import { extractZip } from "./extract.js";
 import { measureTaskRoot, type Invocation, type Measurement } from "./measure.js";
+import { openLayers } from "./layers.js";
 import { provideRuntimePackages } from "./runtime-provided.js";
 
 export interface VerifyResult {
@@ -103,9 +104,21 @@ export async function verifyZip(
   } else {
     event = verify.event;
   }
-  const extracted = await extractZip(zip);
+  const layers = await openLayers(options.layers, options.runtime.nodeMajor);
+  for (const { layer, name } of layers.unheld) {
+    diagnostics.push(
+      warning(
+        "LAYER_PACKAGE_MISSING",
+        `The layer ${layer} lists "${name}" in provides, but holds no nodejs/node_modules/${name}: a function that imports it fails on Lambda. Add the package to the layer, or remove it from provides.`,
+      ),
+    );
+  }
+  const extracted = await extractZip(zip).catch(async (e: unknown) => {
+    await layers.cleanup();
+    throw e;
+  });
   try {
-    const runtime = await provideRuntimePackages(extracted.dir, context.runtimeExternals ?? [], options.root);
+    const runtime = await provideRuntimePackages(extracted.dir, context.runtimeExternals ?? [], options.root, layers);
     const measurement = await measureTaskRoot(extracted.dir, handler, {
       runs: verify.runs,
       event,
@@ -130,6 +143,7 @@ export async function verifyZip(
     return { measurement, diagnostics };
   } finally {
     await extracted.cleanup();
+    await layers.cleanup();
   }
 }
 
@@ -155,7 +169,7 @@ function withRuntimeNotes(e: SlimfnError, runtime: { missing: string[]; notProvi
   }
   if (runtime.notProvided.length) {
     const them = it(runtime.notProvided);
-    notes.push(`${list(runtime.notProvided)} left to the runtime (esbuild external or packages: "external"), but Lambda's Node.js runtime provides only the AWS SDK v3 (@aws-sdk/*). Bundle ${them}, ship ${them} with slimfn's external, or, when a layer provides ${them}, set verify: false.`);
+    notes.push(`${list(runtime.notProvided)} left to the runtime (esbuild external or packages: "external"), but Lambda's Node.js runtime provides only the AWS SDK v3 (@aws-sdk/*). Bundle ${them}, ship ${them} with slimfn's external, or, when a layer provides ${them}, name the layer in slimfn's layers.`);
   }
   if (!notes.length) return e;
   return new SlimfnError(e.diagnostics.map((d) => ({ ...d, notes: [...(d.notes ?? []), ...notes] })));
