@@ -16,6 +16,7 @@ import { budgetDiagnostics, checkBudgets, unknownFunctionBudgets } from "./repor
 import { SCHEMA_ID, SCHEMA_VERSION, type FunctionModel, type SizeModel } from "./report/model.js";
 import { LAMBDA_LIMITS } from "./runtime.js";
 import { BuildCache, type CacheReport } from "./cache/build-cache.js";
+import { handlerComment } from "./zip/comment.js";
 import { buildZip, ZIP_LEVEL, type ZipArchive, type ZipEntryInput } from "./zip/write.js";
 import type { ShipRegistry } from "./ship/externals.js";
 import { readIncludes, registryNotes, shipFunction, shippedModel, type FunctionShipment } from "./ship/function-shipment.js";
@@ -226,7 +227,7 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   // Zip everything in memory first: a failure in any function leaves no file written. Entries
   // the cache has seen are not deflated again.
   if (cache) for (const plan of plans) plan.entries = await cache.prepare(plan.entries, ZIP_LEVEL);
-  const done = await Promise.all(plans.map(async (plan) => ({ plan, zip: await buildZip(plan.entries) })));
+  const done = await Promise.all(plans.map(async (plan) => ({ plan, zip: await buildZip(plan.entries, { comment: handlerComment(plan.handler) }) })));
   // Prove each zip starts before any is written; one at a time, as timings share two cores.
   const inits = new Map<FunctionPlan, FunctionModel["init"]>();
   for (const [i, { plan, zip }] of done.entries()) {

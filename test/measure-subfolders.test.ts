@@ -19,6 +19,17 @@ async function measure(argv: string[], cwd: string) {
   return { code, stdout, stderr };
 }
 
+/** The zip's bytes with its archive comment cut off (the end record's comment length set to 0). */
+function withoutComment(zip: Buffer): Buffer {
+  for (let i = zip.length - 22; i >= 0; i--) {
+    if (zip.readUInt32LE(i) !== 0x06054b50 || i + 22 + zip.readUInt16LE(i + 20) !== zip.length) continue;
+    const out = Buffer.from(zip.subarray(0, i + 22));
+    out.writeUInt16LE(0, i + 20);
+    return out;
+  }
+  throw new Error("no end record");
+}
+
 async function buildMulti(prepare: (root: string) => void = () => {}) {
   const root = copyFixture(fixture("multi"), repoTempDir("qa-measure-"));
   prepare(root);
@@ -32,7 +43,7 @@ async function buildMulti(prepare: (root: string) => void = () => {}) {
 }
 
 describe("handlers in subfolders", () => {
-  it("slimfn measure on a zip whose handler is in a subfolder and whose root holds only a chunk asks for --handler", async () => {
+  it("slimfn measure finds a handler in a subfolder from the zip's comment; a zip without one whose root holds only a chunk asks for --handler", async () => {
     const { root, built } = await buildMulti();
     expect(built.failure).toBeUndefined();
     const names = unzipList(path.join(root, "dist/api-get.zip"));
@@ -42,6 +53,13 @@ describe("handlers in subfolders", () => {
     expect(rootModules[0]).toMatch(/^chunk-/);
     expect(names).toContain("api/get.mjs");
 
+    // slimfn's zip records its handler: measure finds it without --handler.
+    const recorded = await measure(["dist/api-get.zip", "--runs", "1"], root);
+    expect([recorded.code, recorded.stderr]).toEqual([0, ""]);
+    expect(recorded.stdout.split("\n")[0]).toBe(`slimfn measure dist/api-get.zip (api/get.mjs#handler, 1 runs, node ${process.version})`);
+
+    // The same zip without its comment, as another tool would write it, has to be told.
+    fs.writeFileSync(path.join(root, "dist/api-get.zip"), withoutComment(fs.readFileSync(path.join(root, "dist/api-get.zip"))));
     const guessed = await measure(["dist/api-get.zip", "--runs", "1"], root);
     expect(guessed.code).toBe(2);
     expect(guessed.stdout).toBe("");

@@ -13,6 +13,7 @@ import { writeFileAtomic } from "../fs-atomic.js";
 import { readModel } from "../report/read-model.js";
 import { initModel } from "./init-model.js";
 import { formatBytes, formatDuration } from "../report/sizes.js";
+import { recordedHandler } from "../zip/comment.js";
 import { extractZip } from "./extract.js";
 import { checkHandlerInside, HandlerLoadError, measureTaskRoot, type Measurement } from "./measure.js";
 import type { FunctionModel, SizeModel } from "../report/model.js";
@@ -25,9 +26,10 @@ node processes interleaved with bare node starts, and print the init time (media
 its ratio to a bare node start measured in the same run, and the memory after init.
 
   --runs N            timed runs of each (default: 10)
-  --handler F.EXPORT  handler as Lambda names it (default: the one --report's size model
-                      records for this zip, else the zip's only root .js/.mjs/.cjs file,
-                      export "handler")
+  --handler F.EXPORT  handler as Lambda names it (default: the one a slimfn zip records in
+                      its comment, else the one --report's size model records for this
+                      zip, else the zip's only root .js/.mjs/.cjs file, else handler.* or
+                      index.* at its root, export "handler")
   --event FILE        invoke the handler once with this JSON event and show the result
   --env KEY=VALUE     set an environment variable for the function (repeatable)
   --timeout MS        per process: the import may take this long, then the answer to --event
@@ -98,10 +100,15 @@ function parseMeasureArgs(argv: readonly string[], cwd: string): MeasureArgs | s
   };
 }
 
-/** The handler of a zip with one root module: `handler.mjs` -> `handler.handler`. */
+/**
+ * The handler of a zip slimfn did not write (no handler in its comment): its only root module,
+ * else `handler.*`, else `index.*` (`handler.mjs` -> `handler.handler`); else the root modules.
+ */
 export function defaultHandler(taskRoot: string): string | string[] {
   const modules = fs.readdirSync(taskRoot).filter((f) => /\.(?:c|m)?js$/.test(f)).sort();
-  if (modules.length === 1) return `${modules[0]!.replace(/\.(?:c|m)?js$/, "")}.handler`;
+  const base = (f: string) => f.replace(/\.(?:c|m)?js$/, "");
+  if (modules.length === 1) return `${base(modules[0]!)}.handler`;
+  for (const name of ["handler", "index"]) if (modules.some((f) => base(f) === name)) return `${name}.handler`;
   return modules;
 }
 
@@ -183,8 +190,9 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
   try {
     const event = args.event === undefined ? undefined : readEvent(args.event);
     extracted = await extractZip(args.zip);
-    // The size model the figures go to knows the handler of the build that wrote this zip.
-    let handler = args.handler ?? target?.fn.handler;
+    // A slimfn zip records its handler in its comment; else the size model the figures go to
+    // knows the handler of the build that wrote this zip.
+    let handler = args.handler ?? recordedHandler(fs.readFileSync(args.zip)) ?? target?.fn.handler;
     const guessed = handler === undefined;
     if (handler === undefined) {
       const found = defaultHandler(extracted.dir);
@@ -205,8 +213,9 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
       if (!guessed || !(e instanceof HandlerLoadError) || e.failure !== "export") throw e;
       const file = handler.replace(/\.handler$/, "");
       const root = fs.readdirSync(extracted.dir).find((f) => f.replace(/\.(?:c|m)?js$/, "") === file) ?? file;
+      const which = ownModules(extracted.dir).filter((f) => !f.includes("/")).length === 1 ? "the zip's only root module" : "the zip's root module by that name";
       io.stderr(
-        `slimfn measure: ${root}, the zip's only root module, exports no function "handler"; name the handler with --handler file.export (modules outside node_modules: ${shownModules(extracted.dir)})\n`,
+        `slimfn measure: ${root}, ${which}, exports no function "handler"; name the handler with --handler file.export (modules outside node_modules: ${shownModules(extracted.dir)})\n`,
       );
       return EXIT.usage;
     }

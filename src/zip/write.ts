@@ -52,6 +52,8 @@ export interface ZipWriteOptions {
   level?: number;
   /** Defaults to `zipTimestamp()` (SOURCE_DATE_EPOCH or 1980-01-01). */
   mtime?: Date;
+  /** The archive comment (ASCII; see src/zip/comment.ts for what slimfn writes there). */
+  comment?: string;
 }
 
 /** The zip level slimfn writes; cached deflated bytes are kept per level. */
@@ -190,13 +192,20 @@ export async function buildZip(input: readonly ZipEntryInput[], options: ZipWrit
     push(record);
     push(locator);
   }
+  // The comment is CP437; slimfn writes ASCII only (src/zip/comment.ts), which latin1 keeps.
+  const comment = Buffer.from(options.comment ?? "", "latin1");
+  if (comment.length > 0xffff || comment.includes(Buffer.from([0x50, 0x4b, 0x05, 0x06]))) {
+    throw new SlimfnError(error("ZIP_WRITE_FAILED", "The zip comment is too long or holds an end-of-central-directory signature."));
+  }
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
   end.writeUInt16LE(placed.length >= 0xffff ? 0xffff : placed.length, 8);
   end.writeUInt16LE(placed.length >= 0xffff ? 0xffff : placed.length, 10);
   end.writeUInt32LE(centralSize >= 0xffffffff ? 0xffffffff : centralSize, 12);
   end.writeUInt32LE(centralStart >= 0xffffffff ? 0xffffffff : centralStart, 16);
+  end.writeUInt16LE(comment.length, 20);
   push(end);
+  if (comment.length) push(comment);
 
   const bytes = Buffer.concat(chunks, cursor);
   return {
