@@ -297,8 +297,7 @@ export default function slimfn(options: Options = {}): Plugin {
           const lazyWarnings = lazy.afterBuild(result.metafile, files);
           // A lazy load that cannot work at run time fails the build before anything is written.
           if (lazyWarnings.some((d) => d.severity === "error")) return logEndMessages(build, split(lazyWarnings), userLogLevel, esbuildLogs);
-          if (userWrite) await writeOutputs(files);
-          else result.outputFiles.splice(0, result.outputFiles.length, ...files);
+          if (!userWrite) result.outputFiles.splice(0, result.outputFiles.length, ...files);
           const packaged = await packageFunctions({
             options: resolved,
             build: { ...toBuildOutput(initial, root, result.metafile, files), lazy: lazy.decisions() },
@@ -307,6 +306,8 @@ export default function slimfn(options: Options = {}): Plugin {
             watch: ship.rebuild(),
             onProgress: quiet(userLogLevel) ? undefined : terminalProgress(),
           });
+          // Only now, with every zip made and verified: a build slimfn fails leaves nothing of it in outdir.
+          if (userWrite) await writeOutputs(files);
           printSummary(packaged, root, userLogLevel);
           return logEndMessages(build, split([...lazyWarnings, ...packaged.diagnostics]), userLogLevel, esbuildLogs);
         } catch (thrown) {

@@ -101,6 +101,25 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
     expect(filesUnder(path.join(root, "dist")).filter((f) => f.endsWith(".zip") || f.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("a build slimfn fails leaves nothing of it in outdir: no .mjs, no chunk, no zip", async () => {
+    const root = copyFixture(fixture("multi"), repoTempDir("bad-"));
+    fs.writeFileSync(path.join(root, "src/api/throws.mjs"), 'throw new Error("no table name");\nexport const handler = async () => 1;\n');
+    const cases = [
+      { entryPoints: ["src/api/get.mjs", "src/api/broken.mjs"], broken: "export const a = 1; export const b = 2;\n", code: "NO_HANDLER_EXPORT" },
+      { entryPoints: ["src/api/get.mjs", "src/api/throws.mjs"], code: "VERIFY_FAILED" },
+    ];
+    fs.writeFileSync(path.join(root, "src/api/broken.mjs"), cases[0]!.broken!);
+    for (const c of cases) {
+      const built = await buildFixture(bundler, { root, entryPoints: c.entryPoints, esbuild: { outbase: "src" }, slimfn: { verify: { runs: 1 } } });
+      expect(seen(built.failure!.errors).map((d) => d.code)).toEqual([c.code]);
+      expect([c.code, filesUnder(path.join(root, "dist"))]).toEqual([c.code, []]);
+    }
+    // Budgets over their limit fail the build after the fact: zips, size model and outputs are all written to inspect.
+    const over = await buildFixture(bundler, { root, entryPoints: ["src/api/get.mjs"], esbuild: { outbase: "src" }, slimfn: { verify: false, report: { json: "dist/size.json", budgets: { zip: "1B" } } } });
+    expect(seen(over.failure!.errors).map((d) => d.code)).toEqual(["BUDGET_EXCEEDED"]);
+    expect(filesUnder(path.join(root, "dist"))).toEqual(["api-get.zip", "api/get.mjs", "size.json"]);
+  });
+
   it("a syntax error is reported once: the bundler's error, no LAZY_PARSE_ERROR beside it", async () => {
     const root = minimal();
     fs.writeFileSync(path.join(root, "src/handler.mjs"), 'import { z } from "zod";\nexport const handler = async () => { z.string( };\n');
