@@ -16,6 +16,7 @@ import { checkLazy, resolveLazy, type LazyOptions } from "./lazy/options.js";
 import type { ResolvedLazyOptions } from "./lazy/types.js";
 import { RUNTIMES, type Runtime, type RuntimeInfo } from "./runtime.js";
 import { includeGlobProblem } from "./ship/include.js";
+import { allowSecretProblem } from "./ship/secrets.js";
 import { ARCHES, type Arch } from "./ship/platform.js";
 import { parseUserGlob, userGlobProblem, type UserGlob } from "./ship/strip.js";
 
@@ -159,6 +160,16 @@ export interface Options {
    */
   include?: string[];
   /**
+   * Zip paths of files that look like secrets (by name: `.env`, `.npmrc`, SSH keys, `*.p12`,
+   * `.git/`, ...; by content: PEM private keys, AWS keys, npm and GitHub tokens) but are meant
+   * to ship: `"certs/client.key"`, `"node_modules/pkg/.npmrc"`. Exact paths, not globs: each one
+   * is a decision about one file. Without it such a file fails the build (`SECRET_IN_ZIP`) when
+   * `include` takes it, and is left out of a shipped package (listed as refused). A path that
+   * allows nothing warns (`SECRET_ALLOW_UNUSED`). See the README's "What never ships".
+   * @default []
+   */
+  allowSecrets?: string[];
+  /**
    * Extract the zip into an empty folder, import the handler in fresh `node` processes and fail
    * the build when the import throws; report init time and memory. `false` turns it off.
    * @default true
@@ -211,6 +222,7 @@ export interface ResolvedOptions {
   readonly root: string;
   readonly external: readonly string[];
   readonly include: readonly string[];
+  readonly allowSecrets: readonly string[];
   readonly verify: ResolvedVerify | false;
   /** Strip rules on (with the user's globs, `pkgname:` prefixes split off) or `false`. */
   readonly strip: { readonly remove: readonly UserGlob[]; readonly keep: readonly UserGlob[] } | false;
@@ -245,6 +257,7 @@ export const DEFAULTS = Object.freeze({
   report: Object.freeze({}) as ReportOptions,
   external: Object.freeze([]) as unknown as string[],
   include: Object.freeze([]) as unknown as string[],
+  allowSecrets: Object.freeze([]) as unknown as string[],
   verify: true,
   strip: true,
   arch: "x86_64",
@@ -262,6 +275,7 @@ export const OPTION_DOCS = Object.freeze({
   report: '{ json?: path, budgets?: { zip: "5MB", init: "1.5x", "pkg:aws-sdk": "0B" } }: size model file; budgets fail the build.',
   external: "Packages shipped unbundled in node_modules with their dependency closure (native ones automatically).",
   include: "Globs (relative to the root) of files the function reads at run time, zipped at the same paths.",
+  allowSecrets: "Exact zip paths of files that look like secrets but are meant to ship (see What never ships).",
   verify: "false, or { runs, event, failOnError, env, watch }: import the handler from the extracted zip; report init and memory.",
   strip: "false, or { remove?: globs, keep?: globs } (per package root, `pkg:` prefix): strip docs/tests/maps from shipped packages.",
   arch: '"x86_64" or "arm64": binaries for other platforms are left out or fail the build.',
@@ -435,6 +449,15 @@ const optionChecks: Record<keyof Options, Check> = {
     }
     return undefined;
   }) as Check,
+  allowSecrets: ((v, key, out) => {
+    const bad = checks.stringArray(v, key, out);
+    if (bad) return bad;
+    for (const p of v as string[]) {
+      const problem = allowSecretProblem(p);
+      if (problem) out.push(error("OPTION_INVALID", `slimfn option "${key}" must hold ${problem}, got ${JSON.stringify(p)}.`));
+    }
+    return undefined;
+  }) as Check,
   verify: checks.either(checks.boolean, checks.object(verifyChecks)),
   // Not `checks.either`: it drops the nested diagnostics that name the bad glob.
   strip: (v, key, out) => (typeof v === "boolean" ? undefined : checks.object(stripChecks)(v, key, out) && "true or false or an object"),
@@ -508,6 +531,7 @@ export function resolveOptions(raw: Options | undefined, root: string): Resolved
     root,
     external: Object.freeze([...options.external]),
     include: Object.freeze([...options.include]),
+    allowSecrets: Object.freeze([...options.allowSecrets]),
     verify: resolveVerify(options.verify, abs),
     strip:
       options.strip === false

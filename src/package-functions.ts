@@ -19,7 +19,7 @@ import { BuildCache, type CacheReport } from "./cache/build-cache.js";
 import { handlerComment } from "./zip/comment.js";
 import { buildZip, ZIP_LEVEL, type ZipArchive, type ZipEntryInput } from "./zip/write.js";
 import type { ShipRegistry } from "./ship/externals.js";
-import { readIncludes, registryNotes, shipFunction, shippedModel, type FunctionShipment } from "./ship/function-shipment.js";
+import { readIncludes, refusedModel, registryNotes, shipFunction, shippedModel, unusedSecretAllowances, type FunctionShipment } from "./ship/function-shipment.js";
 import { unmatchedStripGlobs } from "./ship/strip.js";
 import { initModel } from "./measure/init-model.js";
 import { verifyZip } from "./measure/verify.js";
@@ -91,6 +91,7 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[]; c
     entries.push(...shipment.entries);
     return { name, fn, entryInZip, handler, entries, zipPath: zips?.get(name) ?? null, shipment };
   });
+  request.diagnostics?.push(...unusedSecretAllowances(options, plans.flatMap((p) => p.entries.map((e) => e.path))));
   request.diagnostics?.push(...unmatchedStripGlobs(options, plans.flatMap((p) => p.shipment.packages.map((s) => s.pkg))));
   if (options.zip === false) for (const plan of plans) request.diagnostics?.push(...notWritten(plan));
   return plans;
@@ -213,6 +214,8 @@ function shippedFields(shipment: FunctionShipment, zip: ZipArchive): Partial<Fun
   if (shipment.packages.length) fields.shipped = shippedModel(shipment, zip.entries);
   if (shipment.dropped.length) fields.droppedPackages = shipment.dropped.map((d) => ({ name: d.name, version: d.version, reason: d.reason }));
   if (shipment.included.length) fields.included = [...shipment.included].sort();
+  const refused = refusedModel(shipment);
+  if (refused.length) fields.refused = refused;
   return fields;
 }
 

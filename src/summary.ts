@@ -39,11 +39,19 @@ function strippedLines(model: PackagedFunction["model"], dim: (s: string) => str
     lines.push(`    ${dim(label)}  ${formatBytes(bytes)} in ${files} file${files === 1 ? "" : "s"} ${dim(what)}: ${top.join(dim(" · "))}${more}`);
   };
   leftOut("stripped", "(docs, tests, declarations, maps)", (p) => p.stripped);
-  leftOut("kept out", 'a linked package would not publish (secrets files, or not in its "files")', (p) => p.unpublished);
+  leftOut("kept out", 'a linked package would not publish (not in its "files")', (p) => p.unpublished);
   for (const p of shipped) {
     for (const b of p.droppedBinaries ?? []) lines.push(`    ${dim("dropped ")}  ${p.name}/${b.path} ${dim(`(${b.reason})`)}`);
   }
   for (const d of model.droppedPackages ?? []) lines.push(`    ${dim("dropped ")}  ${d.name} ${d.version} ${dim(`(${d.reason})`)}`);
+  const refused = model.refused ?? [];
+  if (refused.length) {
+    const shown = refused.slice(0, 3).map((r) => `${r.path} ${dim(`(${r.pattern})`)}`);
+    const more = refused.length > 3 ? dim(` · ${refused.length - 3} more`) : "";
+    lines.push(
+      `    ${dim("refused ")}  ${refused.length === 1 ? "1 file that looks like a secret" : `${refused.length} files that look like secrets`} ${dim("(never shipped; allowSecrets ships one on purpose)")}: ${shown.join(dim(" · "))}${more}`,
+    );
+  }
   return lines;
 }
 

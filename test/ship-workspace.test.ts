@@ -43,12 +43,12 @@ function monorepo(libManifest: Record<string, unknown>): string {
   return root;
 }
 
-async function buildFn(root: string, strip?: { keep?: string[] }) {
+async function buildFn(root: string, strip?: { keep?: string[] }, allowSecrets?: string[]) {
   const fnRoot = path.join(root, "packages/fn");
   const built = await buildFixture("esbuild", {
     root: fnRoot,
     entryPoints: ["src/handler.mjs"],
-    slimfn: { runtime: "nodejs20.x", external: ["@qa/lib"], verify: { runs: 1 }, report: { json: "dist/size.json" }, ...(strip ? { strip } : {}) },
+    slimfn: { runtime: "nodejs20.x", external: ["@qa/lib"], verify: { runs: 1 }, report: { json: "dist/size.json" }, ...(strip ? { strip } : {}), ...(allowSecrets ? { allowSecrets } : {}) },
   });
   expect(built.failure?.errors.map((e) => e.text)).toBeUndefined();
   const zip = path.join(fnRoot, "dist/handler.zip");
@@ -77,15 +77,23 @@ describe("npm workspaces: a linked sibling package shipped with external", () =>
     expect(lib).toEqual(["LICENSE", "data/greeting.txt", "lib/index.js", "package.json"]);
   });
 
-  it("without files it ships the source folder, but never its .env or .npmrc (strip.keep can still ask)", async () => {
+  it("without files it ships the source folder, but never its .env or .npmrc: they are refused as secrets (allowSecrets can still ask)", async () => {
     const root = monorepo({});
     write(root, { "packages/lib/config/.env.production": "API_KEY=secret\n", "packages/lib/.npmrc": "//registry/:_authToken=t\n" });
     const { fn, lib } = await buildFn(root);
     expect(lib.filter((p) => /(^|\/)\.(env|npmrc)/.test(p))).toEqual([]);
     expect(lib).toContain("lib/index.js");
-    expect(fn.shipped!.find((p) => p.name === "@qa/lib")!.unpublished?.files).toBe(3);
-    const kept = await buildFn(monorepo({}), { keep: ["@qa/lib:.env"] });
+    expect(fn.shipped!.find((p) => p.name === "@qa/lib")!.unpublished).toBeUndefined();
+    expect(fn.refused).toEqual([
+      { path: "node_modules/@qa/lib/.env", pattern: ".env: environment file", bytes: 20 },
+      { path: "node_modules/@qa/lib/.npmrc", pattern: ".npmrc: npm credentials", bytes: 25 },
+      { path: "node_modules/@qa/lib/config/.env.production", pattern: ".env.*: environment file", bytes: 15 },
+    ]);
+    // strip.keep is not a door for secrets; allowSecrets names the one file on purpose.
+    expect((await buildFn(monorepo({}), { keep: ["@qa/lib:.env"] })).lib).not.toContain(".env");
+    const kept = await buildFn(monorepo({}), undefined, ["node_modules/@qa/lib/.env"]);
     expect(kept.lib).toContain(".env");
+    expect(kept.fn.refused).toBeUndefined();
   });
 });
 

@@ -36,7 +36,7 @@ describe("summary of a function that ships one package", () => {
 });
 
 describe("summary of what was left out of shipped packages", () => {
-  it('says "1 file", and a linked package\'s .env is not counted as docs, tests, declarations, maps', async () => {
+  it('says "1 file", and a linked package\'s .env is refused as a secret, not counted as docs, tests, declarations, maps', async () => {
     const root = repoTempDir("qa-summary-linked-");
     const write = (rel: string, text: string) => {
       fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
@@ -59,11 +59,12 @@ describe("summary of what was left out of shipped packages", () => {
     const linked = fn.shipped!.find((p) => p.name === "@qa/linked")!;
     expect(ms.stripped.files).toBe(1); // readme.md
     expect(linked.stripped).toEqual({ files: 0, bytes: 0 });
-    expect(linked.unpublished).toEqual({ files: 1, bytes: 20 });
+    expect(linked.unpublished).toBeUndefined();
+    expect(fn.refused).toEqual([{ path: "node_modules/@qa/linked/.env", pattern: ".env: environment file", bytes: 20 }]);
     const text = formatSummary([{ model: fn, zipPath: path.join(root, "dist/handler.zip") }], root, { color: false }).split("\n");
-    expect(text.filter((l) => /^    (stripped|kept out) /.test(l))).toEqual([
+    expect(text.filter((l) => /^    (stripped|kept out|refused) /.test(l))).toEqual([
       `    stripped  ${formatBytes(ms.stripped.bytes)} in 1 file (docs, tests, declarations, maps): ms ${formatBytes(ms.stripped.bytes)}`,
-      "    kept out  20 B in 1 file a linked package would not publish (secrets files, or not in its \"files\"): @qa/linked 20 B",
+      "    refused   1 file that looks like a secret (never shipped; allowSecrets ships one on purpose): node_modules/@qa/linked/.env (.env: environment file)",
     ]);
     const dir = extractZip(path.join(root, "dist/handler.zip"));
     const { file, exportName } = handlerModule(dir, fn.handler);

@@ -77,6 +77,12 @@ export interface FunctionModel {
   droppedPackages?: { name: string; version: string; reason: string }[];
   /** Zip paths of the files added by `include`. Sorted. Absent when none. */
   included?: string[];
+  /**
+   * Files of shipped packages that look like secrets (by name or content), left out of the zip
+   * with the rule they matched; `allowSecrets` ships one on purpose. Sorted by path. Absent
+   * when none.
+   */
+  refused?: { path: string; pattern: string; bytes: number }[];
   /** Init time and memory measured from the extracted zip; absent when not measured. */
   init?: InitModel;
   /**
@@ -106,7 +112,7 @@ export interface ShippedPackageModel {
   zipBytes: number;
   /** Native binaries it ships, relative to its folder. Sorted. */
   native: string[];
-  /** Files and bytes left out: `stripped` + `droppedBinaries` + `unpublished`. */
+  /** Files and bytes left out: `stripped` + `droppedBinaries` + `unpublished` + refused secrets. */
   removed: { files: number; bytes: number };
   /** Files and bytes left out by strip rules (docs, tests, declarations, maps, `strip.remove`). */
   stripped: { files: number; bytes: number };

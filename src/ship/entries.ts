@@ -14,7 +14,8 @@ import { sha256 } from "../cache/store.js";
 import { ZIP_LEVEL, type ZipEntryInput } from "../zip/write.js";
 import type { ShipPlan } from "./closure.js";
 import { listPackageTree } from "./files.js";
-import { publishedFiles } from "./published-files.js";
+import { isLinkedPackage, publishedFiles } from "./published-files.js";
+import { judgePackageFile } from "./secrets.js";
 import { isNativeFile } from "./native.js";
 import type { SelectContext } from "./platform-select.js";
 import { selectFiles } from "./select.js";
@@ -97,8 +98,29 @@ export function shipmentEntries(
 function selectPackageFiles(pkg: PlacedPackage, files: PackageFile[], options: ResolvedOptions, context: SelectContext): FileSelection {
   const published = publishedFiles(pkg, files, options.strip === false ? [] : options.strip.keep);
   const selection = selectFiles(pkg, published.keep, options, context);
-  const removed = [...published.removed, ...selection.removed].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return { keep: selection.keep, removed };
+  const secrets = refuseSecrets(pkg, selection.keep, options);
+  const removed = [...published.removed, ...selection.removed, ...secrets.removed].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { keep: secrets.keep, removed };
+}
+
+/**
+ * Last step of the selection: files that look like secrets are refused (left out, listed) unless
+ * `allowSecrets` names their zip path; a linked package's code holding one fails the build.
+ */
+function refuseSecrets(pkg: PlacedPackage, files: PackageFile[], options: ResolvedOptions): FileSelection {
+  const judged = { name: pkg.name, realDir: pkg.realDir, linked: isLinkedPackage(pkg.realDir) };
+  const keep: PackageFile[] = [];
+  const removed: RemovedFile[] = [];
+  const problems: Diagnostic[] = [];
+  for (const file of files) {
+    const zipPath = `${pkg.zipDir}/${file.rel}`;
+    const secret = options.allowSecrets.includes(zipPath) ? {} : judgePackageFile(judged, file.rel, file.size, zipPath, () => readShipped(file.abs, pkg.name));
+    if (secret.fail) problems.push(secret.fail);
+    else if (secret.refuse) removed.push({ rel: file.rel, size: file.size, reason: secret.refuse.pattern, kind: "secret" });
+    else keep.push(file);
+  }
+  if (problems.length) throw new SlimfnError(problems);
+  return { keep, removed };
 }
 
 function readShipped(abs: string, name: string): Buffer {
@@ -134,7 +156,7 @@ interface PackageRecord {
  * (which optional packages are installed decides platform errors).
  */
 function decisionInputs(pkg: PlacedPackage, options: ResolvedOptions, context: SelectContext, planKey: string): string {
-  return sha256(JSON.stringify([decisionRulesVersion(), pkg.name, pkg.version, pkg.zipDir, options.strip, options.arch, context.shipsSourceMaps === true, planKey]));
+  return sha256(JSON.stringify([decisionRulesVersion(), pkg.name, pkg.version, pkg.zipDir, options.strip, options.allowSecrets, options.arch, context.shipsSourceMaps === true, planKey]));
 }
 
 function planFingerprint(plan: ShipPlan): string {

@@ -5,7 +5,7 @@
  */
 import type { FunctionOutput } from "../build-output.js";
 import type { BuildCache } from "../cache/build-cache.js";
-import type { Diagnostic } from "../diagnostics.js";
+import { warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import type { ShippedPackageModel } from "../report/model.js";
 import type { ZipEntryInfo, ZipEntryInput } from "../zip/write.js";
@@ -33,7 +33,7 @@ export interface FunctionShipment {
  * what the build writes (output folder, zips, size model), which are never included.
  */
 export function readIncludes(options: ResolvedOptions, outputs: readonly string[]): IncludedFiles {
-  return includedFiles(options.include, options.root, outputs);
+  return includedFiles(options.include, options.root, outputs, options.allowSecrets);
 }
 
 export function shipFunction(
@@ -78,7 +78,7 @@ export function shippedModel(shipment: FunctionShipment, zipEntries: readonly Zi
       zipBytes,
       native: [...p.native].sort(),
       removed: tally(p.removed),
-      stripped: tally(p.removed.filter((r) => r.kind !== "platform" && r.kind !== "unpublished")),
+      stripped: tally(p.removed.filter((r) => r.kind !== "platform" && r.kind !== "unpublished" && r.kind !== "secret")),
       droppedBinaries: p.removed.filter((r) => r.kind === "platform").map((r) => ({ path: r.rel, bytes: r.size, reason: r.reason })),
     };
     const unpublished = p.removed.filter((r) => r.kind === "unpublished");
@@ -89,6 +89,29 @@ export function shippedModel(shipment: FunctionShipment, zipEntries: readonly Zi
   });
 }
 
+
+/** The size model's list of refused secrets files, by zip path. */
+export function refusedModel(shipment: FunctionShipment): { path: string; pattern: string; bytes: number }[] {
+  return shipment.packages
+    .flatMap((p) => p.removed.filter((r) => r.kind === "secret").map((r) => ({ path: `${p.pkg.zipDir}/${r.rel}`, pattern: r.reason, bytes: r.size })))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * `SECRET_ALLOW_UNUSED` for `allowSecrets` entries that name no zip entry of any function: a
+ * typo, or a path that is not where the file sits in the zip, would otherwise go unnoticed.
+ */
+export function unusedSecretAllowances(options: ResolvedOptions, zipPaths: Iterable<string>): Diagnostic[] {
+  const shipped = new Set(zipPaths);
+  return options.allowSecrets
+    .filter((p) => !shipped.has(p))
+    .map((p) =>
+      warning(
+        "SECRET_ALLOW_UNUSED",
+        `allowSecrets lists ${JSON.stringify(p)}, but no function of this build ships a file at that zip path. Fix the path (as in the zip: certs/client.key, node_modules/pkg/.npmrc) or remove it.`,
+      ),
+    );
+}
 
 /** Notes the registry gathered while the bundler ran (native packages shipped automatically). */
 export function registryNotes(registry: ShipRegistry | undefined): Diagnostic[] {

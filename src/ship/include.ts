@@ -9,6 +9,7 @@ import path from "node:path";
 import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ZipEntryInput } from "../zip/write.js";
 import { walkInclude } from "./include-walk.js";
+import { includedSecret, secretByContent, secretByName, type SecretMatch } from "./secrets.js";
 import { isInside } from "./symlinks.js";
 
 /** The real path of `p`, or `p` itself while it does not exist (a zip not written yet). */
@@ -37,10 +38,15 @@ export function includeGlobProblem(glob: string): string | undefined {
  * folder, zips, size model): never included, or a `**` glob would take the last build's output
  * into this build's zip and the same inputs would stop giving the same bytes.
  */
-export function includedFiles(globs: readonly string[], root: string, outputs: readonly string[] = []): IncludedFiles {
+export function includedFiles(
+  globs: readonly string[],
+  root: string,
+  outputs: readonly string[] = [],
+  allowSecrets: readonly string[] = [],
+): IncludedFiles {
   const diagnostics: Diagnostic[] = [];
   const problems: Diagnostic[] = [];
-  const found = new Map<string, string>();
+  const found = new Map<string, { abs: string; glob: string }>();
   const realRoot = realOr(root);
   const outputReals = outputs.map((o) => realOr(path.resolve(root, o)));
   for (const glob of globs) {
@@ -59,17 +65,40 @@ export function includedFiles(globs: readonly string[], root: string, outputs: r
         ),
       );
     }
-    for (const f of walked.files) found.set(f.rel, f.abs);
+    for (const f of walked.files) if (!found.has(f.rel)) found.set(f.rel, { abs: f.abs, glob });
   }
   if (problems.length) throw new SlimfnError(problems);
   const entries: ZipEntryInput[] = [];
-  for (const [rel, abs] of [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  // Files under a secrets folder (.git/) are one problem per folder, not one per file.
+  const folders = new Map<string, { glob: string; rel: string; match: SecretMatch; files: number }>();
+  for (const [rel, { abs, glob }] of [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const allowed = allowSecrets.includes(rel);
+    const byName = secretByName(rel);
+    if (byName && !allowed) {
+      if (byName.folder) {
+        const seen = folders.get(byName.folder);
+        if (seen) seen.files++;
+        else folders.set(byName.folder, { glob, rel, match: byName, files: 1 });
+      } else {
+        problems.push(includedSecret(glob, rel, byName));
+      }
+      continue;
+    }
+    let data: Buffer;
     try {
-      entries.push({ path: rel, data: fs.readFileSync(abs) });
+      data = fs.readFileSync(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? String(e);
       throw new SlimfnError(error("PACKAGE_UNREADABLE", `Cannot read the included file ${abs} (${code}).`));
     }
+    const byContent = allowed ? undefined : secretByContent(data);
+    if (byContent && !allowed) {
+      problems.push(includedSecret(glob, rel, byContent));
+      continue;
+    }
+    entries.push({ path: rel, data });
   }
+  for (const f of folders.values()) problems.push(includedSecret(f.glob, f.rel, f.match, f.files));
+  if (problems.length) throw new SlimfnError(problems.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)));
   return { entries, diagnostics };
 }

@@ -32,18 +32,10 @@ function matching(patterns: readonly string[], rels: readonly string[]): Set<str
 }
 
 /**
- * Files a source folder holds for its developers that carry secrets: `.env`, `.env.*` and
- * `.npmrc` (registry tokens), at any depth. A linked package without `files` never ships them.
- */
-export function isSecretFile(rel: string): boolean {
-  const base = rel.slice(rel.lastIndexOf("/") + 1);
-  return base === ".env" || base.startsWith(".env.") || base === ".npmrc";
-}
-
-/**
  * Split a package's files into the published ones and the rest (reported as stripped, with the
  * reason). `keep` globs (`strip.keep`) always win, as they do over strip rules. A linked package
- * without `files` ships its folder but for its secrets files.
+ * without `files` ships its folder; files that look like secrets are refused later, for every
+ * package alike (`secrets.ts`).
  */
 export function publishedFiles(
   pkg: PlacedPackage,
@@ -52,14 +44,8 @@ export function publishedFiles(
 ): { keep: PackageFile[]; removed: RemovedFile[] } {
   const listed = pkg.packageJson.files;
   if (!isLinkedPackage(pkg.realDir)) return { keep: files, removed: [] };
-  if (!Array.isArray(listed) || !listed.every((f) => typeof f === "string")) {
-    const kept = keep.length ? matchUserGlobs(keep, pkg.name, pkg.realDir, files.map((f) => f.rel)) : new Map();
-    const secret = (f: PackageFile) => isSecretFile(f.rel) && !kept.has(f.rel);
-    return {
-      keep: files.filter((f) => !secret(f)),
-      removed: files.filter(secret).map((f) => ({ rel: f.rel, size: f.size, reason: "a secrets file in a linked package's source folder (.env, .npmrc)", kind: "unpublished" as const })),
-    };
-  }
+  // Without `files` the folder ships; its secrets files are refused after selection (secrets.ts).
+  if (!Array.isArray(listed) || !listed.every((f) => typeof f === "string")) return { keep: files, removed: [] };
   const patterns = listed as string[];
   const rels = files.map((f) => f.rel);
   const included = matching(patterns.filter((p) => !p.startsWith("!")), rels);

@@ -46,9 +46,9 @@ export interface RemovedFile {
   /**
    * `strip`: a strip rule took it; `platform`: a binary or prebuild for another target;
    * `unpublished`: a linked package's file that npm would not publish (its secrets files, or
-   * what its `files` leaves out).
+   * what its `files` leaves out); `secret`: it looks like a secret (`secrets.ts`), refused.
    */
-  kind?: "strip" | "platform" | "unpublished";
+  kind?: "strip" | "platform" | "unpublished" | "secret";
 }
 
 /** What the selection step returns for one package. */
