@@ -30,6 +30,16 @@ export interface FunctionRow {
   file: string;
   /** Sorted by name; with a base, every package of either side. */
   packages: PackageRow[];
+  /**
+   * Files renamed with their bytes unchanged (a chunk whose content hash moved), base name to
+   * head name, sorted by `from`. Empty without a base.
+   */
+  renamed: FileRename[];
+}
+
+export interface FileRename {
+  from: string;
+  to: string;
 }
 
 export interface Comparison {
@@ -146,11 +156,40 @@ function packageRows(head: FunctionModel | undefined, base: FunctionModel | unde
   return rows;
 }
 
-function functionChange(head: FunctionModel | undefined, base: FunctionModel | undefined, packages: PackageRow[]): Change {
+/**
+ * Pair the files only the base has with those only the head has, in the same folder with the
+ * same extension and the same bytes: a chunk whose content hash moved. `onlyRenames` when every
+ * other file kept its path and bytes.
+ */
+function fileRenames(head: FunctionModel, base: FunctionModel): { renamed: FileRename[]; onlyRenames: boolean } {
+  const heads = new Map(head.files.map((f) => [f.path, f.bytes]));
+  const bases = new Map(base.files.map((f) => [f.path, f.bytes]));
+  let onlyRenames = true;
+  for (const [p, bytes] of heads) if (bases.has(p) && bases.get(p) !== bytes) onlyRenames = false;
+  const kind = (p: string) => `${p.slice(0, p.lastIndexOf("/") + 1)}\0${p.slice(p.lastIndexOf("."))}`;
+  const added = [...heads.keys()].filter((p) => !bases.has(p)).sort();
+  const renamed: FileRename[] = [];
+  for (const from of [...bases.keys()].filter((p) => !heads.has(p)).sort()) {
+    const i = added.findIndex((to) => heads.get(to) === bases.get(from) && kind(to) === kind(from));
+    if (i < 0) {
+      onlyRenames = false;
+      continue;
+    }
+    renamed.push({ from, to: added[i]! });
+    added.splice(i, 1);
+  }
+  if (added.length) onlyRenames = false;
+  return { renamed, onlyRenames };
+}
+
+function functionChange(head: FunctionModel | undefined, base: FunctionModel | undefined, packages: PackageRow[], renames: { renamed: FileRename[]; onlyRenames: boolean }): Change {
   if (!base) return "added";
   if (!head) return "removed";
+  // A renamed chunk changes the zip by a few compressed bytes (its importers name it anew):
+  // with every file's bytes the same, the function is unchanged.
+  const sameZip = head.zipBytes === base.zipBytes || (renames.renamed.length > 0 && renames.onlyRenames);
   const same =
-    head.zipBytes === base.zipBytes &&
+    sameZip &&
     head.unzippedBytes === base.unzippedBytes &&
     head.entryCount === base.entryCount &&
     packages.every((p) => p.change === "unchanged");
@@ -167,9 +206,11 @@ export function compareModels(head: readonly LoadedModel[], base: readonly Loade
     const h = heads.get(name);
     const b = bases.get(name);
     const packages = packageRows(h?.fn, b?.fn, hasBase);
+    const renames = h && b ? fileRenames(h.fn, b.fn) : { renamed: [], onlyRenames: false };
     return {
       name,
-      change: hasBase ? functionChange(h?.fn, b?.fn, packages) : null,
+      change: hasBase ? functionChange(h?.fn, b?.fn, packages, renames) : null,
+      renamed: renames.renamed,
       head: h?.fn,
       base: b?.fn,
       file: (h ?? b)!.file,

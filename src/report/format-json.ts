@@ -19,6 +19,14 @@ const fnSide = (fn: FunctionModel | undefined) =>
     bareNodeMs: readInit(fn)?.bareNodeMs ?? null,
   };
 
+/** Head minus base median init, ms; `null` unless both sides measured it. */
+const initDelta = (head: FunctionModel | undefined, base: FunctionModel | undefined) => {
+  const h = head && readInit(head);
+  const b = base && readInit(base);
+  // Rounded to microseconds: a float difference of two medians carries noise digits.
+  return h && b ? Math.round((h.ms - b.ms) * 1000) / 1000 : null;
+};
+
 const pkgSide = (p: PackageModel | undefined) => p && { version: p.version, bytes: p.bytes, zipBytes: p.zipBytes };
 
 const budgetJson = (c: BudgetCheck) => ({
@@ -46,6 +54,8 @@ export function formatJson(view: ReportView): string {
       change: row.change,
       head: fnSide(row.head) ?? null,
       base: fnSide(row.base) ?? null,
+      initDeltaMs: initDelta(row.head, row.base),
+      renamed: row.renamed,
       packages: row.packages.map((p) => ({
         name: p.name,
         change: p.change,

@@ -6,7 +6,7 @@
 import { describeCheck, formatUseOf, type BudgetCheck } from "./budgets.js";
 import type { FunctionRow, PackageRow } from "./compare.js";
 import { formatBytes } from "./sizes.js";
-import { countsText, deltaText, packageDelta, versionText, type FunctionView, type ReportView } from "./view.js";
+import { countsText, deltaText, packageDelta, renamesNote, versionText, type FunctionView, type ReportView } from "./view.js";
 
 /** The first line of every slimfn comment; workflows search for it to update in place. */
 export const MARKDOWN_MARKER = "<!-- slimfn-size-report -->";
@@ -35,7 +35,7 @@ function functionCell(row: FunctionRow): string {
 
 function tableHeader(view: ReportView): string[] {
   const base = view.comparison.hasBase;
-  const cols = ["", "Function", "Zipped", ...(base ? ["Δ zipped"] : []), "Unzipped", ...(base ? ["Δ unzipped"] : []), ...(view.showInit ? ["Init"] : []), "Budget use"];
+  const cols = ["", "Function", "Zipped", ...(base ? ["Δ zipped"] : []), "Unzipped", ...(base ? ["Δ unzipped"] : []), ...(view.showInit ? ["Init", ...(base ? ["Δ init"] : [])] : []), "Budget use"];
   const align = cols.map((c) => (c === "" ? ":-:" : c === "Function" || c === "Budget use" ? ":--" : "--:"));
   return [`| ${cols.join(" | ")} |`, `|${align.join("|")}|`];
 }
@@ -50,7 +50,7 @@ function tableRow(view: ReportView, f: FunctionView): string {
     ...(base ? [f.zippedDelta] : []),
     f.unzipped,
     ...(base ? [f.unzippedDelta] : []),
-    ...(view.showInit ? [f.init] : []),
+    ...(view.showInit ? [f.init, ...(base ? [f.initDelta] : [])] : []),
     cell(f.budgetUse),
   ];
   return `| ${cols.join(" | ")} |`;
@@ -117,10 +117,10 @@ function priority(view: ReportView): FunctionView[] {
   return [...view.functions].sort((a, b) => rank(a) - rank(b) || b.impact - a.impact || (a.row.name < b.row.name ? -1 : 1));
 }
 
-function unchangedLine(names: string[], max: number): string {
-  const shown = names.slice(0, max).map(code).join(", ");
-  const rest = names.length > max ? ` and ${names.length - max} more` : "";
-  return `${names.length} function${names.length === 1 ? "" : "s"} unchanged: ${shown}${rest}.`;
+function unchangedLine(rows: FunctionRow[], max: number): string {
+  const shown = rows.slice(0, max).map((r) => code(r.name)).join(", ");
+  const rest = rows.length > max ? ` and ${rows.length - max} more` : "";
+  return `${rows.length} function${rows.length === 1 ? "" : "s"} unchanged: ${shown}${rest}${renamesNote(rows.slice(0, max), code, "→")}.`;
 }
 
 export interface MarkdownOptions {
@@ -135,7 +135,7 @@ export function formatMarkdown(view: ReportView, options: MarkdownOptions = {}):
   // An unchanged function over a budget keeps its row: the failure must be visible.
   const quiet = (f: FunctionView) => f.row.change === "unchanged" && f.status !== "exceeded";
   const listed = view.functions.filter((f) => !quiet(f));
-  const unchanged = view.functions.filter(quiet).map((f) => f.row.name);
+  const unchanged = view.functions.filter(quiet).map((f) => f.row);
   // A removed function's row says all there is: listing every package it had is noise.
   const ordered = priority({ ...view, functions: listed });
   const detailed = ordered.filter((f) => f.row.change !== "removed");

@@ -7,7 +7,7 @@
 import { formatUseOf } from "./budgets.js";
 import type { PackageRow } from "./compare.js";
 import { formatBytes } from "./sizes.js";
-import { countsText, deltaText, packageDelta, versionText, type ReportView } from "./view.js";
+import { countsText, deltaText, packageDelta, renamesNote, versionText, type ReportView } from "./view.js";
 
 const MARK = { ok: "ok", exceeded: "FAIL", "not-measured": "n/a" } as const;
 const CHANGE = { added: "+", removed: "-", changed: "~", unchanged: " " } as const;
@@ -37,8 +37,8 @@ export function formatText(view: ReportView): string {
   if (hasBase) out.push(`  base: ${files(view.comparison.baseFiles)}`);
   out.push("");
 
-  const header = ["", "function", ...(hasBase ? ["change"] : []), "zipped", ...(hasBase ? ["zipped delta"] : []), "unzipped", ...(hasBase ? ["unzipped delta"] : []), ...(view.showInit ? ["init"] : []), "budget use"];
-  const right = header.map((h) => ["zipped", "zipped delta", "unzipped", "unzipped delta", "init"].includes(h));
+  const header = ["", "function", ...(hasBase ? ["change"] : []), "zipped", ...(hasBase ? ["zipped delta"] : []), "unzipped", ...(hasBase ? ["unzipped delta"] : []), ...(view.showInit ? ["init", ...(hasBase ? ["init delta"] : [])] : []), "budget use"];
+  const right = header.map((h) => ["zipped", "zipped delta", "unzipped", "unzipped delta", "init", "init delta"].includes(h));
   const rows = view.functions.map((f) => [
     f.row.head ? MARK[f.status] : "",
     f.row.name,
@@ -47,7 +47,7 @@ export function formatText(view: ReportView): string {
     ...(hasBase ? [f.zippedDelta] : []),
     f.unzipped,
     ...(hasBase ? [f.unzippedDelta] : []),
-    ...(view.showInit ? [f.init] : []),
+    ...(view.showInit ? [f.init, ...(hasBase ? [f.initDelta] : [])] : []),
     f.budgetUse,
   ]);
   out.push(...columns([header, ...rows], right).map((l) => `  ${l}`), "");
@@ -86,8 +86,10 @@ export function formatText(view: ReportView): string {
     out.push("");
   }
 
-  const unchanged = view.functions.filter((f) => f.row.change === "unchanged").map((f) => f.row.name);
-  if (unchanged.length) out.push(`${unchanged.length} function${unchanged.length === 1 ? "" : "s"} unchanged: ${unchanged.join(", ")}`, "");
+  const unchanged = view.functions.filter((f) => f.row.change === "unchanged").map((f) => f.row);
+  if (unchanged.length) {
+    out.push(`${unchanged.length} function${unchanged.length === 1 ? "" : "s"} unchanged: ${unchanged.map((r) => r.name).join(", ")}${renamesNote(unchanged, (s) => s, "->")}`, "");
+  }
 
   const e = view.exceeded.length;
   const n = view.notMeasured.length;

@@ -19,6 +19,8 @@ export interface FunctionView {
   unzippedDelta: string;
   /** `62.1 ms (1.4x node)`, `not measured`, or `""` when no function in the report has init figures. */
   init: string;
+  /** `+3.20 ms (+5.4%)` when both sides measured init, `-` when one did not, `""` without a base or init figures. */
+  initDelta: string;
   /** The most used budget: `48% of zip=250kB`. */
   budgetUse: string;
   checks: BudgetCheck[];
@@ -45,6 +47,20 @@ export function deltaText(hasBase: boolean, base: number | undefined, head: numb
   if (head === undefined) return `${formatByteDelta(-b)} (removed)`;
   const pct = formatPercentChange(b, h);
   return h === b ? "0 B" : `${formatByteDelta(h - b)}${pct ? ` (${pct})` : ""}`;
+}
+
+/** `+3.20 ms (+5.4%)`, `0 ms`, or `-` when either side has no measured init time. */
+export function initDeltaText(head: number | undefined, base: number | undefined): string {
+  if (head === undefined || base === undefined) return "-";
+  if (head === base) return "0 ms";
+  const pct = formatPercentChange(base, head);
+  return `${head > base ? "+" : "-"}${formatDuration(Math.abs(head - base))}${pct ? ` (${pct})` : ""}`;
+}
+
+/** ` (chunk renamed: chunk-A.mjs -> chunk-B.mjs)` for a list of unchanged functions, or `""`. */
+export function renamesNote(rows: readonly FunctionRow[], name: (s: string) => string, arrow: string): string {
+  const pairs = [...new Set(rows.flatMap((r) => r.renamed.map((x) => `${name(x.from)} ${arrow} ${name(x.to)}`)))];
+  return pairs.length ? ` (chunk${pairs.length === 1 ? "" : "s"} renamed: ${pairs.join(", ")})` : "";
 }
 
 /** The package's bytes as a delta, for per-package tables. */
@@ -98,6 +114,7 @@ export function buildView(comparison: Comparison, checks: readonly BudgetCheck[]
       unzipped: row.head ? formatBytes(row.head.unzippedBytes) : "-",
       unzippedDelta: deltaText(hasBase, row.base?.unzippedBytes, row.head?.unzippedBytes),
       init: !showInit ? "" : init ? `${formatDuration(init.ms)} (${(init.ms / init.bareNodeMs).toFixed(1)}x node)` : row.head ? "not measured" : "-",
+      initDelta: !showInit || !hasBase ? "" : initDeltaText(init?.ms, row.base ? readInit(row.base)?.ms : undefined),
       budgetUse: row.head ? budgetUse(own) : "-",
       checks: own,
       impact: Math.abs((row.head?.zipBytes ?? 0) - (row.base?.zipBytes ?? 0)),
