@@ -9,7 +9,9 @@ import path from "node:path";
 import * as esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
 import slimfn from "../plugins/esbuild.js";
-import type { Answer } from "./helpers/invoke.js";
+import { buildFixture } from "./helpers/build.js";
+import { invokeHandler, type Answer } from "./helpers/invoke.js";
+import { repoTempDir } from "./helpers/tmp.js";
 import { buildEntry, ORDER, run, type Shape } from "./lazy-helpers.js";
 
 const LAZY = ["heavy-*", "throws-on-eval", "tla-mod"];
@@ -185,6 +187,22 @@ describe("what stays eager, and the checks around it", () => {
       ),
     ]);
     expect(fs.readdirSync(b.outdir)).toEqual([]);
+  });
+
+  it("a module another function imports statically stays lazy in the function that defers it (each entry is its own init)", async () => {
+    const outdir = repoTempDir("lazy-entries-");
+    const built = await buildFixture("esbuild", {
+      root: ORDER,
+      entryPoints: ["src/entry-lazy.ts", "src/entry-eager.ts"],
+      outdir,
+      slimfn: { zip: false, verify: false, lazy: ["heavy-a"], report: { json: path.join(outdir, "size.json") } },
+      esbuild: { nodePaths: [path.join(ORDER, "packages")], format: "esm" },
+    });
+    expect(built.result!.warnings).toEqual([]);
+    const lazyFn = built.model!.functions.find((f) => f.name === "entry-lazy")!;
+    expect(lazyFn.lazy!.map((d) => [d.module, d.mode])).toEqual([["heavy-a", "async"]]);
+    const [answer] = ok(invokeHandler(path.join(outdir, "entry-lazy.mjs"), "handler", [{}]));
+    expect(answer).toEqual({ before: ["entry-lazy"], result: "a(1)", after: ["entry-lazy", "heavy-a"] });
   });
 
   it("warns when a lazy module is still evaluated at init because another module imports it statically, with the chain", async () => {

@@ -24,11 +24,14 @@ export interface ModuleGraph {
   virtual: Map<string, string>;
 }
 
-/** Modules evaluated at init: reachable from an entry over static and (not lazy) require edges. */
-export function initClosure(graph: ModuleGraph): Map<string, string | undefined> {
+/**
+ * Modules evaluated at init: reachable from the entries (all, or those given) over static and
+ * (not lazy) require edges.
+ */
+export function initClosure(graph: ModuleGraph, entries: readonly string[] = graph.entries): Map<string, string | undefined> {
   const parent = new Map<string, string | undefined>();
-  const queue = [...graph.entries];
-  for (const e of graph.entries) parent.set(e, undefined);
+  const queue = [...entries];
+  for (const e of entries) parent.set(e, undefined);
   while (queue.length) {
     const id = queue.shift()!;
     for (const imp of graph.modules.get(id)?.imports ?? []) {
@@ -60,7 +63,17 @@ function closure(graph: ModuleGraph, start: string): Set<string> {
  */
 export function checkLaziness(graph: ModuleGraph, decisions: LazyDecision[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const init = initClosure(graph);
+  // Per entry: each is its own function, whose init evaluates only what its entry reaches. A
+  // module one function imports statically stays lazy in another that only defers it.
+  const perEntry = graph.entries.map((e) => ({ init: initClosure(graph, [e]), reach: closure(graph, e) }));
+  /** The init closure of the entries whose function holds `importer`. */
+  const initOf = (importer: string) => {
+    const mine = perEntry.filter((p) => p.reach.has(importer));
+    if (mine.length <= 1) return mine[0]?.init ?? initClosure(graph);
+    const merged = new Map<string, string | undefined>();
+    for (const p of mine) for (const [k, v] of p.init) if (!merged.has(k)) merged.set(k, v);
+    return merged;
+  };
   // The lazy edges of each importer: importer -> specifier -> target modules (a virtual module
   // re-exports from the package, or from the files that define the names it needs).
   const targetOf = new Map<string, string[]>();
@@ -78,6 +91,7 @@ export function checkLaziness(graph: ModuleGraph, decisions: LazyDecision[]): Di
     if (d.mode === "eager") continue;
     const targets = targetOf.get(`${d.importer}\n${d.module}`);
     if (targets === undefined || targets.length === 0) continue;
+    const init = initOf(d.importer);
     const target = targets.find((t) => init.has(t));
     if (target !== undefined) {
       const chain: string[] = [];
