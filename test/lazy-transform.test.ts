@@ -37,6 +37,17 @@ describe("stays eager, with the import, its location and the reason", () => {
       'The import of "heavy" (h) stays eager: `h` at 2:12 is used at module init. Move the use into a function, or mark the import /* @eager */ to silence this.',
     );
   });
+  it("a function called where it is defined at init (an IIFE, async or not) runs at init", async () => {
+    expect(await eagerReason(`import { h } from "heavy";\nconst ready = (async () => h(1))();\nexport const f = () => ready;`)).toBe(
+      'The import of "heavy" (h) stays eager: `h` at 2:27 is used at module init. Move the use into a function, or mark the import /* @eager */ to silence this.',
+    );
+    expect(await eagerReason(`import { h } from "heavy";\n(function () { h(); })();\nexport const f = () => 1;`)).toBe(
+      'The import of "heavy" (h) stays eager: `h` at 2:15 is used at module init. Move the use into a function, or mark the import /* @eager */ to silence this.',
+    );
+    // Defined at init, called later: deferred.
+    const later = await lazy(`import { h } from "heavy";\nconst g = async () => h(1);\nexport const f = () => g();`);
+    expect(later!.decisions.map((d) => d.mode)).toEqual(["async"]);
+  });
   it("extends", async () => {
     expect(await eagerReason(`import { Base } from "heavy";\nexport function make() { return class extends Base {}; }`)).toMatch(
       /`Base` at 2:46 is a class's `extends`, which is evaluated when the class is defined/,

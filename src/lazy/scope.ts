@@ -221,7 +221,8 @@ export function findReferences(program: Node, tracked: ReadonlySet<string>): Ref
     }
   };
 
-  const walkFunction = (fn: Node, scope: Scope, ctx: Ctx) => {
+  /** `iife`: called where it is defined, at init (`(async () => { .. })()`): its body runs then. */
+  const walkFunction = (fn: Node, scope: Scope, ctx: Ctx, iife = false) => {
     let outer = scope;
     if (fn.type === "FunctionExpression" && isNode(fn.id)) {
       outer = { names: new Set([fn.id.name as string]), parent: scope };
@@ -236,10 +237,10 @@ export function findReferences(program: Node, tracked: ReadonlySet<string>): Ref
     }
     const fnScope: Scope = { names, parent: outer };
     // Parameter defaults run at call time, where `await` is not allowed.
-    const paramCtx: Ctx = { time: "sync", inDecorator: false, inExtends: false };
+    const paramCtx: Ctx = iife ? ctx : { time: "sync", inDecorator: false, inExtends: false };
     for (const p of fn.params as unknown[]) walkPattern(p, fnScope, paramCtx);
     if (!body) return;
-    const bodyCtx: Ctx = { time: fn.async ? "async" : "sync", inDecorator: false, inExtends: false };
+    const bodyCtx: Ctx = iife ? ctx : { time: fn.async ? "async" : "sync", inDecorator: false, inExtends: false };
     if (body.type === "BlockStatement") for (const s of body.body as Node[]) walk(s, body, "body", fnScope, bodyCtx);
     else walk(body, fn, "body", fnScope, bodyCtx);
   };
@@ -308,6 +309,15 @@ export function findReferences(program: Node, tracked: ReadonlySet<string>): Ref
       case "ArrowFunctionExpression":
         walkFunction(node, scope, ctx);
         return;
+      case "CallExpression": {
+        // A function called where it is defined at init runs at init, async or not.
+        let callee = node.callee as Node;
+        while (callee.type === "ParenthesizedExpression") callee = callee.expression as Node;
+        if (ctx.time !== "init" || (callee.type !== "FunctionExpression" && callee.type !== "ArrowFunctionExpression")) break;
+        walkFunction(callee, scope, ctx, true);
+        for (const a of node.arguments as Node[]) walk(a, node, "arguments", scope, ctx);
+        return;
+      }
       case "ClassDeclaration":
       case "ClassExpression":
         walkClass(node, scope, ctx);
