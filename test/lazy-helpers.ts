@@ -89,7 +89,7 @@ export async function buildEntry(
  * esbuild keeps `detail` for messages from onLoad but not from onEnd (it becomes -1): rebuild
  * the diagnostic from the text (`CODE: message`) and location then.
  */
-function toDiagnostic(m: esbuild.Message): Diagnostic {
+export function toDiagnostic(m: esbuild.Message): Diagnostic {
   if (m.detail && typeof m.detail === "object" && typeof (m.detail as Diagnostic).code === "string") return m.detail as Diagnostic;
   const colon = m.text.indexOf(": ");
   const d = { code: m.text.slice(0, colon), severity: "warning", message: m.text.slice(colon + 2) } as Diagnostic;
