@@ -12,6 +12,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { BuildOptions, Loader, Metafile, PartialMessage, PluginBuild, ResolveResult } from "esbuild";
+import { addDecoratorMetadata, TsconfigCache } from "../src/decorators.js";
 import type { Diagnostic } from "../src/diagnostics.js";
 import { checkRequiredChunks } from "../src/lazy/chunk-tla.js";
 import { checkLaziness, type EdgeKind, type ModuleGraph } from "../src/lazy/graph.js";
@@ -151,27 +152,37 @@ export function setupLazy(
     return deferredExports(code, found, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries }, chain);
   };
 
+  // Decorator metadata first: the lazy rewrite then sees what the metadata uses at init.
+  let tsconfigs = new TsconfigCache(root);
+  build.onStart(() => {
+    tsconfigs = new TsconfigCache(root);
+  });
+
   build.onLoad({ filter }, async (args) => {
     if (args.namespace !== "file") return undefined;
-    const code = await fs.readFile(args.path, "utf8");
+    const source = await fs.readFile(args.path, "utf8");
+    const metadata = addDecoratorMetadata(source, args.path, tsconfigs, root);
+    if (metadata.diagnostics.length) return { errors: metadata.diagnostics.map(toMessage) };
+    const code = metadata.output?.code ?? source;
+    const ext = path.extname(args.path);
+    const loader = initial.loader?.[ext] ?? DEFAULT_LOADERS[ext.slice(1)] ?? "js";
+    const inline = (text: string, map: string) => ({
+      contents: `${text}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString("base64")}\n`,
+      loader,
+      resolveDir: path.dirname(args.path),
+    });
     const result = await transformLazy(code, args.path, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries });
-    if (!result) return undefined;
+    if (!result) return metadata.output ? inline(code, metadata.output.map) : undefined;
     decisions.push(...result.decisions);
     for (const e of result.matchedEntries) matched.add(e);
     unparsed.push(...result.diagnostics.filter((d) => d.code === "LAZY_PARSE_ERROR"));
     const warnings = result.diagnostics.filter((d) => d.severity !== "error" && d.code !== "LAZY_PARSE_ERROR").map(toMessage);
     const errors = result.diagnostics.filter((d) => d.severity === "error").map(toMessage);
     if (errors.length) return { errors, warnings };
-    if (result.code === code) return warnings.length ? { warnings } : undefined;
-    const ext = path.extname(args.path);
-    const loader = initial.loader?.[ext] ?? DEFAULT_LOADERS[ext.slice(1)] ?? "js";
-    const map = Buffer.from(result.map.toString()).toString("base64");
-    return {
-      contents: `${result.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`,
-      loader,
-      resolveDir: path.dirname(args.path),
-      warnings,
-    };
+    if (result.code === code) return metadata.output ? { ...inline(code, metadata.output.map), warnings } : warnings.length ? { warnings } : undefined;
+    // Metadata only inserts text on the decorated lines, so the lazy rewrite's map stays true
+    // to the user's lines.
+    return { ...inline(result.code, result.map.toString()), warnings };
   });
 
   build.onResolve({ filter: new RegExp(`^${escapeRegex(VIRTUAL_PREFIX).replace("\0", "\\x00")}`) }, (args) => {

@@ -70,6 +70,7 @@ export type DiagnosticCode =
   | "LAZY_STAYS_EAGER"
   | "LAZY_ANNOTATION_MISPLACED"
   | "LAZY_PARSE_ERROR"
+  | "DECORATOR_METADATA_UNSUPPORTED"
   | "LAZY_STILL_EAGER"
   | "LAZY_DEFERRED_EXPORT_USE"
   // reports and budgets
