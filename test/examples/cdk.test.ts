@@ -53,7 +53,7 @@ describe("examples/cdk", () => {
     const again = synth(dir, path.join(repoTempDir("cdk-"), "cdk.out"));
     const key = (t: Template) => Object.values(t.Resources).find((r) => r.Type === "AWS::Lambda::Function")!.Properties.Code.S3Key;
     expect(key(again)).toBe(props.Code.S3Key);
-  });
+  }, 300_000);
 
   it("names the function, the files and the fix when the size model does not fit", () => {
     const root = repoTempDir("cdk-bad-");
@@ -96,5 +96,5 @@ describe("examples/cdk", () => {
     const props = slimfnCode({ root, report: "dist/size.json" });
     expect(props.handler).toBe("api.handler");
     expect(props.runtime.name).toBe("nodejs22.x");
-  });
+  }, 300_000);
 });

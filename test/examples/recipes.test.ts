@@ -34,7 +34,7 @@ describe("examples/tsup", () => {
     expect(fs.readdirSync(root).sort()).toEqual(["api.js", "package.json"]);
     expect(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))).toEqual({ type: "module" });
     expect(answer(root, fn.handler)).toEqual(ANSWER);
-  });
+  }, 300_000);
 });
 
 describe("examples/sam", () => {
@@ -50,7 +50,7 @@ describe("examples/sam", () => {
     expect(field(template, "BuildMethod")).toBe("makefile");
     expect(fs.readdirSync(artifacts).sort()).toEqual(fn.files.map((f: { path: string }) => f.path).sort());
     expect(answer(artifacts, fn.handler)).toEqual(ANSWER);
-  });
+  }, 300_000);
 });
 
 describe("examples/terraform", () => {
@@ -68,7 +68,7 @@ describe("examples/terraform", () => {
     expect(tf).toContain('filename         = "${path.module}/${local.api.zip}"');
     expect(fs.existsSync(path.join(dir, fn.zip))).toBe(true);
     expect(answer(extractZip(path.join(dir, fn.zip)), fn.handler)).toEqual(ANSWER);
-  });
+  }, 300_000);
 });
 
 describe("examples/sst", () => {
@@ -83,5 +83,5 @@ describe("examples/sst", () => {
     expect(field(config, "architecture")).toBe(fn.arch);
     expect(fs.readdirSync(bundle).sort()).toEqual(fn.files.map((f: { path: string }) => f.path).sort());
     expect(answer(bundle, fn.handler)).toEqual(ANSWER);
-  });
+  }, 300_000);
 });

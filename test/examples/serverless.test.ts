@@ -46,5 +46,5 @@ describe("examples/serverless", () => {
     const again = packageService(dir);
     expect(version(again)).toHaveLength(1);
     expect(version(again)).toEqual(version(template));
-  });
+  }, 300_000);
 });
