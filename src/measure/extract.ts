@@ -9,7 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { error, SlimfnError } from "../diagnostics.js";
+import { LAMBDA_LIMITS } from "../runtime.js";
 import { trackPath } from "../signals.js";
+import { checkZip } from "./zip-check.js";
 
 const run = promisify(execFile);
 
@@ -31,7 +33,29 @@ export function nodeModulesAbove(dir: string): string | undefined {
   }
 }
 
-/** Extract a zip (bytes or a path) into a fresh temporary folder. */
+/**
+ * Read a zip file and check it before extraction (`zip-check.ts`). A file larger than Lambda's
+ * unzipped limit is refused unread: its entries could not fit under the limit either.
+ */
+async function checkZipFile(zipPath: string): Promise<void> {
+  let size: number;
+  try {
+    size = (await fs.promises.stat(zipPath)).size;
+  } catch (e) {
+    throw new SlimfnError(error("ZIP_INVALID", `Cannot read the zip ${zipPath} (${(e as NodeJS.ErrnoException).code ?? String(e)}). Check the path.`));
+  }
+  if (size > LAMBDA_LIMITS.unzipped) {
+    throw new SlimfnError(
+      error("ZIP_TOO_LARGE", `${zipPath} is ${size.toLocaleString("en-US")} bytes, over Lambda's limit of ${LAMBDA_LIMITS.unzipped.toLocaleString("en-US")} bytes unzipped; it was not extracted. Lambda would refuse it too: ship less (strip, lazy, fewer packages).`),
+    );
+  }
+  checkZip(await fs.promises.readFile(zipPath), zipPath);
+}
+
+/**
+ * Extract a zip (bytes or a path) into a fresh temporary folder, after checking that nothing in
+ * it can write outside that folder or fill the disk (`zip-check.ts`).
+ */
 export async function extractZip(zip: Uint8Array | string): Promise<Extracted> {
   const base = await fs.promises.mkdtemp(path.join(os.tmpdir(), "slimfn-verify-"));
   // An interrupted verification or measure removes the folder too (src/signals.ts).
@@ -53,7 +77,9 @@ export async function extractZip(zip: Uint8Array | string): Promise<Extracted> {
     let zipPath: string;
     if (typeof zip === "string") {
       zipPath = path.resolve(zip);
+      await checkZipFile(zipPath);
     } else {
+      checkZip(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength), "the zip", true);
       zipPath = path.join(base, "artifact.zip");
       await fs.promises.writeFile(zipPath, zip);
     }
