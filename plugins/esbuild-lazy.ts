@@ -15,6 +15,8 @@ import type { BuildOptions, Loader, Metafile, PartialMessage, PluginBuild, Resol
 import { addDecoratorMetadata, TsconfigCache } from "../src/decorators.js";
 import type { Diagnostic } from "../src/diagnostics.js";
 import { checkRequiredChunks } from "../src/lazy/chunk-tla.js";
+import { verdicts } from "../src/cache/verdicts.js";
+import type { ResolvedOptions } from "../src/options.js";
 import { checkLaziness, type EdgeKind, type ModuleGraph } from "../src/lazy/graph.js";
 import { originBody, withLocalResolve, type OriginIO } from "../src/lazy/origins.js";
 import { fileHasTopLevelAwait } from "../src/lazy/tla.js";
@@ -85,6 +87,7 @@ export function setupLazy(
   root: string,
   toMessage: (d: Diagnostic) => PartialMessage,
   nodeMajor = 20,
+  cache: ResolvedOptions["cache"] = false,
 ): LazyHooks {
   const initial = build.initialOptions;
   const splitting = initial.format === "esm" && initial.outdir !== undefined && initial.splitting === true;
@@ -233,7 +236,7 @@ export function setupLazy(
             imports: o.imports.filter((i) => i.kind === "import-statement" && !i.external).map((i) => i.path),
             code: text.get(file) ?? "",
           }));
-        out.push(...checkRequiredChunks(chunks));
+        out.push(...checkRequiredChunks(chunks, verdicts(cache)));
       }
       out.push(...unmatchedEntries(lazy.modules, matched));
       out.push(...unparsed);

@@ -286,7 +286,7 @@ export default function slimfn(options: Options = {}): Plugin {
       const early = startChecks(resolved, expectedFunctionNames(entriesBeforeBuild(initial), root, initial.outbase));
       if (early.length) build.onStart(() => split(early));
       // After the defaults: whether async mode can split code depends on format and splitting.
-      const lazy = setupLazy(build, resolved.lazy, root, toMessage, resolved.runtime.nodeMajor);
+      const lazy = setupLazy(build, resolved.lazy, root, toMessage, resolved.runtime.nodeMajor, resolved.cache);
       const ship = shipUnbundled(build, resolved);
 
       build.onEnd(async (result: BuildResult) => {

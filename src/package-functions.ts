@@ -221,6 +221,7 @@ function shippedFields(shipment: FunctionShipment, zip: ZipArchive): Partial<Fun
 
 export async function packageFunctions(request: PackageRequest): Promise<PackageResult> {
   const diagnostics: Diagnostic[] = [...registryNotes(request.ship)];
+  request.ship?.persist();
   const cache = BuildCache.open(request.options);
   const plans = planFunctions({ ...request, diagnostics, cache });
   // Budgets naming a function the build lacks fail before anything is verified or written.

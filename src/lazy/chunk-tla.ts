@@ -23,12 +23,15 @@ export interface OutputChunk {
  */
 const VIRTUAL_NAME = /^slimfn-lazy:(.*?)(?:\.m?js)?\?(?!async:)/;
 
-export function checkRequiredChunks(chunks: readonly OutputChunk[]): Diagnostic[] {
+/** `ask` may answer from the build cache (an unchanged chunk is not parsed again). */
+export type Ask = (question: string, code: string, compute: () => boolean) => boolean;
+
+export function checkRequiredChunks(chunks: readonly OutputChunk[], ask: Ask = (_q, _c, compute) => compute()): Diagnostic[] {
   const byFile = new Map(chunks.map((c) => [c.file, c]));
   const awaits = new Map<string, boolean>();
   const hasTla = (c: OutputChunk) => {
     let hit = awaits.get(c.file);
-    if (hit === undefined) awaits.set(c.file, (hit = hasTopLevelAwait(c.code, c.file)));
+    if (hit === undefined) awaits.set(c.file, (hit = ask("top-level await", c.code, () => hasTopLevelAwait(c.code, c.file))));
     return hit;
   };
   const out: Diagnostic[] = [];

@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { info, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
+import { NativeIndex } from "../cache/native-index.js";
 import { closureDirs, type ShipRoot } from "./closure.js";
 import { firstNativeFile } from "./files.js";
 import { isNativeFile } from "./native.js";
@@ -67,11 +68,20 @@ export class ShipRegistry {
     },
   };
 
+  private readonly index: NativeIndex;
+
   constructor(
     private readonly options: ResolvedOptions,
     /** The bundler's own `external` patterns: provided by the runtime. */
     private readonly runtimeExternals: readonly string[],
-  ) {}
+  ) {
+    this.index = NativeIndex.open(options);
+  }
+
+  /** Keep what this build scanned for the next one (call once the bundler has resolved everything). */
+  persist(): void {
+    this.index.save();
+  }
 
   /** Decide what happens to `specifier` imported from `importer` (resolved from `resolveDir`). */
   decide(specifier: string, resolveDir: string, importer?: string): ImportDecision {
@@ -149,10 +159,15 @@ export class ShipRegistry {
     if (cached !== undefined) return cached;
     // Across builds of one process (watch, rebuilds), a package is scanned again only when its
     // package.json changed: npm writes it whenever it installs or replaces the package.
+    // Across processes, the same holds through the on-disk index (src/cache/native-index.ts).
     const stamp = manifestStamp(realDir);
     const known = SCANNED.get(realDir);
-    const file = known && known.stamp === stamp ? known.file : firstNativeFile(realDir, (rel, abs) => isNativeFile(rel, abs));
-    if (stamp !== undefined) SCANNED.set(realDir, { stamp, file });
+    const recorded = stamp === undefined ? undefined : known && known.stamp === stamp ? known.file : this.index.get(realDir, stamp);
+    const file = recorded !== undefined ? recorded : firstNativeFile(realDir, (rel, abs) => isNativeFile(rel, abs));
+    if (stamp !== undefined) {
+      SCANNED.set(realDir, { stamp, file });
+      this.index.set(realDir, stamp, file);
+    }
     this.nativeFiles.set(realDir, file);
     return file;
   }
