@@ -45,8 +45,10 @@ export interface ReportOptions {
 export interface VerifyOptions {
   /**
    * How many fresh `node` processes import the handler; the init time reported is their median,
-   * next to a bare `node` start measured interleaved in the same run.
-   * @default 5
+   * next to a bare `node` start measured interleaved in the same run. Unset, a build of more
+   * than four functions (a CI-sized build) times one run each unless a budget asks for init
+   * time: the import is proven either way, and five runs of a hundred functions cost minutes.
+   * @default 5 (1 in builds of more than 4 functions without an init budget)
    */
   runs?: number;
   /**
@@ -198,9 +200,10 @@ export interface Options {
   lazy?: string[] | LazyOptions;
   /**
    * Reuse work from earlier builds: what each shipped file of node_modules became (strip and
-   * binary decisions, its deflated bytes) and the deflated bytes of the bundle and included
-   * files. The zips are the same bytes with or without it; a corrupt entry is detected and
-   * rebuilt. `false` turns it off.
+   * binary decisions, its deflated bytes), the deflated bytes of the bundle and included files,
+   * the native-code scan of the dependency tree, top-level-await checks of output chunks, and
+   * passing verifications of unchanged zips ("verified (cached)"). The zips are the same bytes
+   * with or without it; a corrupt entry is detected and rebuilt. `false` turns it off.
    * @default true
    */
   cache?: boolean | CacheOptions;
@@ -244,6 +247,8 @@ export interface ResolvedLayer {
 
 export interface ResolvedVerify {
   readonly runs: number;
+  /** Whether the user set `runs` (otherwise large builds time one run per function). */
+  readonly runsSet: boolean;
   /** Absolute path of a JSON event file, the event itself, or undefined. */
   readonly event: string | Readonly<Record<string, unknown>> | undefined;
   readonly env: Readonly<Record<string, string>>;
@@ -280,7 +285,7 @@ export const OPTION_DOCS = Object.freeze({
   strip: "false, or { remove?: globs, keep?: globs } (per package root, `pkg:` prefix): strip docs/tests/maps from shipped packages.",
   arch: '"x86_64" or "arm64": binaries for other platforms are left out or fail the build.',
   lazy: 'Globs over package names loaded on first use, or { modules, mode: "auto" | "sync" | "async" }.',
-  cache: "false, or { dir }: reuse shipped-file decisions and deflated bytes between builds (node_modules/.cache/slimfn).",
+  cache: "false, or { dir }: reuse shipped-file decisions, deflated bytes, native scans and passing verifications between builds (node_modules/.cache/slimfn).",
   layers: "[{ zip | dir, provides? }]: Lambda layers the functions run with; verification resolves runtime externals from them.",
 } satisfies Record<keyof Options, string>);
 
@@ -483,6 +488,7 @@ function resolveVerify(verify: boolean | VerifyOptions, abs: (p: string) => stri
   const set = verify === true ? {} : verify;
   return Object.freeze({
     runs: set.runs ?? VERIFY_DEFAULTS.runs,
+    runsSet: set.runs !== undefined,
     event: typeof set.event === "string" ? abs(set.event) : set.event === undefined ? undefined : Object.freeze({ ...set.event }),
     env: Object.freeze({ ...(set.env ?? VERIFY_DEFAULTS.env) }),
     watch: set.watch ?? VERIFY_DEFAULTS.watch,

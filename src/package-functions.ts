@@ -22,7 +22,7 @@ import type { ShipRegistry } from "./ship/externals.js";
 import { readIncludes, refusedModel, registryNotes, shipFunction, shippedModel, unusedSecretAllowances, type FunctionShipment } from "./ship/function-shipment.js";
 import { unmatchedStripGlobs } from "./ship/strip.js";
 import { initModel } from "./measure/init-model.js";
-import { verifyZip } from "./measure/verify.js";
+import { verifyAll } from "./measure/verify-all.js";
 import type { Progress } from "./progress.js";
 
 export interface PackageRequest {
@@ -41,6 +41,8 @@ export interface PackagedFunction {
   model: FunctionModel;
   /** Absolute zip path, or null with `zip: false`. */
   zipPath: string | null;
+  /** Its verification was not run: the same zip and inputs passed before ("verified (cached)"). */
+  verifiedFromCache?: boolean;
 }
 
 export interface PackageResult {
@@ -232,20 +234,30 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   // the cache has seen are not deflated again.
   if (cache) for (const plan of plans) plan.entries = await cache.prepare(plan.entries, ZIP_LEVEL);
   const done = await Promise.all(plans.map(async (plan) => ({ plan, zip: await buildZip(plan.entries, { comment: handlerComment(plan.handler) }) })));
-  // Prove each zip starts before any is written; one at a time, as timings share two cores.
+  // Prove each zip starts before any is written: in parallel up to the cores, unchanged zips
+  // that passed before are not run again.
   const inits = new Map<FunctionPlan, FunctionModel["init"]>();
-  for (const [i, { plan, zip }] of done.entries()) {
-    request.onProgress?.({ done: i, total: done.length, name: plan.name });
-    const verified = await verifyZip(zip.bytes, plan.handler, plan.name, request.options, {
+  const cachedVerify = new Set<FunctionPlan>();
+  if (done.length) request.onProgress?.({ done: 0, total: done.length, name: done[0]!.plan.name });
+  const outcomes = await verifyAll(
+    done.map(({ plan, zip }) => ({
+      name: plan.name, handler: plan.handler, zipBytes: zip.bytes, zipSha256: zip.sha256, runtimeExternals: runtimeExternals(plan), native: hasNativeCode(plan),
+    })),
+    request.options,
+    {
       watch: request.watch ?? false,
-      runtimeExternals: runtimeExternals(plan),
-      native: hasNativeCode(plan),
-    });
+      ...(cache ? { cache } : {}),
+      onDone: (n, name) => request.onProgress?.({ done: n, total: done.length, name }),
+    },
+  );
+  for (const [i, verified] of outcomes.entries()) {
+    const { plan } = done[i]!;
     // A build-wide warning (the host's Node) is said once, not once per function.
     for (const d of verified.diagnostics) {
       if (!diagnostics.some((seen) => seen.code === d.code && seen.message === d.message)) diagnostics.push(d);
     }
     if (verified.measurement) inits.set(plan, initModel(verified.measurement));
+    if (verified.cached) cachedVerify.add(plan);
   }
   request.onProgress?.({ done: done.length, total: done.length, name: "" });
   const versions = new Map<string, string>();
@@ -254,7 +266,7 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
       const model = modelFunction(request, plan, zip, versions);
       const init = inits.get(plan);
       if (init) model.init = init;
-      return { model, zipPath: plan.zipPath };
+      return cachedVerify.has(plan) ? { model, zipPath: plan.zipPath, verifiedFromCache: true } : { model, zipPath: plan.zipPath };
     })
     .sort((a, b) => (a.model.name < b.model.name ? -1 : 1));
   const model: SizeModel = {

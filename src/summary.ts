@@ -59,7 +59,7 @@ function strippedLines(model: PackagedFunction["model"], dim: (s: string) => str
  * Shipped packages (direct ones with their closure's weight), included files, and the measured
  * init time and memory: what a user sizes the function's memory and reviews a cold start by.
  */
-function shippedLines(model: PackagedFunction["model"], dim: (s: string) => string): string[] {
+function shippedLines(model: PackagedFunction["model"], dim: (s: string) => string, cached = false): string[] {
   const lines: string[] = [];
   const shipped = model.shipped ?? [];
   if (shipped.length) {
@@ -77,7 +77,7 @@ function shippedLines(model: PackagedFunction["model"], dim: (s: string) => stri
   if (model.init) {
     const i = model.init;
     lines.push(
-      `    ${dim("init    ")}  ${formatDuration(i.medianMs)} median of ${i.runs} ${dim(`(${i.ratio.toFixed(2)}x a bare node start, ${formatDuration(i.bareNodeMs)}; node ${i.node})`)} · ${formatBytes(i.rssBytes)} resident after init`,
+      `    ${dim("init    ")}  ${formatDuration(i.medianMs)} ${i.runs === 1 ? "in 1 run" : `median of ${i.runs}`} ${dim(`(${i.ratio.toFixed(2)}x a bare node start, ${formatDuration(i.bareNodeMs)}; node ${i.node})`)} · ${formatBytes(i.rssBytes)} resident after init${cached ? ` · verified (cached) ${dim("(same zip and inputs passed before)")}` : ""}`,
     );
     if (i.invocation) {
       lines.push(`    ${dim("invoke  ")}  ${i.invocation.ok ? "ok" : "threw"} in ${formatDuration(i.invocation.ms)}: ${i.invocation.preview.split("\n")[0]}`);
@@ -90,7 +90,7 @@ export function formatSummary(functions: readonly PackagedFunction[], root: stri
   const bold = paint(style.color, 1);
   const dim = paint(style.color, 2);
   const cyan = paint(style.color, 36);
-  const blocks = functions.map(({ model, zipPath }) => {
+  const blocks = functions.map(({ model, zipPath, verifiedFromCache }) => {
     const where = zipPath ? path.relative(root, zipPath) || zipPath : `${model.name} (zip: false)`;
     const lines = [
       `  ${bold(where)}  ${cyan(formatBytes(model.zipBytes))} zipped (${formatShare(model.limits.zipped)} of 50 MiB) · ${formatBytes(model.unzippedBytes)} unzipped (${formatShare(model.limits.unzipped)} of 250 MiB) · ${model.entryCount} file${model.entryCount === 1 ? "" : "s"}`,
@@ -103,7 +103,7 @@ export function formatSummary(functions: readonly PackagedFunction[], root: stri
     if (model.runtimeExternals.length) {
       lines.push(`    ${dim("runtime ")}  ${model.runtimeExternals.join(", ")} ${dim("(provided by the runtime, not shipped)")}`);
     }
-    lines.push(...shippedLines(model, dim));
+    lines.push(...shippedLines(model, dim, verifiedFromCache));
     lines.push(...lazyLines(model.lazy, dim));
     lines.push(`    ${dim("sha256  ")}  ${model.sha256}`);
     return lines.join("\n");

@@ -24,14 +24,14 @@ function project(): string {
   return root;
 }
 
-/** Every cache file (relative path) with its bytes; `inodes` tells a rewritten file apart. */
+/** Every shipped-file cache entry (blob/, package/) with its bytes; `inodes` tells a rewritten file apart. */
 function snapshot(dir: string, inodes?: Map<string, number>): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   if (!fs.existsSync(dir)) return out;
   for (const f of fs.readdirSync(dir, { recursive: true, encoding: "utf8" })) {
     const p = path.join(dir, f);
     const st = fs.statSync(p);
-    if (!st.isFile()) continue;
+    if (!st.isFile() || !/^(?:blob|package)\//.test(f)) continue;
     out.set(f, fs.readFileSync(p));
     inodes?.set(f, st.ino);
   }
@@ -102,5 +102,63 @@ describe("build cache", () => {
     for (const k of blobs(healed)) expect({ k, ino: afterInodes.get(k) }).toEqual({ k, ino: healedInodes.get(k) });
     expect(changed.equals(uncached)).toBe(false);
     expect(changed.equals(await zipOf(root, false))).toBe(true);
+  }, 120_000);
+});
+
+describe("verification at scale", () => {
+  /** Build the project's five functions with the plugin, capturing the summary slimfn prints. */
+  async function buildFive(root: string, cache: string, verify: Record<string, unknown> = {}) {
+    const written: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const out = await buildFixture("esbuild", {
+        root,
+        entryPoints: Array.from({ length: 5 }, (_, i) => `src/fn-${i + 1}.ts`),
+        slimfn: { zip: "dist/[name].zip", verify, cache: { dir: cache }, report: { json: "dist/size.json" } },
+        esbuild: { logLevel: "info" },
+      });
+      const summary = written.join("").replace(/\x1b\[[0-9;]*m/g, "");
+      return { ...out, summary, cached: summary.match(/ · verified \(cached\)/g)?.length ?? 0 };
+    } finally {
+      process.stderr.write = write;
+    }
+  }
+  const handler = (i: number, extra = "") => `${extra}export const handler = async () => ({ fn: ${i} });\n`;
+
+  it("times one run per function in a build of more than four, skips unchanged passing zips, and never caches a failure", async () => {
+    const root = tempDir("slimfn-verify-many-");
+    fs.mkdirSync(path.join(root, "src"));
+    for (let i = 1; i <= 5; i++) fs.writeFileSync(path.join(root, `src/fn-${i}.ts`), handler(i));
+    const cache = path.join(tempDir("slimfn-verify-cache-"), "c");
+
+    const first = await buildFive(root, cache);
+    expect(first.failure?.errors ?? []).toEqual([]);
+    expect(first.model!.functions.map((f) => [f.name, f.init?.runs])).toEqual([1, 2, 3, 4, 5].map((i) => [`fn-${i}`, 1]));
+    expect(first.summary.match(/ in 1 run /g)?.length).toBe(5);
+    expect(first.cached).toBe(0);
+
+    // Same zips, same inputs: nothing runs, the summary says so, the figures are the cached ones.
+    const second = await buildFive(root, cache);
+    expect(second.cached).toBe(5);
+    expect(second.model!.functions.map((f) => f.init)).toEqual(first.model!.functions.map((f) => f.init));
+
+    // Other verification inputs (runs asked for) or another zip: verified again.
+    const timed = await buildFive(root, cache, { runs: 2 });
+    expect(timed.cached).toBe(0);
+    expect(timed.model!.functions.map((f) => f.init?.runs)).toEqual([2, 2, 2, 2, 2]);
+    fs.writeFileSync(path.join(root, "src/fn-3.ts"), handler(3, "// changed\nconst start = Date.now();\n"));
+    const changed = await buildFive(root, cache);
+    expect(changed.cached).toBe(4);
+
+    // Two functions fail to load: the first in function order is reported, as one by one, and
+    // a failure is never served from the cache.
+    for (const i of [4, 2]) fs.writeFileSync(path.join(root, `src/fn-${i}.ts`), handler(i, `throw new Error("broken ${i}");\n`));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const failed = await buildFive(root, cache);
+      expect(failed.failure?.errors.map((e) => e.text.split("\n")[0])).toEqual([
+        expect.stringMatching(/^VERIFY_FAILED: Function "fn-2" \(handler fn-2\.handler\)/),
+      ]);
+    }
   }, 120_000);
 });

@@ -26,13 +26,13 @@ export interface CacheReport {
   store: CacheCounts;
 }
 
-/** The version of slimfn's decisions: its own ship/, zip/ and lazy/ code, hashed once per process. */
+/** The version of slimfn's decisions: its own ship/, zip/, lazy/ and measure/ code, hashed once per process. */
 let rulesVersion: string | undefined;
 export function decisionRulesVersion(): string {
   if (rulesVersion) return rulesVersion;
   const here = path.dirname(fileURLToPath(import.meta.url));
   const parts: string[] = [];
-  for (const folder of ["../ship", "../zip", "../lazy"]) {
+  for (const folder of ["../ship", "../zip", "../lazy", "../measure"]) {
     const dir = path.join(here, folder);
     for (const f of fs.readdirSync(dir).sort()) if (/\.[cm]?[jt]s$/.test(f)) parts.push(f, fs.readFileSync(path.join(dir, f), "utf8"));
   }

@@ -64,6 +64,8 @@ export async function verifyZip(
     runtimeExternals?: readonly string[];
     /** Whether the zip holds binaries; JavaScript alone runs on any CPU. @default true */
     native?: boolean;
+    /** Timed runs, when the build decides them (`verify.runs` unset in a large build). */
+    runs?: number;
   },
 ): Promise<VerifyResult> {
   const diagnostics: Diagnostic[] = [];
@@ -120,7 +122,7 @@ export async function verifyZip(
   try {
     const runtime = await provideRuntimePackages(extracted.dir, context.runtimeExternals ?? [], options.root, layers);
     const measurement = await measureTaskRoot(extracted.dir, handler, {
-      runs: verify.runs,
+      runs: context.runs ?? verify.runs,
       event,
       env: verify.env,
       // Several functions are verified per build: say which one failed.

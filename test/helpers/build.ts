@@ -38,7 +38,8 @@ export async function buildFixture(_bundler: Bundler, req: BuildRequest): Promis
     logLevel: "silent",
     ...(req.esbuild?.outfile ? {} : { outdir }),
     ...req.esbuild,
-    plugins: [...(req.esbuild?.plugins ?? []), slimfn(req.slimfn)],
+    // Tests stay hermetic: the build cache is on only where a test asks for it (test/cache.test.ts).
+    plugins: [...(req.esbuild?.plugins ?? []), slimfn({ cache: false, ...req.slimfn })],
   };
   try {
     const result = await esbuild.build(options);
