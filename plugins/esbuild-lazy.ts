@@ -14,6 +14,7 @@ import path from "node:path";
 import type { BuildOptions, Loader, Metafile, PartialMessage, PluginBuild, ResolveResult } from "esbuild";
 import { addDecoratorMetadata, TsconfigCache } from "../src/decorators.js";
 import type { Diagnostic } from "../src/diagnostics.js";
+import { aliasPrefixes, parseJsonc, tsconfigAliases } from "../src/lazy/aliases.js";
 import { checkRequiredChunks } from "../src/lazy/chunk-tla.js";
 import { verdicts } from "../src/cache/verdicts.js";
 import type { ResolvedOptions } from "../src/options.js";
@@ -23,6 +24,7 @@ import { fileHasTopLevelAwait } from "../src/lazy/tla.js";
 import { allowlistOf, deferredExports, mayNeedLazy, transformLazy } from "../src/lazy/transform.js";
 import type { LazyDecision, ResolvedLazyOptions } from "../src/lazy/types.js";
 import { unmatchedEntries } from "../src/lazy/unmatched.js";
+import { workspaceRoot } from "../src/lazy/workspace.js";
 import { parseVirtualId, virtualBody, VIRTUAL_PREFIX } from "../src/lazy/virtual.js";
 
 const NAMESPACE = "slimfn-lazy";
@@ -102,10 +104,15 @@ export function setupLazy(
   // with esbuild's own error, which says it all; only a file esbuild did bundle gets
   // LAZY_PARSE_ERROR (its imports stayed eager), after the build.
   let unparsed: Diagnostic[] = [];
-  build.onStart(() => {
+  // tsconfig `paths` aliases name the project's own modules (esbuild's tsconfig, else the root's).
+  let aliases: readonly string[] = [];
+  build.onStart(async () => {
     decisions = [];
     matched = new Set();
     unparsed = [];
+    const raw = initial.tsconfigRaw;
+    const paths = typeof raw === "string" ? (parseJsonc(raw) as { compilerOptions?: { paths?: Record<string, unknown> } }).compilerOptions?.paths : raw?.compilerOptions?.paths;
+    aliases = paths ? aliasPrefixes(paths) : await tsconfigAliases(path.resolve(initial.absWorkingDir ?? root, initial.tsconfig ?? "tsconfig.json"));
   });
 
   const targets = new Map<string, Promise<ResolveResult | undefined>>();
@@ -129,7 +136,8 @@ export function setupLazy(
   };
   const isExternal = async (specifier: string, file: string) => (await resolveTarget(specifier, file))?.external === true;
 
-  const filter = sourceFilter(root);
+  // The project's files and its workspace siblings' (never anything under node_modules).
+  const filter = sourceFilter(workspaceRoot(root));
   const resolved = new Map<string, Promise<string | undefined>>();
   const extensions = initial.resolveExtensions ?? [".tsx", ".ts", ".jsx", ".js", ".css", ".json"];
   const resolveRelative = (specifier: string, resolveDir: string) => resolveRelativeWith(extensions, specifier, resolveDir);
@@ -152,7 +160,7 @@ export function setupLazy(
     const found = await target;
     if (!found) return undefined;
     const code = await fs.readFile(found, "utf8");
-    return deferredExports(code, found, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries }, chain);
+    return deferredExports(code, found, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries, aliases }, chain);
   };
 
   // Decorator metadata first: the lazy rewrite then sees what the metadata uses at init.
@@ -174,7 +182,7 @@ export function setupLazy(
       loader,
       resolveDir: path.dirname(args.path),
     });
-    const result = await transformLazy(code, args.path, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries });
+    const result = await transformLazy(code, args.path, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries, aliases });
     if (!result) return metadata.output ? inline(code, metadata.output.map) : undefined;
     decisions.push(...result.decisions);
     for (const e of result.matchedEntries) matched.add(e);

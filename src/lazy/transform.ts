@@ -74,7 +74,10 @@ export async function transformLazy(
 ): Promise<LazyTransformResult | undefined> {
   const allowlist = allowlistOf(options);
   const remote = context.deferredExportsOf;
-  if (!mayNeedLazy(code, allowlist) && !(remote && LOCAL_IMPORT.test(code))) return undefined;
+  const aliases = context.aliases ?? [];
+  const ownModule = (spec: string) => packageName(spec) === undefined || aliases.some((a) => spec.startsWith(a));
+  const importsOwn = () => LOCAL_IMPORT.test(code) || aliases.some((a) => code.includes(`"${a}`) || code.includes(`'${a}`));
+  if (!mayNeedLazy(code, allowlist) && !(remote && importsOwn())) return undefined;
   const rel = path.relative(context.root, file).split(path.sep).join("/");
   const lineStarts = [0];
   for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) lineStarts.push(i + 1);
@@ -226,8 +229,8 @@ export async function transformLazy(
   const remoteNamespaces = new Map<string, { imp: ImportInfo; names: ReadonlySet<string> }>();
   if (remote && !analysis) {
     // Looked up side by side: each lookup may resolve, read and analyse another file.
-    // Paths only: a bare specifier names a package, whose files are never rewritten.
-    const candidates = imports.filter((imp) => imp.why === undefined && packageName(imp.spec) === undefined && imp.bindings.size > 0);
+    // Paths and aliases only: any other bare specifier names a package, never rewritten.
+    const candidates = imports.filter((imp) => imp.why === undefined && ownModule(imp.spec) && imp.bindings.size > 0);
     const found = await Promise.all(candidates.map((imp) => remote(imp.spec, file, chain)));
     for (const [i, imp] of candidates.entries()) {
       const deferred = found[i];
@@ -240,7 +243,7 @@ export async function transformLazy(
   }
   for (const r of reexports) {
     const spec = (r.source as Node).value as string;
-    if (remote && packageName(spec) === undefined && r.exportKind !== "type" && !isNode(r.exported)) {
+    if (remote && ownModule(spec) && r.exportKind !== "type" && !isNode(r.exported)) {
       // A barrel re-exporting deferred consts re-exports their accessors under its own names.
       const deferred = await remote(spec, file, chain);
       for (const name of deferred ?? []) {

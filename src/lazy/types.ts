@@ -72,6 +72,11 @@ export interface LazyTransformContext {
    * (the modules whose analysis is under way): imports are then not looked up.
    */
   analysisChain?: readonly string[];
+  /**
+   * Prefixes of bare specifiers that name the project's own modules (tsconfig `paths`, see
+   * aliases.ts): imports through them are looked up with `deferredExportsOf` like paths.
+   */
+  aliases?: readonly string[];
   /** Absolute paths of the build's entry points: their exported consts are never deferred. */
   entries?: ReadonlySet<string>;
 }
