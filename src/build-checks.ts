@@ -8,6 +8,7 @@ import path from "node:path";
 import { error, type Diagnostic } from "./diagnostics.js";
 import type { ResolvedOptions } from "./options.js";
 import { unknownFunctionBudgets } from "./report/budgets.js";
+import { unmatchedIncludeKeys } from "./ship/function-shipment.js";
 
 /** slimfn packages Node.js functions: ESM or CommonJS output for platform node. */
 export function checkOutputShape(platform: string | undefined, format: string | undefined): Diagnostic | undefined {
@@ -69,12 +70,13 @@ function commonFolder(folders: readonly string[]): string {
 
 /**
  * What can be checked before bundling, so a typo fails in a second instead of after bundling,
- * verification and zipping: per-function budgets naming a function the build lacks (when the
- * names can be foretold), and a `verify.event` file that cannot be read or is not JSON.
+ * verification and zipping: per-function budgets and `include` keys naming no function of the
+ * build (when the names can be foretold), and a `verify.event` file that cannot be read or is
+ * not JSON.
  */
 export function startChecks(options: ResolvedOptions, names: readonly string[] | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
-  if (names) out.push(...unknownFunctionBudgets(names.map((name) => ({ name })), options.report.budgets));
+  if (names) out.push(...unknownFunctionBudgets(names.map((name) => ({ name })), options.report.budgets), ...unmatchedIncludeKeys(options, names));
   const event = options.verify === false ? undefined : options.verify.event;
   if (typeof event === "string") {
     const problem = (why: string) =>

@@ -157,10 +157,13 @@ export interface Options {
    * Globs (fast-glob syntax, relative to the project root) of files the function reads at run
    * time, added to the zip at the same relative paths. A folder includes every file under it;
    * dotfiles match; the project's node_modules is left out unless the glob names it. A glob
-   * that matches nothing warns.
+   * that matches nothing warns. An object gives functions their own files: keys are function
+   * names (`*` matches any characters: `"api-*"`, `"*"` for every function), values globs as
+   * above; a function gets the files of every key it matches, and a key that matches no
+   * function fails the build.
    * @default []
    */
-  include?: string[];
+  include?: string[] | Record<string, string[]>;
   /**
    * Zip paths of files that look like secrets (by name: `.env`, `.npmrc`, SSH keys, `*.p12`,
    * `.git/`, ...; by content: PEM private keys, AWS keys, npm and GitHub tokens) but are meant
@@ -216,6 +219,11 @@ export interface Options {
   layers?: LayerOptions[];
 }
 
+export interface IncludeGroup {
+  readonly functions: string;
+  readonly globs: readonly string[];
+}
+
 export interface ResolvedOptions {
   readonly runtime: RuntimeInfo;
   /** Absolute zip path template with `[name]`, or `false`. `[outdir]` is filled in by the core. */
@@ -224,7 +232,8 @@ export interface ResolvedOptions {
   /** Absolute project root that relative paths were resolved against. */
   readonly root: string;
   readonly external: readonly string[];
-  readonly include: readonly string[];
+  /** Include globs by the functions they are for (`functions` is a name glob; `*` for the array form). */
+  readonly include: readonly IncludeGroup[];
   readonly allowSecrets: readonly string[];
   readonly verify: ResolvedVerify | false;
   /** Strip rules on (with the user's globs, `pkgname:` prefixes split off) or `false`. */
@@ -279,7 +288,7 @@ export const OPTION_DOCS = Object.freeze({
   zip: "Zip path template with [name]; true = <outdir>/[name].zip; false = no zip.",
   report: '{ json?: path, budgets?: { zip: "5MB", init: "1.5x", "pkg:aws-sdk": "0B" } }: size model file; budgets fail the build.',
   external: "Packages shipped unbundled in node_modules with their dependency closure (native ones automatically).",
-  include: "Globs (relative to the root) of files the function reads at run time, zipped at the same paths.",
+  include: 'Globs (relative to the root) of files the function reads at run time, zipped at the same paths; or { "api-*": [globs] } per function.',
   allowSecrets: "Exact zip paths of files that look like secrets but are meant to ship (see What never ships).",
   verify: "false, or { runs, event, failOnError, env, watch }: import the handler from the extracted zip; report init and memory.",
   strip: "false, or { remove?: globs, keep?: globs } (per package root, `pkg:` prefix): strip docs/tests/maps from shipped packages.",
@@ -446,11 +455,23 @@ const optionChecks: Record<keyof Options, Check> = {
   report: checks.object(reportChecks),
   external: checks.stringArray,
   include: ((v, key, out) => {
-    const bad = checks.stringArray(v, key, out);
-    if (bad) return bad;
-    for (const glob of v as string[]) {
-      const problem = includeGlobProblem(glob);
-      if (problem) out.push(error("OPTION_INVALID", `slimfn option "${key}" must hold ${problem}, got ${JSON.stringify(glob)}.`));
+    const globsOf = (list: unknown, at: string): string | undefined => {
+      const bad = checks.stringArray(list, at, out);
+      if (bad) return bad;
+      for (const glob of list as string[]) {
+        const problem = includeGlobProblem(glob);
+        if (problem) out.push(error("OPTION_INVALID", `slimfn option "${at}" must hold ${problem}, got ${JSON.stringify(glob)}.`));
+      }
+      return undefined;
+    };
+    if (!isPlainObject(v)) return globsOf(v, key) && 'an array of globs, or an object of them by function name ({ "api-*": ["assets/**"] })';
+    for (const [name, list] of Object.entries(v)) {
+      if (!/^[\w.*?@-]+$/.test(name)) {
+        out.push(error("OPTION_INVALID", `slimfn option "${key}" has the key ${JSON.stringify(name)}, which is not a function name: use a name such as "api-get", with * for any characters ("api-*", "*").`));
+        continue;
+      }
+      const bad = globsOf(list, `${key}.${name}`);
+      if (bad) out.push(error("OPTION_INVALID", `slimfn option "${key}.${name}" must be ${bad}, got ${describe(list)}.`));
     }
     return undefined;
   }) as Check,
@@ -536,7 +557,11 @@ export function resolveOptions(raw: Options | undefined, root: string): Resolved
     }),
     root,
     external: Object.freeze([...options.external]),
-    include: Object.freeze([...options.include]),
+    include: Object.freeze(
+      (Array.isArray(options.include) ? [["*", options.include] as const] : Object.entries(options.include)).map(([functions, globs]) =>
+        Object.freeze({ functions, globs: Object.freeze([...globs]) }),
+      ),
+    ),
     allowSecrets: Object.freeze([...options.allowSecrets]),
     verify: resolveVerify(options.verify, abs),
     strip:

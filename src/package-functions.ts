@@ -70,7 +70,7 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[]; c
   const names = build.functions.map((fn) => functionName(build.outdir, fn.entry));
   const zips = options.zip === false ? undefined : zipPaths(options.zip, build.outdir, names);
   const outputs = [build.outdir, ...(zips?.values() ?? []), ...(options.report.json ? [options.report.json] : [])];
-  const include = readIncludes(options, outputs);
+  const include = readIncludes(options, outputs, names);
   request.diagnostics?.push(...include.diagnostics);
   const plans = build.functions.map((fn, i): FunctionPlan => {
     const name = names[i]!;
@@ -89,7 +89,7 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[]; c
       entries.push({ path: "package.json", data: Buffer.from('{"type":"module"}\n') });
     }
     // Shipped packages (node_modules/...) and included files travel beside the bundle.
-    const shipment = shipFunction(fn, request.ship, include, options, request.cache);
+    const shipment = shipFunction(fn, request.ship, include.of(name), options, request.cache);
     entries.push(...shipment.entries);
     return { name, fn, entryInZip, handler, entries, zipPath: zips?.get(name) ?? null, shipment };
   });

@@ -22,6 +22,19 @@ describe("options", () => {
     expect(resolveOptions({ zip: false }, "/p").zip).toBe(false);
   });
 
+  it("include: an array for every function, or an object of arrays by function name", () => {
+    expect(resolveOptions({ include: ["a/*"] }, "/p").include).toEqual([{ functions: "*", globs: ["a/*"] }]);
+    expect(resolveOptions({ include: { "api-*": ["a/*"], jobs: ["b"] } }, "/p").include).toEqual([{ functions: "api-*", globs: ["a/*"] }, { functions: "jobs", globs: ["b"] }]);
+    expect(validateOptions({ include: { "api-*": "assets", "a b": ["x"], ok: ["../up"] } } as never).map((d) => [d.code, d.message])).toEqual([
+      ["OPTION_INVALID", 'slimfn option "include.api-*" must be an array of non-empty strings, got "assets".'],
+      ["OPTION_INVALID", 'slimfn option "include" has the key "a b", which is not a function name: use a name such as "api-get", with * for any characters ("api-*", "*").'],
+      ["OPTION_INVALID", 'slimfn option "include.ok" must hold a glob inside the project root (no ".." parts), got "../up".'],
+    ]);
+    expect(validateOptions({ include: 5 } as never).map((d) => d.message)).toEqual([
+      'slimfn option "include" must be an array of globs, or an object of them by function name ({ "api-*": ["assets/**"] }), got number 5.',
+    ]);
+  });
+
   it("reports every problem at once, each naming its key", () => {
     const problems = validateOptions({ zip: "", runtime: 22, nope: 1 });
     expect(problems.map((d) => [d.code, d.message])).toEqual([

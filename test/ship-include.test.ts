@@ -86,3 +86,36 @@ describe("include globs as users write them", () => {
   });
 });
 
+
+describe("include per function", () => {
+  it('include: { "api-*": [...], "jobs-nightly": [...] } gives each function its own files; the array form still gives every function the same', async () => {
+    const root = copyFixture(fixture("multi"), repoTempDir("qa-include-fn-"));
+    for (const [rel, text] of Object.entries({ "assets/api.json": '{"api":true}\n', "assets/jobs.txt": "nightly\n", "shared/common.txt": "all\n" })) {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    }
+    const entryPoints = ["src/api/get.mjs", "src/api/put.mjs", "src/jobs/nightly.mjs"];
+    const built = await buildFixture("esbuild", {
+      root, entryPoints, esbuild: { outbase: "src" },
+      slimfn: { verify: false, include: { "api-*": ["assets/api.json"], "jobs-nightly": ["assets/jobs.txt"], "*": ["shared"] }, report: { json: "dist/size.json" } },
+    });
+    expect(built.failure?.errors.map((e) => e.text)).toBeUndefined();
+    expect(built.model!.functions.map((f) => [f.name, f.included])).toEqual([
+      ["api-get", ["assets/api.json", "shared/common.txt"]],
+      ["api-put", ["assets/api.json", "shared/common.txt"]],
+      ["jobs-nightly", ["assets/jobs.txt", "shared/common.txt"]],
+    ]);
+    expect(unzipList(path.join(root, "dist/jobs-nightly.zip")).filter((p) => !p.endsWith(".mjs"))).toEqual(["assets/jobs.txt", "shared/common.txt"]);
+    // A key that names no function is a typo: the build fails when it starts, naming the functions.
+    const typo = await buildFixture("esbuild", {
+      root, entryPoints, esbuild: { outbase: "src" },
+      slimfn: { verify: false, include: { "apy-*": ["assets/api.json"] } },
+    });
+    expect(typo.failure!.errors.map((e) => e.text)).toEqual([
+      'OPTION_INVALID: The include key "apy-*" matches no function of this build. Functions: api-get, api-put, jobs-nightly. Keys are function names, * matching any characters ("api-*", or "*" for every function).',
+    ]);
+    // The array form: every function gets the same files.
+    const all = await buildFixture("esbuild", { root, entryPoints, esbuild: { outbase: "src" }, slimfn: { verify: false, include: ["shared"], report: { json: "dist/size.json" } } });
+    expect(all.model!.functions.map((f) => f.included)).toEqual([["shared/common.txt"], ["shared/common.txt"], ["shared/common.txt"]]);
+  });
+});

@@ -5,7 +5,7 @@
  */
 import type { FunctionOutput } from "../build-output.js";
 import type { BuildCache } from "../cache/build-cache.js";
-import { warning, type Diagnostic } from "../diagnostics.js";
+import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import type { ShippedPackageModel } from "../report/model.js";
 import type { ZipEntryInfo, ZipEntryInput } from "../zip/write.js";
@@ -28,12 +28,45 @@ export interface FunctionShipment {
   reasons: Map<string, "external" | "native">;
 }
 
+/** A function-name glob (`api-*`, `*`) as a test: `*` any characters, `?` one. */
+function nameMatcher(glob: string): (name: string) => boolean {
+  const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*").replaceAll("?", ".")}$`);
+  return (name) => re.test(name);
+}
+
 /**
- * Read the `include` globs once per build: every function gets the same files. `outputs` are
- * what the build writes (output folder, zips, size model), which are never included.
+ * `include` keys (function-name globs) that match none of `names`: a typo would ship nothing.
+ * The array form's one group is for every function and never fails.
  */
-export function readIncludes(options: ResolvedOptions, outputs: readonly string[]): IncludedFiles {
-  return includedFiles(options.include, options.root, outputs, options.allowSecrets);
+export function unmatchedIncludeKeys(options: ResolvedOptions, names: readonly string[]): Diagnostic[] {
+  const known = [...names].sort().join(", ") || "none";
+  return options.include
+    .filter((g) => g.functions !== "*" && !names.some(nameMatcher(g.functions)))
+    .map((g) =>
+      error(
+        "OPTION_INVALID",
+        `The include key ${JSON.stringify(g.functions)} matches no function of this build. Functions: ${known}. Keys are function names, * matching any characters ("api-*", or "*" for every function).`,
+      ),
+    );
+}
+
+/**
+ * Read each group of `include` globs once per build, and give every function the files of the
+ * groups whose key matches its name. `outputs` are what the build writes (output folder, zips,
+ * size model), which are never included.
+ */
+export function readIncludes(options: ResolvedOptions, outputs: readonly string[], names: readonly string[]): { of(name: string): IncludedFiles; diagnostics: Diagnostic[] } {
+  const unmatched = unmatchedIncludeKeys(options, names);
+  if (unmatched.length) throw new SlimfnError(unmatched);
+  const groups = options.include.map((g) => ({ matches: nameMatcher(g.functions), files: includedFiles(g.globs, options.root, outputs, options.allowSecrets) }));
+  return {
+    diagnostics: groups.flatMap((g) => g.files.diagnostics),
+    of(name) {
+      const entries = new Map<string, ZipEntryInput>();
+      for (const g of groups) if (g.matches(name)) for (const e of g.files.entries) entries.set(e.path, e);
+      return { entries: [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), diagnostics: [] };
+    },
+  };
 }
 
 export function shipFunction(
