@@ -257,7 +257,9 @@ export function setupLazy(
 function toGraph(metafile: Metafile): ModuleGraph {
   const bytes = new Map<string, number>();
   for (const out of Object.values(metafile.outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) bytes.set(input, (bytes.get(input) ?? 0) + bytesInOutput);
+    // A module's bytes in one function's bundle: without splitting, every entry's output holds
+    // its own copy, and summing them counted a package once per function (issue 15).
+    for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) bytes.set(input, Math.max(bytes.get(input) ?? 0, bytesInOutput));
   }
   const virtual = new Map<string, string>();
   const modules: ModuleGraph["modules"] = new Map();

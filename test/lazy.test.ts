@@ -205,6 +205,26 @@ describe("what stays eager, and the checks around it", () => {
     expect(answer).toEqual({ before: ["entry-lazy"], result: "a(1)", after: ["entry-lazy", "heavy-a"] });
   });
 
+  it("bytesMoved counts a module once when every function's cjs output holds its own copy", async () => {
+    const bytesMoved = async (entryPoints: string[]) => {
+      const outdir = repoTempDir("lazy-bytes-");
+      const built = await buildFixture("esbuild", {
+        root: ORDER,
+        entryPoints,
+        outdir,
+        slimfn: { zip: false, verify: false, lazy: ["heavy-a"], report: { json: path.join(outdir, "size.json") } },
+        esbuild: { nodePaths: [path.join(ORDER, "packages")], format: "cjs" },
+      });
+      return built.model!.functions.flatMap((f) => (f.lazy ?? []).map((d) => [f.name, d.bytesMoved]));
+    };
+    const [[, alone]] = (await bytesMoved(["src/entry-lazy.ts"])) as [string, number][];
+    expect(alone).toBeGreaterThan(0);
+    expect(await bytesMoved(["src/entry-lazy.ts", "src/entry-lazy-twin.ts"])).toEqual([
+      ["entry-lazy", alone],
+      ["entry-lazy-twin", alone],
+    ]);
+  });
+
   it("warns when a lazy module is still evaluated at init because another module imports it statically, with the chain", async () => {
     const b = await buildEntry("src/still-eager.ts", ["heavy-a"], "esm-split");
     expect(b.warnings).toEqual([
