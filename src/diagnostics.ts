@@ -75,6 +75,7 @@ export type DiagnosticCode =
   | "LAZY_PARSE_ERROR"
   | "DECORATOR_METADATA_UNSUPPORTED"
   | "LAZY_STILL_EAGER"
+  | "LAZY_DOES_NOT_PAY"
   | "LAZY_DEFERRED_EXPORT_USE"
   // reports and budgets
   | "BUDGET_EXCEEDED"

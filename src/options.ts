@@ -58,6 +58,14 @@ export interface VerifyOptions {
    */
   event?: string | Record<string, unknown>;
   /**
+   * Requests to time the whole cold start of: a list of JSON files (relative to the project
+   * root) or events, or one folder of `.json` files. Per event, `runs` fresh processes import
+   * the handler and answer it; the summary and the size model (`init.events`) show init, first
+   * invocation and their sum, the cold total.
+   * @default undefined (no events)
+   */
+  events?: string | (string | Record<string, unknown>)[];
+  /**
    * Fail the build, writing no zip, when the invocation with `event` fails: the handler throws
    * (or its promise rejects), or it answers with an error shape, Lambda's own
    * (`{ errorType, errorMessage }`) or an HTTP one (`statusCode` 500 and above). `false` when
@@ -260,6 +268,8 @@ export interface ResolvedVerify {
   readonly runsSet: boolean;
   /** Absolute path of a JSON event file, the event itself, or undefined. */
   readonly event: string | Readonly<Record<string, unknown>> | undefined;
+  /** Absolute folder, or absolute files and events; undefined without events. */
+  readonly events: string | readonly (string | Readonly<Record<string, unknown>>)[] | undefined;
   readonly env: Readonly<Record<string, string>>;
   readonly watch: boolean;
   readonly failOnError: boolean;
@@ -290,7 +300,7 @@ export const OPTION_DOCS = Object.freeze({
   external: "Packages shipped unbundled in node_modules with their dependency closure (native ones automatically).",
   include: 'Globs (relative to the root) of files the function reads at run time, zipped at the same paths; or { "api-*": [globs] } per function.',
   allowSecrets: "Exact zip paths of files that look like secrets but are meant to ship (see What never ships).",
-  verify: "false, or { runs, event, failOnError, env, watch }: import the handler from the extracted zip; report init and memory.",
+  verify: "false, or { runs, event, events, failOnError, env, watch }: import the handler from the extracted zip; report init and memory.",
   strip: "false, or { remove?: globs, keep?: globs } (per package root, `pkg:` prefix): strip docs/tests/maps from shipped packages.",
   arch: '"x86_64" or "arm64": binaries for other platforms are left out or fail the build.',
   lazy: 'Globs over package names loaded on first use, or { modules, mode: "auto" | "sync" | "async" }.',
@@ -414,6 +424,10 @@ const reportChecks: Record<keyof ReportOptions, Check> = {
 const verifyChecks: Record<keyof VerifyOptions, Check> = {
   runs: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1000 ? undefined : "an integer from 1 to 1000"),
   event: checks.either(checks.string, (v) => (isPlainObject(v) ? undefined : "an object")),
+  events: (v) =>
+    typeof v === "string" || (Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === "string" || isPlainObject(e)))
+      ? undefined
+      : "a folder of JSON files, or a non-empty list of JSON files or event objects",
   env: (v) =>
     isPlainObject(v) && Object.values(v).every((x) => typeof x === "string")
       ? undefined
@@ -511,6 +525,8 @@ function resolveVerify(verify: boolean | VerifyOptions, abs: (p: string) => stri
     runs: set.runs ?? VERIFY_DEFAULTS.runs,
     runsSet: set.runs !== undefined,
     event: typeof set.event === "string" ? abs(set.event) : set.event === undefined ? undefined : Object.freeze({ ...set.event }),
+    events:
+      set.events === undefined ? undefined : typeof set.events === "string" ? abs(set.events) : Object.freeze(set.events.map((e) => (typeof e === "string" ? abs(e) : Object.freeze({ ...e })))),
     env: Object.freeze({ ...(set.env ?? VERIFY_DEFAULTS.env) }),
     watch: set.watch ?? VERIFY_DEFAULTS.watch,
     failOnError: set.failOnError ?? VERIFY_DEFAULTS.failOnError,

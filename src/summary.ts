@@ -82,6 +82,12 @@ function shippedLines(model: PackagedFunction["model"], dim: (s: string) => stri
     if (i.invocation) {
       lines.push(`    ${dim("invoke  ")}  ${i.invocation.ok ? "ok" : "threw"} in ${formatDuration(i.invocation.ms)}: ${i.invocation.preview.split("\n")[0]}`);
     }
+    // The whole cold start per kind of request: init + first invocation.
+    if (i.events?.length) {
+      const shown = i.events.slice(0, 4).map((e) => `${e.event} ${formatDuration(e.coldMs)} ${dim(`(${formatDuration(e.initMs)} + ${formatDuration(e.firstInvocationMs)})`)}${e.ok ? "" : dim(" threw")}`);
+      const more = i.events.length > 4 ? dim(` · ${i.events.length - 4} more`) : "";
+      lines.push(`    ${dim("cold    ")}  ${shown.join(dim(" · "))}${more} ${dim(`· init + first invocation, median of ${i.events[0]!.runs}`)}`);
+    }
   }
   return lines;
 }

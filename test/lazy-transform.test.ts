@@ -116,18 +116,18 @@ describe("rewrites", () => {
   it("sync: a memoised accessor over the virtual module; calls keep `this`, `new` and shorthand", async () => {
     const r = await lazy(`import D, { A, f } from "heavy";\nexport function g() { return [f(), new A(), { A }, D, f\`t\`]; }`, ["heavy"], "/p/src/h.ts", { splitting: false });
     expect(r!.code).toBe(
-      'function __slimfn_0() { return __slimfn_memo(__slimfn_0, () => require("\\u0000slimfn-lazy:A,default,f|heavy").ns); }\n' +
+      'function __slimfn_0() { return __slimfn_memo(__slimfn_0, () => require("\\u0000slimfn-lazy:A,default,f|heavy").ns, "heavy"); }\n' +
         "export function g() { return [(0, __slimfn_0().f)(), new (__slimfn_0().A)(), { A: (__slimfn_0().A) }, (__slimfn_0().default), (0, __slimfn_0().f)`t`]; }\n" +
-        "function __slimfn_memo(cell, load) { if (cell.ok) return cell.v; if (cell.failed) throw cell.v; try { cell.v = load(); cell.ok = true; return cell.v; } catch (error) { cell.v = error; cell.failed = true; throw error; } }\n",
+        "function __slimfn_memo(cell, load, spec) { if (cell.ok) return cell.v; if (cell.failed) throw cell.v; if (spec) globalThis.__slimfnLazyLoad?.(spec); try { cell.v = load(); cell.ok = true; return cell.v; } catch (error) { cell.v = error; cell.failed = true; throw error; } }\n",
     );
     expect(r!.decisions).toEqual([{ module: "heavy", mode: "sync", importer: "src/h.ts", line: 1, column: 0, why: "allowlist", entry: "heavy", deferred: [] }]);
   });
   it("async: one shared import() promise, awaited only until it has settled", async () => {
     const r = await lazy(`import * as ns from "heavy";\nexport async function g() { return ns.x; }`);
     expect(r!.code).toBe(
-      'function __slimfn_0() { return __slimfn_memo(__slimfn_0, () => import("\\u0000slimfn-lazy:async:x|heavy").then((m) => (__slimfn_0.r = m.ns))); }\n' +
+      'function __slimfn_0() { return __slimfn_memo(__slimfn_0, () => import("\\u0000slimfn-lazy:async:x|heavy").then((m) => (__slimfn_0.r = m.ns)), "heavy"); }\n' +
         "export async function g() { return ((__slimfn_0.r ?? await __slimfn_0())).x; }\n" +
-        "function __slimfn_memo(cell, load) { if (cell.ok) return cell.v; if (cell.failed) throw cell.v; try { cell.v = load(); cell.ok = true; return cell.v; } catch (error) { cell.v = error; cell.failed = true; throw error; } }\n",
+        "function __slimfn_memo(cell, load, spec) { if (cell.ok) return cell.v; if (cell.failed) throw cell.v; if (spec) globalThis.__slimfnLazyLoad?.(spec); try { cell.v = load(); cell.ok = true; return cell.v; } catch (error) { cell.v = error; cell.failed = true; throw error; } }\n",
     );
   });
 });

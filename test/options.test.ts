@@ -50,7 +50,7 @@ describe("options", () => {
 
   it("names nested keys of an option that is a flag or an object", () => {
     expect(validateOptions({ verify: { runz: 3 } })).toEqual([
-      { code: "OPTION_UNKNOWN", severity: "error", message: 'Unknown slimfn option "verify.runz". Known options of "verify": env, event, failOnError, runs, watch.' },
+      { code: "OPTION_UNKNOWN", severity: "error", message: 'Unknown slimfn option "verify.runz". Known options of "verify": env, event, events, failOnError, runs, watch.' },
     ]);
     expect(validateOptions({ verify: "yes" })).toEqual([
       { code: "OPTION_INVALID", severity: "error", message: 'slimfn option "verify" must be true or false or an object, got "yes".' },

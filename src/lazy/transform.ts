@@ -465,7 +465,8 @@ export async function transformLazy(
           ? `__slimfn_chunk(() => import(${virtual})).${VIRTUAL_EXPORT}`
           : `require(${virtual}).${VIRTUAL_EXPORT}`;
     g.forEach((imp, i) => {
-      s.overwrite(imp.node.start, imp.node.end, i === 0 ? `function ${name}() { return __slimfn_memo(${name}, () => ${load}); }` : "");
+      // The specifier is told to a measuring runner (globalThis.__slimfnLazyLoad) on first load.
+      s.overwrite(imp.node.start, imp.node.end, i === 0 ? `function ${name}() { return __slimfn_memo(${name}, () => ${load}, ${JSON.stringify(spec)}); }` : "");
     });
   }
   for (const c of consts.values()) if (!c.dead) constAccessor.set(c.name, c.exported ? accessorExport(c.name) : `__slimfn_${n++}`);
@@ -543,7 +544,7 @@ export async function transformLazy(
   }
   if (groups.size > 0 || constAccessor.size > 0) {
     s.append(
-      "\nfunction __slimfn_memo(cell, load) { if (cell.ok) return cell.v; if (cell.failed) throw cell.v; try { cell.v = load(); cell.ok = true; return cell.v; } catch (error) { cell.v = error; cell.failed = true; throw error; } }\n",
+      "\nfunction __slimfn_memo(cell, load, spec) { if (cell.ok) return cell.v; if (cell.failed) throw cell.v; if (spec) globalThis.__slimfnLazyLoad?.(spec); try { cell.v = load(); cell.ok = true; return cell.v; } catch (error) { cell.v = error; cell.failed = true; throw error; } }\n",
     );
   }
 

@@ -17,7 +17,8 @@ import { recordedHandler } from "../zip/comment.js";
 import { extractZip } from "./extract.js";
 import { checkHandlerInside, HandlerLoadError, measureTaskRoot, type Measurement } from "./measure.js";
 import type { FunctionModel, SizeModel } from "../report/model.js";
-import { readEvent } from "./verify.js";
+import { loadEvents, lazinessWarnings } from "./events.js";
+import { formatCold } from "./format-cold.js";
 
 export const MEASURE_USAGE = `Usage: slimfn measure <zip> [options]
 
@@ -30,7 +31,11 @@ its ratio to a bare node start measured in the same run, and the memory after in
                       its comment, else the one --report's size model records for this
                       zip, else the zip's only root .js/.mjs/.cjs file, else handler.* or
                       index.* at its root, export "handler")
-  --event FILE        invoke the handler once with this JSON event and show the result
+  --event FILE        a JSON event (repeatable; a folder means each .json file in it): per
+                      event, --runs fresh processes that import the handler and answer it,
+                      timed as init and first invocation (their sum: the cold total)
+  --base ZIP          the same function built another way (without lazy, say): its events
+                      run in the same rounds, and the ratios are shown per event
   --env KEY=VALUE     set an environment variable for the function (repeatable)
   --timeout MS        per process: the import may take this long, then the answer to --event
                       (default: 60000)
@@ -47,7 +52,8 @@ interface MeasureArgs {
   report: string | undefined;
   runs: number;
   handler: string | undefined;
-  event: string | undefined;
+  events: string[];
+  base: string | undefined;
   env: Record<string, string>;
   json: boolean;
   timeoutMs: number;
@@ -62,7 +68,8 @@ function parseMeasureArgs(argv: readonly string[], cwd: string): MeasureArgs | s
       options: {
         runs: { type: "string" },
         handler: { type: "string" },
-        event: { type: "string" },
+        event: { type: "string", multiple: true },
+        base: { type: "string" },
         env: { type: "string", multiple: true },
         json: { type: "boolean" },
         report: { type: "string" },
@@ -88,12 +95,16 @@ function parseMeasureArgs(argv: readonly string[], cwd: string): MeasureArgs | s
   }
   const zip = path.resolve(cwd, positionals[0]!);
   if (!fs.existsSync(zip)) return `No zip at ${zip}`;
+  const base = values.base === undefined ? undefined : path.resolve(cwd, values.base);
+  if (base !== undefined && !fs.existsSync(base)) return `No zip at ${base} (--base)`;
+  if (base !== undefined && !values.event?.length) return "--base compares the cold start of events: give at least one --event";
   return {
     zip,
     report: values.report,
     runs,
     handler: values.handler,
-    event: values.event === undefined ? undefined : path.resolve(cwd, values.event),
+    events: (values.event ?? []).map((e) => path.resolve(cwd, e)),
+    base,
     env,
     json: values.json ?? false,
     timeoutMs,
@@ -153,7 +164,7 @@ async function modelFunction(file: string, cwd: string, zip: string): Promise<{ 
 
 const pct = (n: number) => `${n.toFixed(2)}x`;
 
-export function formatMeasurement(zipLabel: string, m: Measurement): string {
+export function formatMeasurement(zipLabel: string, m: Measurement, baseLabel?: string): string {
   const lines = [
     `slimfn measure ${zipLabel} (${m.handler}, ${m.runs} runs, node ${m.node})`,
     `  init       median ${formatDuration(m.init.median)}  min ${formatDuration(m.init.min)}  max ${formatDuration(m.init.max)}`,
@@ -167,6 +178,7 @@ export function formatMeasurement(zipLabel: string, m: Measurement): string {
     const cut = shown.length > 400 ? `${shown.slice(0, 400)}...` : shown;
     lines.push(`  invoke     ${m.invocation.ok ? "ok" : "threw"} in ${formatDuration(m.invocation.ms)}: ${cut}`);
   }
+  if (m.cold) lines.push(...formatCold(m.cold, baseLabel));
   return `${lines.join("\n")}\n`;
 }
 
@@ -174,6 +186,7 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
   const args = parseMeasureArgs(argv, io.cwd);
   if (typeof args === "string") return answerUsage("measure", MEASURE_USAGE, args, io);
   let extracted: Awaited<ReturnType<typeof extractZip>> | undefined;
+  let baseExtracted: Awaited<ReturnType<typeof extractZip>> | undefined;
   // Everything about the arguments is checked before anything is extracted or measured.
   let target: { model: SizeModel; fn: FunctionModel } | undefined;
   try {
@@ -188,7 +201,7 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
     return EXIT.usage;
   }
   try {
-    const event = args.event === undefined ? undefined : readEvent(args.event);
+    const events = args.events.flatMap((e) => loadEvents(fs.statSync(e, { throwIfNoEntry: false })?.isDirectory() ? e : [e], io.cwd));
     extracted = await extractZip(args.zip);
     // A slimfn zip records its handler in its comment; else the size model the figures go to
     // knows the handler of the build that wrote this zip.
@@ -206,7 +219,14 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
     }
     let m: Measurement;
     try {
-      m = await measureTaskRoot(extracted.dir, handler, { runs: args.runs, event, env: args.env, timeoutMs: args.timeoutMs });
+      let base: { taskRoot: string; handler: string; subject: string } | undefined;
+      if (args.base !== undefined) {
+        baseExtracted = await extractZip(args.base);
+        const found = recordedHandler(fs.readFileSync(args.base)) ?? defaultHandler(baseExtracted.dir);
+        // The same function built another way: its handler, unless its zip says otherwise.
+        base = { taskRoot: baseExtracted.dir, handler: Array.isArray(found) ? handler : found, subject: "The base's handler" };
+      }
+      m = await measureTaskRoot(extracted.dir, handler, { runs: args.runs, events, env: args.env, timeoutMs: args.timeoutMs, ...(base ? { base } : {}) });
     } catch (e) {
       // A guessed handler that is not one (the zip's root holds only a shared chunk, the
       // handlers sit in subfolders) is a missing argument, not a broken zip.
@@ -224,7 +244,9 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
       target.fn.init = initModel(m);
       await writeFileAtomic(path.resolve(io.cwd, args.report), `${JSON.stringify(target.model, null, 2)}\n`);
     }
-    io.stdout(args.json ? `${JSON.stringify({ zip: label, ...m }, null, 2)}\n` : formatMeasurement(label, m));
+    const baseLabel = args.base === undefined ? undefined : path.relative(io.cwd, args.base) || args.base;
+    io.stdout(args.json ? `${JSON.stringify({ zip: label, ...(baseLabel ? { base: baseLabel } : {}), ...m }, null, 2)}\n` : formatMeasurement(label, m, baseLabel));
+    for (const d of m.cold ? lazinessWarnings(m.cold, label) : []) io.stderr(`${formatDiagnostic(d)}\n`);
     return EXIT.ok;
   } catch (e) {
     if (e instanceof SlimfnError) {
@@ -234,5 +256,6 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
     throw e;
   } finally {
     await extracted?.cleanup();
+    await baseExtracted?.cleanup();
   }
 }

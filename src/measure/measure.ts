@@ -7,16 +7,13 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
+import { runColdRounds, type ColdRun, type NamedEvent } from "./cold.js";
+import { stats, type Stats } from "./stats.js";
 import { RunFailure, runChild, RUNNER_SOURCE, type LoadFailure, type ReadyEvent, type RunnerMode, type RunnerPhase, type RunResult } from "./runner.js";
 
 export type { LoadFailure } from "./runner.js";
 
-export interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  samples: number[];
-}
+export { stats, type Stats } from "./stats.js";
 
 export interface Invocation {
   ok: boolean;
@@ -44,6 +41,8 @@ export interface Measurement {
   /** Node version that ran the measurement. */
   node: string;
   invocation?: Invocation;
+  /** With `events`: per event, init + first invocation in fresh processes (and the base's). */
+  cold?: ColdRun;
 }
 
 export interface MeasureOptions {
@@ -57,6 +56,13 @@ export interface MeasureOptions {
   subject?: string;
   /** Said after a failure: verification says the zip was not written. */
   failureNote?: string;
+  /**
+   * Events to time the whole cold start of, each in `runs` fresh processes (init + first
+   * invocation). `invocation` is then the first event's first answer.
+   */
+  events?: readonly NamedEvent[];
+  /** Another extracted artifact (the same function built another way) timed in the same rounds. */
+  base?: { taskRoot: string; handler: string; subject?: string };
 }
 
 /** A `VERIFY_FAILED` raised while loading or invoking the handler, with the kind of failure. */
@@ -76,12 +82,6 @@ interface FailureWording {
   note: string;
 }
 
-export function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, samples };
-}
 
 const isInside = (file: string, root: string): boolean => {
   const rel = path.relative(root, file);
@@ -195,6 +195,21 @@ export async function measureTaskRoot(taskRoot: string, handler: string, options
     }
   }
   let invocation: Invocation | undefined;
+  let cold: ColdRun | undefined;
+  if (options.events?.length) {
+    const invoke = (root: string, t: { file: string; exportName: string }, e: NodeJS.ProcessEnv, w: FailureWording) => (eventFile: string) =>
+      runOnce(runner, "invoke", { ...t, eventFile }, root, e, timeout, w);
+    const base = options.base;
+    const baseInvoke = base
+      ? invoke(base.taskRoot, resolveHandler(base.taskRoot, base.handler), lambdaEnv(base.taskRoot, options.env ?? {}), { subject: base.subject ?? "The base's handler", note: "" })
+      : undefined;
+    cold = await runColdRounds(work, options.events, options.runs, () => runOnce(runner, "bare", target, taskRoot, env, timeout, wording), invoke(taskRoot, target, env, wording), baseInvoke);
+    const first = cold.events[0]!;
+    if (options.event === undefined) {
+      const ms = first.firstInvocation.samples[0]!;
+      invocation = first.ok ? { ok: true, result: first.result, ms } : { ok: false, error: first.error ?? "", ms };
+    }
+  }
   if (options.event !== undefined) {
     const eventFile = path.join(work, "event.json");
     await fs.promises.writeFile(eventFile, JSON.stringify(options.event));
@@ -216,5 +231,6 @@ export async function measureTaskRoot(taskRoot: string, handler: string, options
     node: process.version,
   };
   if (invocation) m.invocation = invocation;
+  if (cold) m.cold = cold;
   return m;
 }

@@ -14,9 +14,11 @@
  * wrote to stdout. Events in order:
  *
  *   ready     the handler module is imported and exports the function (`at`: ms since process
- *             start, `importMs`: the import alone, `rss`): init is over
+ *             start, `importMs`: the import alone, `rss`, `lazy`: the lazy imports slimfn's
+ *             accessors loaded so far): init is over
  *   answered  (mode `invoke`) the handler answered the event: its result or error, `ms` from the
- *             call to the answer, `at` since process start: the first invocation
+ *             call to the answer, `at` since process start, `lazy` loaded while answering: the
+ *             first invocation
  *   done      the runner finished and exits
  *
  * or, instead of the rest, one of `threw` (the import rejected, or an uncaught exception /
@@ -52,6 +54,8 @@ export interface ReadyEvent {
   importMs: number;
   /** Resident memory after init, bytes. */
   rss: number;
+  /** Lazy imports (specifiers) slimfn's accessors loaded during init, in order. */
+  lazy?: string[];
 }
 
 export interface AnsweredEvent {
@@ -67,6 +71,8 @@ export interface AnsweredEvent {
   at: number;
   /** Resident memory after the answer, bytes. */
   rss: number;
+  /** Lazy imports (specifiers) loaded while answering, in order (see `ReadyEvent.lazy`). */
+  lazy?: string[];
 }
 
 export type RunnerEvent =
@@ -98,7 +104,11 @@ const end = (e, code = 0) => { over = true; send(e); process.exit(code); };
 process.on("uncaughtExceptionMonitor", (e) => { if (!over) { over = true; send({ type: "threw", phase, error: stack(e), uncaught: true }); } });
 process.on("beforeExit", () => { if (!over) end({ type: "unsettled", phase }); });
 process.on("exit", (code) => { if (!over) { over = true; send({ type: "exit", phase, code }); } });
-const ready = (at, importMs) => send({ type: "ready", at, importMs, rss: process.memoryUsage().rss });
+// slimfn's lazy accessors say which import they load first (src/lazy/transform.ts).
+const lazy = [];
+globalThis.__slimfnLazyLoad = (spec) => { lazy.push(spec); };
+let lazyAtInit = 0;
+const ready = (at, importMs) => { lazyAtInit = lazy.length; send({ type: "ready", at, importMs, rss: process.memoryUsage().rss, lazy: lazy.slice() }); };
 const start = performance.now();
 if (mode === "bare") {
   ready(start, 0);
@@ -127,7 +137,7 @@ function loaded(mod) {
   const t = performance.now();
   const answered = (fields) => {
     const now = performance.now();
-    send({ type: "answered", ...fields, ms: now - t, at: now, rss: process.memoryUsage().rss });
+    send({ type: "answered", ...fields, ms: now - t, at: now, rss: process.memoryUsage().rss, lazy: lazy.slice(lazyAtInit) });
     end({ type: "done" });
   };
   // As Lambda's runtime: the callback or a returned promise, whichever answers first.

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { extractZip } from "./extract.js";
+import { loadEvents } from "./events.js";
 import { measureTaskRoot, type Invocation, type Measurement } from "./measure.js";
 import { openLayers } from "./layers.js";
 import { provideRuntimePackages } from "./runtime-provided.js";
@@ -124,6 +125,7 @@ export async function verifyZip(
     const measurement = await measureTaskRoot(extracted.dir, handler, {
       runs: context.runs ?? verify.runs,
       event,
+      ...(verify.events === undefined ? {} : { events: loadEvents(verify.events, options.root) }),
       env: verify.env,
       // Several functions are verified per build: say which one failed.
       subject: `Function "${functionName}" (handler ${handler})`,

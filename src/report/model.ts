@@ -145,6 +145,38 @@ export interface InitModel {
    * (or the error) cut to 300 characters.
    */
   invocation?: { ok: boolean; ms: number; preview: string };
+  /**
+   * With `verify.events` (or `slimfn measure --event ... --report`): per event, the whole cold
+   * start of a request of that kind, medians over `runs` fresh processes. Sorted as given.
+   */
+  events?: EventColdModel[];
+}
+
+export interface EventColdModel {
+  /** The event's name: its file name without `.json` (`event` for an inline object). */
+  event: string;
+  runs: number;
+  /** Median init (process start to handler imported) of these processes, ms. */
+  initMs: number;
+  /** Median first invocation (the call to the answer), ms. */
+  firstInvocationMs: number;
+  /** Median of init + first invocation per process ("cold total"), ms, with its min and max. */
+  coldMs: number;
+  minColdMs: number;
+  maxColdMs: number;
+  /** Median resident memory after the first invocation, bytes. */
+  rssBytes: number;
+  /** Every process answered the event without throwing. */
+  ok: boolean;
+  /** Lazy imports the first invocation loaded (specifiers, sorted). */
+  lazyLoaded: string[];
+  /**
+   * With a base artifact measured in the same rounds (`slimfn measure --base`): its medians,
+   * the ratio of cold totals (head / base), the median paired difference and the run's noise
+   * (twice the median absolute deviation of the differences); `worse` when the difference
+   * exceeds the noise.
+   */
+  base?: { initMs: number; firstInvocationMs: number; coldMs: number; ratio: number; differenceMs: number; noiseMs: number; worse: boolean };
 }
 
 export interface OutputModel {
