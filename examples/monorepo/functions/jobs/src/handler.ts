@@ -1,0 +1,1 @@
+export const handler = async () => ({ ran: new Date(0).toISOString() });
