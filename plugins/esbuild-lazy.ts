@@ -160,7 +160,7 @@ export function setupLazy(
     const found = await target;
     if (!found) return undefined;
     const code = await fs.readFile(found, "utf8");
-    return deferredExports(code, found, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries, aliases }, chain);
+    return deferredExports(code, found, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries, aliases, format: initial.format }, chain);
   };
 
   // Decorator metadata first: the lazy rewrite then sees what the metadata uses at init.
@@ -182,7 +182,7 @@ export function setupLazy(
       loader,
       resolveDir: path.dirname(args.path),
     });
-    const result = await transformLazy(code, args.path, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries, aliases });
+    const result = await transformLazy(code, args.path, lazy, { root, splitting, chunkRequire, hasTopLevelAwait, isExternal, deferredExportsOf, entries, aliases, format: initial.format });
     if (!result) return metadata.output ? inline(code, metadata.output.map) : undefined;
     decisions.push(...result.decisions);
     for (const e of result.matchedEntries) matched.add(e);

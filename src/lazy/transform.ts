@@ -460,7 +460,7 @@ export async function transformLazy(
     const load = isAsync
       ? `import(${virtual}).then((m) => (${name}.r = m.${VIRTUAL_EXPORT}))`
       : external.get(spec)
-        ? `__slimfn_cjs(require(${JSON.stringify(spec)}))`
+        ? `__slimfn_cjs(require(${JSON.stringify(spec)})${context.format === "cjs" && !nodeEsm ? ", true" : ""})`
         : chunked
           ? `__slimfn_chunk(() => import(${virtual})).${VIRTUAL_EXPORT}`
           : `require(${virtual}).${VIRTUAL_EXPORT}`;
@@ -537,9 +537,10 @@ export async function transformLazy(
   }
   if (needsCjsHelper) {
     // Node's `import` of CommonJS: `default` is module.exports, names are its properties;
-    // require() of an ES module (Node >= 20.19) already returns the namespace.
+    // require() of an ES module (Node >= 20.19) already returns the namespace. `babel`: the
+    // bundler's own interop in cjs output, where `__esModule` makes `default` exports.default.
     s.append(
-      '\nfunction __slimfn_cjs(m) { if (m && m[Symbol.toStringTag] === "Module") return m; if ((typeof m !== "object" && typeof m !== "function") || m === null) return { default: m }; const ns = Object.create(m); Object.defineProperty(ns, "default", { value: m }); return ns; }\n',
+      '\nfunction __slimfn_cjs(m, babel) { if (m && m[Symbol.toStringTag] === "Module") return m; if (babel && m && m.__esModule) return m; if ((typeof m !== "object" && typeof m !== "function") || m === null) return { default: m }; const ns = Object.create(m); Object.defineProperty(ns, "default", { value: m }); return ns; }\n',
     );
   }
   if (groups.size > 0 || constAccessor.size > 0) {

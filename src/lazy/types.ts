@@ -77,6 +77,12 @@ export interface LazyTransformContext {
    * aliases.ts): imports through them are looked up with `deferredExportsOf` like paths.
    */
   aliases?: readonly string[];
+  /**
+   * The output format. In `cjs` output the bundler reads an external CommonJS module with its
+   * own interop (`__esModule` honoured unless the importer is a Node ES module); in `esm` output
+   * Node's `import` does (`default` is `module.exports`). A sync load of an external must match.
+   */
+  format?: "esm" | "cjs" | "iife";
   /** Absolute paths of the build's entry points: their exported consts are never deferred. */
   entries?: ReadonlySet<string>;
 }
