@@ -11,7 +11,7 @@ const { resolveOptions } = await import(path.join(repo, "dist/src/options.js"));
 const hook = {
   name: "slimfn-ship-hook",
   setup(build) {
-    const registry = new ShipRegistry(resolveOptions({ external: ["sharp"] }, root), []);
+    const registry = new ShipRegistry(resolveOptions({ external: ["sharp"] }, root));
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.kind === "entry-point") return undefined;
       return registry.decide(args.path, args.resolveDir, args.importer || undefined).kind === "ship" ? { path: args.path, external: true } : undefined;

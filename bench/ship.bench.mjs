@@ -14,7 +14,7 @@ import * as esbuild from "esbuild";
 
 const repo = path.resolve(import.meta.dirname, "..");
 const dist = (p) => import(path.join(repo, "dist", p));
-const { ShipRegistry } = await dist("src/ship/externals.js");
+const { ShipRegistry, matchesExternal } = await dist("src/ship/externals.js");
 const { resolveOptions } = await dist("src/options.js");
 const { default: slimfn } = await dist("plugins/esbuild.js");
 const { extractZip } = await dist("src/measure/extract.js");
@@ -29,7 +29,7 @@ const hookOnly = {
   setup(build) {
     const options = resolveOptions({ external: ["sharp"] }, root);
     let registry;
-    build.onStart(() => void (registry = new ShipRegistry(options, build.initialOptions.external ?? [])));
+    build.onStart(() => void (registry = new ShipRegistry(options, (s) => (build.initialOptions.external ?? []).some((p) => matchesExternal(p, s)))));
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.kind === "entry-point") return undefined;
       const d = registry.decide(args.path, args.resolveDir, args.importer || undefined);

@@ -4,23 +4,20 @@
  *
  * It uses the esbuild instance its `setup` receives (`build.esbuild`), never a second copy.
  */
-import { existsSync } from "node:fs";
-import fs from "node:fs/promises";
 import path from "node:path";
-import type { BuildOptions, BuildResult, Metafile, OutputFile, PartialMessage, Plugin, PluginBuild } from "esbuild";
-import type { BuildOutput, ExternalImport, FunctionOutput, ModuleBytes } from "../src/build-output.js";
+import type { BuildOptions, BuildResult, OutputFile, PartialMessage, Plugin, PluginBuild } from "esbuild";
+import { expectedFunctionNames, startChecks, type EntryBeforeBuild } from "../src/build-checks.js";
 import { toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
-import { checkEntryExists, checkOutputShape, expectedFunctionNames, fileEntryPoints, startChecks, type EntryBeforeBuild } from "../src/build-checks.js";
-import { exportsOfSource, isCommonJsEntry } from "../src/entry-exports.js";
+import { parseJsonc } from "../src/lazy/aliases.js";
 import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
-import { leanDefaults, leanFormat, zipsSourceMapFiles } from "../src/lean-defaults.js";
-import { resolveOptions, validateOptions, type Options, type ResolvedOptions } from "../src/options.js";
-import { packageFunctions, type PackageResult } from "../src/package-functions.js";
-import { terminalProgress } from "../src/progress.js";
-import { formatSummary, useColor } from "../src/summary.js";
-import { entryPaths, escapeRegex, setupLazy } from "./esbuild-lazy.js";
-import { ShipRegistry } from "../src/ship/externals.js";
-import { isBuiltin } from "../src/ship/resolve.js";
+import type { LeanIntent } from "../src/lean-defaults.js";
+import { validateOptions, type Options } from "../src/options.js";
+import { createSession, type BuildSession } from "../src/session.js";
+import { matchesExternal } from "../src/ship/externals.js";
+import { escapeRegex } from "../src/source-filter.js";
+import { useColor } from "../src/summary.js";
+import { setupLazy } from "./esbuild-lazy.js";
+import { entryPaths, toBuildOutput, toChunks, toGraph } from "./esbuild/metafile.js";
 
 export type { Options } from "../src/options.js";
 
@@ -42,38 +39,38 @@ function split(diagnostics: readonly Diagnostic[]): { errors: PartialMessage[]; 
   };
 }
 
-/** Set slimfn's lean defaults on every option the user left unset: what the user set wins. */
-function applyDefaults(initial: BuildOptions, options: ResolvedOptions, root: string): void {
-  const lean = leanDefaults(options.runtime);
+/** Map the session's lean defaults onto esbuild's option names, where the user left them unset. */
+function applyDefaults(initial: BuildOptions, lean: LeanIntent): void {
   const setDefault = <K extends keyof BuildOptions>(key: K, value: BuildOptions[K]) => {
     if (initial[key] === undefined) initial[key] = value;
   };
   setDefault("bundle", lean.bundle);
   setDefault("platform", lean.platform);
   setDefault("target", lean.target);
-  if (initial.format === undefined) {
-    const entries = fileEntryPoints(entryPaths(initial.entryPoints)).map((e) => isCommonJsEntry(path.resolve(root, e)));
-    initial.format = leanFormat(entries);
-  }
-  // Without either, esbuild writes to stdout and there is no folder to mirror in the zip.
-  if (initial.outfile === undefined) setDefault("outdir", lean.outdir);
+  setDefault("format", lean.format);
+  if (lean.outdir !== undefined) setDefault("outdir", lean.outdir);
   setDefault("mainFields", lean.mainFields);
-  setDefault("minifySyntax", lean.minifySyntax);
-  setDefault("minifyWhitespace", lean.minifyWhitespace);
+  setDefault("minifySyntax", lean.minify.syntax);
+  setDefault("minifyWhitespace", lean.minify.whitespace);
   setDefault("sourcemap", lean.sourcemap);
-  if (initial.format === "esm") {
-    if (initial.outdir !== undefined) {
-      setDefault("outExtension", lean.outExtension);
-      setDefault("splitting", lean.splitting);
-    }
+  if (lean.esmOutput) {
+    setDefault("outExtension", { ".js": lean.esmOutput.extension });
+    setDefault("splitting", lean.esmOutput.splitting);
+  }
+  if (lean.esmGlobals) {
     const define = { ...initial.define };
-    for (const [name, value] of Object.entries(lean.esmDefine)) define[name] ??= value;
+    for (const [name, value] of Object.entries(lean.esmGlobals)) define[name] ??= value;
     initial.define = define;
   }
   // The core needs the metafile; it changes nothing in the output.
   initial.metafile = true;
 }
 
+/** `compilerOptions.paths` of esbuild's inline `tsconfigRaw` (JSON with comments when a string). */
+function tsconfigPaths(raw: BuildOptions["tsconfigRaw"]): Record<string, unknown> | undefined {
+  const parsed = typeof raw === "string" ? (parseJsonc(raw) as { compilerOptions?: { paths?: Record<string, unknown> } }) : raw;
+  return parsed?.compilerOptions?.paths;
+}
 
 /** esbuild's entry points as the core's start checks see them; none when entryNames renames them. */
 function entriesBeforeBuild(initial: BuildOptions): EntryBeforeBuild[] {
@@ -83,99 +80,25 @@ function entriesBeforeBuild(initial: BuildOptions): EntryBeforeBuild[] {
   return entries.map((e) => (typeof e === "string" ? { path: e } : { path: e.in, out: e.out }));
 }
 
-function checkEntriesExist(build: PluginBuild, root: string): void {
-  const files = fileEntryPoints(entryPaths(build.initialOptions.entryPoints));
+function checkEntriesExist(build: PluginBuild, session: BuildSession): void {
+  const files = session.fileEntries;
   if (!files.length) return;
   const filter = new RegExp(`^(?:${files.map(escapeRegex).join("|")})$`);
   build.onResolve({ filter }, async (args) => {
     if (args.kind !== "entry-point") return undefined;
-    const missing = await checkEntryExists(args.path, args.resolveDir || root);
+    const missing = await session.checkEntry(args.path, args.resolveDir);
     return missing ? { errors: [toMessage(missing)] } : undefined;
   });
 }
 
-/**
- * Bare imports the core decides to ship unbundled (slimfn `external`, native code in the
- * closure) become esbuild externals. Everything is decided in `ShipRegistry`; a fresh one per
- * build, so a watch rebuild sees packages installed in between. A second build of the same
- * context is a rebuild (watch, serve or `rebuild()`).
- */
-function shipUnbundled(build: PluginBuild, options: ResolvedOptions): { registry(): ShipRegistry; rebuild(): boolean } {
-  let registry = new ShipRegistry(options, build.initialOptions.external ?? []);
-  let builds = 0;
-  build.onStart(() => {
-    builds++;
-    registry = new ShipRegistry(options, build.initialOptions.external ?? []);
-  });
+/** Bare imports the session decides to ship unbundled (slimfn `external`, native code) become esbuild externals. */
+function shipUnbundled(build: PluginBuild, session: BuildSession): void {
   build.onResolve({ filter: /^[^./]/ }, (args) => {
     if (args.kind === "entry-point") return undefined;
-    try {
-      const decision = registry.decide(args.path, args.resolveDir, args.importer || undefined);
-      return decision.kind === "ship" ? { path: args.path, external: true } : undefined;
-    } catch (thrown) {
-      return { errors: toDiagnostics(thrown, "PACKAGE_UNREADABLE").map(toMessage) };
-    }
+    const answer = session.resolveImport(args.path, args.resolveDir, args.importer || undefined);
+    if (!answer) return undefined;
+    return "ship" in answer ? { path: args.path, external: true } : { errors: answer.diagnostics.map(toMessage) };
   });
-  return { registry: () => registry, rebuild: () => builds > 1 };
-}
-
-/** The output files a function needs: its entry, every chunk it imports, and their maps. */
-function functionFiles(metafile: Metafile, entryKey: string, maps: boolean): string[] {
-  const seen = new Set<string>();
-  const visit = (key: string) => {
-    if (seen.has(key) || !metafile.outputs[key]) return;
-    seen.add(key);
-    for (const imp of metafile.outputs[key]!.imports) {
-      if (!imp.external && (imp.kind === "import-statement" || imp.kind === "dynamic-import" || imp.kind === "require-call")) visit(imp.path);
-    }
-  };
-  visit(entryKey);
-  if (maps) for (const key of [...seen]) if (metafile.outputs[`${key}.map`]) seen.add(`${key}.map`);
-  return [...seen];
-}
-
-
-/** Translate esbuild's metafile into the neutral description of the build. */
-function toBuildOutput(initial: BuildOptions, root: string, metafile: Metafile, files: OutputFile[]): BuildOutput {
-  const outdir = path.resolve(root, initial.outdir ?? path.dirname(initial.outfile ?? "."));
-  const abs = (key: string) => path.resolve(root, key);
-  // esbuild gives `import()` targets an `entryPoint` too: a function is one of the user's entries.
-  const written = entryPaths(initial.entryPoints);
-  const userEntries = new Set(written.map((e) => path.resolve(root, e)));
-  // Globs and package names cannot be matched by path: fall back to "not an import() target".
-  const unmatched = written.some((e) => /[*?{[]/.test(e) || !existsSync(path.resolve(root, e)));
-  const importTargets = new Set(
-    Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === "dynamic-import").map((i) => i.path)),
-  );
-  const isFunction = (key: string, entryPoint: string) =>
-    userEntries.has(path.resolve(root, entryPoint)) || (unmatched && !importTargets.has(key));
-  const functions: FunctionOutput[] = [];
-  for (const [key, output] of Object.entries(metafile.outputs)) {
-    if (!output.entryPoint || !/\.[cm]?js$/.test(key) || !isFunction(key, output.entryPoint)) continue;
-    const keys = functionFiles(metafile, key, zipsSourceMapFiles(initial.sourcemap));
-    const modules: ModuleBytes[] = [];
-    const externals: ExternalImport[] = [];
-    for (const k of keys) {
-      const out = metafile.outputs[k]!;
-      for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
-        modules.push({ path: input, bytes: bytesInOutput, output: abs(k) });
-      }
-      for (const imp of out.imports ?? []) {
-        if (imp.external && !isBuiltin(imp.path)) externals.push({ specifier: imp.path });
-      }
-    }
-    // CommonJS output lists no exports in the metafile: read them from the entry's source.
-    const exports = initial.format === "cjs" ? exportsOfSource(path.resolve(root, output.entryPoint)) : output.exports;
-    // ESM output of a CommonJS entry exports only `default`; only then is the source read.
-    const commonJsEntryAsEsm = initial.format !== "cjs" && exports.length === 1 && exports[0] === "default" && isCommonJsEntry(path.resolve(root, output.entryPoint));
-    functions.push({ entry: abs(key), exports, files: keys.map(abs), modules, externals, ...(commonJsEntryAsEsm ? { commonJsEntryAsEsm } : {}) });
-  }
-  return {
-    format: initial.format === "cjs" ? "cjs" : "esm",
-    outdir,
-    files: new Map(files.map((f) => [f.path, { path: f.path, contents: f.contents }])),
-    functions,
-  };
 }
 
 /** Add the `require` shim where ESM output needs it; keep each `.map` file in step. */
@@ -198,22 +121,8 @@ function shimOutputs(files: OutputFile[], format: BuildOptions["format"], banner
   });
 }
 
-async function writeOutputs(files: readonly OutputFile[]): Promise<void> {
-  await Promise.all(
-    files.map(async (f) => {
-      await fs.mkdir(path.dirname(f.path), { recursive: true });
-      await fs.writeFile(f.path, f.contents);
-    }),
-  );
-}
-
 /** Print the summary unless the user explicitly quietened esbuild's log. */
 const quiet = (logLevel: BuildOptions["logLevel"]) => logLevel === "warning" || logLevel === "error" || logLevel === "silent";
-
-function printSummary(result: PackageResult, root: string, logLevel: BuildOptions["logLevel"]): void {
-  if (quiet(logLevel)) return;
-  process.stderr.write(formatSummary(result.functions, root, { color: useColor(process.stderr) }));
-}
 
 /**
  * Whether esbuild itself logs what this `onEnd` callback returns. Call it synchronously at the
@@ -270,49 +179,64 @@ export default function slimfn(options: Options = {}): Plugin {
         return;
       }
       const initial = build.initialOptions;
+      const session = createSession(options, {
+        name: "esbuild",
+        version: build.esbuild.version,
+        root: path.resolve(initial.absWorkingDir ?? process.cwd()),
+        resolve: (specifier, importer) =>
+          build.resolve(specifier, { kind: "import-statement", resolveDir: path.dirname(importer) }).then((r) =>
+            r.errors.length ? undefined : { path: r.path, external: r.external, onDisk: r.namespace === "file" },
+          ),
+        leavesToRuntime: (specifier) => (initial.external ?? []).some((p) => matchesExternal(p, specifier)),
+      });
       const root = path.resolve(initial.absWorkingDir ?? process.cwd());
-      const resolved = resolveOptions(options, root);
-      const shape = checkOutputShape(initial.platform, initial.format);
-      if (shape) {
-        build.onStart(() => split([shape]));
+      const configured = session.configure({
+        entries: entryPaths(initial.entryPoints),
+        platform: initial.platform,
+        format: initial.format,
+        outdir: initial.outdir,
+        outfile: initial.outfile,
+        splitting: initial.splitting,
+        sourcemap: initial.sourcemap,
+        tsconfig: initial.tsconfig,
+        tsconfigPaths: tsconfigPaths(initial.tsconfigRaw),
+      });
+      if (configured.diagnostics.length) {
+        build.onStart(() => split(configured.diagnostics));
         return;
       }
       const userWrite = initial.write ?? true;
       const userLogLevel = initial.logLevel;
-      applyDefaults(initial, resolved, root);
+      applyDefaults(initial, configured.defaults);
       // slimfn writes the files itself after adding shims, so it sees them first in memory.
       initial.write = false;
-      checkEntriesExist(build, root);
-      const early = startChecks(resolved, expectedFunctionNames(entriesBeforeBuild(initial), root, initial.outbase));
+      build.onStart(() => session.buildStart());
+      checkEntriesExist(build, session);
+      const early = startChecks(session.options!, expectedFunctionNames(entriesBeforeBuild(initial), root, initial.outbase));
       if (early.length) build.onStart(() => split(early));
-      // After the defaults: whether async mode can split code depends on format and splitting.
-      const lazy = setupLazy(build, resolved.lazy, root, toMessage, resolved.runtime.nodeMajor, resolved.cache);
-      const ship = shipUnbundled(build, resolved);
+      setupLazy(build, session, toMessage);
+      shipUnbundled(build, session);
 
       build.onEnd(async (result: BuildResult) => {
         const esbuildLogs = esbuildLogsEndMessages();
         if (result.errors.length || !result.metafile || !result.outputFiles) return undefined;
+        const metafile = result.metafile;
+        let diagnostics: Diagnostic[];
         try {
           const files = shimOutputs(result.outputFiles, initial.format, initial.banner?.js);
-          const lazyWarnings = lazy.afterBuild(result.metafile, files);
-          // A lazy load that cannot work at run time fails the build before anything is written.
-          if (lazyWarnings.some((d) => d.severity === "error")) return logEndMessages(build, split(lazyWarnings), userLogLevel, esbuildLogs);
           if (!userWrite) result.outputFiles.splice(0, result.outputFiles.length, ...files);
-          const packaged = await packageFunctions({
-            options: resolved,
-            build: { ...toBuildOutput(initial, root, result.metafile, files), lazy: lazy.decisions() },
-            bundler: { name: "esbuild", version: build.esbuild.version },
-            ship: ship.registry(),
-            watch: ship.rebuild(),
-            onProgress: quiet(userLogLevel) ? undefined : terminalProgress(),
+          const finished = await session.finish({
+            output: toBuildOutput(initial, root, metafile, files),
+            graph: toGraph(metafile),
+            chunks: () => toChunks(metafile, root, files),
+            write: userWrite,
+            quiet: quiet(userLogLevel),
           });
-          // Only now, with every zip made and verified: a build slimfn fails leaves nothing of it in outdir.
-          if (userWrite) await writeOutputs(files);
-          printSummary(packaged, root, userLogLevel);
-          return logEndMessages(build, split([...lazyWarnings, ...packaged.diagnostics]), userLogLevel, esbuildLogs);
+          diagnostics = finished.diagnostics;
         } catch (thrown) {
-          return logEndMessages(build, split(toDiagnostics(thrown, "ZIP_WRITE_FAILED")), userLogLevel, esbuildLogs);
+          diagnostics = toDiagnostics(thrown, "ZIP_WRITE_FAILED");
         }
+        return logEndMessages(build, split(diagnostics), userLogLevel, esbuildLogs);
       });
     },
   };

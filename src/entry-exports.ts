@@ -5,23 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseSync } from "oxc-parser";
-
-/** Extensions esbuild tries for an import without one, and TypeScript's `.js` → `.ts` mapping. */
-const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
-const TS_FOR_JS: Record<string, string[]> = { ".js": [".ts", ".tsx"], ".mjs": [".mts"], ".cjs": [".cts"], ".jsx": [".tsx"] };
-
-/** The file a relative `export * from "./x"` names, or undefined when it cannot be found. */
-function resolveRelative(from: string, specifier: string): string | undefined {
-  const base = path.resolve(path.dirname(from), specifier);
-  const ext = path.extname(base);
-  const candidates = [
-    base,
-    ...(TS_FOR_JS[ext] ?? []).map((ts) => base.slice(0, -ext.length) + ts),
-    ...EXTENSIONS.map((e) => base + e),
-    ...EXTENSIONS.map((e) => path.join(base, `index${e}`)),
-  ];
-  return candidates.find((f) => fs.statSync(f, { throwIfNoEntry: false })?.isFile());
-}
+import { resolveRelativeSync } from "./resolve-relative.js";
 
 /** Exported names of an ES module source (`default` included); `[]` for CommonJS sources. */
 export function exportsOfSource(file: string): string[] {
@@ -45,7 +29,7 @@ function namesOf(file: string, seen: Set<string>): Set<string> {
       else if (entry.exportName.kind === "Default") names.add("default");
       else if (entry.importName.kind === "AllButDefault" && entry.moduleRequest?.value.startsWith(".")) {
         // `export * from "./app"`: a barrel entry exports what the file it names exports.
-        const target = resolveRelative(file, entry.moduleRequest.value);
+        const target = resolveRelativeSync(entry.moduleRequest.value, path.dirname(file));
         if (target) for (const name of namesOf(target, seen)) if (name !== "default") names.add(name);
       }
     }

@@ -4,28 +4,35 @@
  */
 import type { RuntimeInfo } from "./runtime.js";
 
-export interface LeanDefaults {
+/**
+ * The lean settings as a neutral intent: each adapter maps a field to its bundler's option
+ * names (esbuild `outExtension`, rollup `entryFileNames`, ...) and sets it only where the user
+ * left it unset. Fields that do not apply to this build are absent.
+ */
+export interface LeanIntent {
   bundle: true;
   platform: "node";
+  /** The runtime's Node version as a bundler target (`node22`). */
   target: string;
-  format: "esm";
-  /** Where the output (and by default the zips) go when neither `outdir` nor `outfile` is set. */
-  outdir: "dist";
-  /** ESM output gets `.mjs` so Lambda loads it as ESM without a package.json. */
-  outExtension: { ".js": ".mjs" };
+  /** ESM unless every entry is CommonJS (see `leanFormat`); the user's format wins. */
+  format: "esm" | "cjs";
+  /** Where the output (and by default the zips) go: only when the build names no output at all. */
+  outdir?: "dist";
   /** Prefer the ESM build of dual packages: it tree-shakes. */
   mainFields: ["module", "main"];
-  minifySyntax: true;
-  minifyWhitespace: true;
+  minify: { syntax: true; whitespace: true };
   /**
    * Source maps off: loading them at run time needs `--enable-source-maps`, a known cold-start
    * cost on Lambda (every stack trace and the startup parse pay for it). Opt in when wanted.
    */
   sourcemap: false;
-  /** Only meaningful for ESM with an output folder: `import()` targets get their own chunks. */
-  splitting: true;
-  /** Free `__dirname`/`__filename` in bundled CommonJS, for ESM output. */
-  esmDefine: Record<string, string>;
+  /**
+   * ESM output into a folder: `.mjs` names, so Lambda loads them as ESM without a package.json,
+   * and `import()` targets in their own chunks.
+   */
+  esmOutput?: { extension: ".mjs"; splitting: true };
+  /** ESM output: free `__dirname`/`__filename` in bundled CommonJS, as these expressions. */
+  esmGlobals?: Record<string, string>;
 }
 
 /**
@@ -46,19 +53,22 @@ export function zipsSourceMapFiles(sourcemap: boolean | string | undefined): boo
   return sourcemap === true || sourcemap === "linked";
 }
 
-export function leanDefaults(runtime: RuntimeInfo): LeanDefaults {
+export function leanIntent(
+  runtime: RuntimeInfo,
+  build: { format: "esm" | "cjs" | undefined; entryIsCommonJs: readonly boolean[]; hasOutput: boolean; hasOutdir: boolean },
+): LeanIntent {
+  const format = build.format ?? leanFormat(build.entryIsCommonJs);
   return {
     bundle: true,
     platform: "node",
     target: runtime.target,
-    format: "esm",
-    outdir: "dist",
-    outExtension: { ".js": ".mjs" },
+    format,
+    // Without an output, esbuild writes to stdout and there is no folder to mirror in the zip.
+    ...(build.hasOutput ? {} : { outdir: "dist" as const }),
     mainFields: ["module", "main"],
-    minifySyntax: true,
-    minifyWhitespace: true,
+    minify: { syntax: true, whitespace: true },
     sourcemap: false,
-    splitting: true,
-    esmDefine: { __dirname: "import.meta.dirname", __filename: "import.meta.filename" },
+    ...(format === "esm" && build.hasOutdir ? { esmOutput: { extension: ".mjs" as const, splitting: true as const } } : {}),
+    ...(format === "esm" ? { esmGlobals: { __dirname: "import.meta.dirname", __filename: "import.meta.filename" } } : {}),
   };
 }

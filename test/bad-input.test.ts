@@ -20,7 +20,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
   it("an unknown option and a mistyped one: both named, with what was expected", async () => {
     const root = minimal();
     const built = await buildFixture(bundler, {
-      root, entryPoints: ["src/handler.mjs"],
+      root, entries: ["src/handler.mjs"],
       slimfn: { runtim: "nodejs22.x", zip: 5, report: { jsn: "x.json" } } as never,
     });
     expect(seen(built.failure!.errors)).toEqual([
@@ -33,7 +33,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
 
   it("a runtime slimfn does not know", async () => {
     const root = minimal();
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], slimfn: { runtime: "nodejs18.x" as never } });
+    const built = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], slimfn: { runtime: "nodejs18.x" as never } });
     expect(seen(built.failure!.errors)).toEqual([
       { code: "OPTION_INVALID", plugin: "slimfn", location: null, message: 'slimfn option "runtime" must be one of "nodejs20.x", "nodejs22.x", "nodejs24.x", got "nodejs18.x".' },
     ]);
@@ -41,7 +41,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
 
   it("an entry that does not exist", async () => {
     const root = minimal();
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/nope.ts"] });
+    const built = await buildFixture(bundler, { root, entries: ["src/nope.ts"] });
     expect(seen(built.failure!.errors)).toEqual([
       {
         code: "ENTRY_NOT_FOUND", plugin: "slimfn", location: null,
@@ -54,7 +54,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
   it("a zip path whose folder cannot be written", async () => {
     const root = minimal();
     fs.writeFileSync(path.join(root, "blocker"), "a file where a folder should be");
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], slimfn: { zip: "blocker/[name].zip" } });
+    const built = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], slimfn: { zip: "blocker/[name].zip" } });
     expect(seen(built.failure!.errors)).toEqual([
       {
         code: "ZIP_WRITE_FAILED", plugin: "slimfn", location: null,
@@ -67,7 +67,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
   it("[name] missing when a build has several entries", async () => {
     const root = copyFixture(fixture("multi"), repoTempDir("bad-"));
     const built = await buildFixture(bundler, {
-      root, entryPoints: ["src/api/get.mjs", "src/api/put.mjs"], esbuild: { outbase: "src" }, slimfn: { zip: "dist/function.zip" },
+      root, entries: ["src/api/get.mjs", "src/api/put.mjs"], outbase: "src", slimfn: { zip: "dist/function.zip" },
     });
     expect(seen(built.failure!.errors)).toEqual([
       {
@@ -81,7 +81,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
   it("an entry with no exported function", async () => {
     const root = minimal();
     fs.writeFileSync(path.join(root, "src/nothing.mjs"), "console.log('side effect only');\n");
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/nothing.mjs"] });
+    const built = await buildFixture(bundler, { root, entries: ["src/nothing.mjs"] });
     expect(seen(built.failure!.errors)).toEqual([
       {
         code: "NO_HANDLER_EXPORT", plugin: "slimfn", location: null,
@@ -95,7 +95,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
     const root = copyFixture(fixture("multi"), repoTempDir("bad-"));
     fs.writeFileSync(path.join(root, "src/api/broken.mjs"), "export const a = 1; export const b = 2;\n");
     const built = await buildFixture(bundler, {
-      root, entryPoints: ["src/api/get.mjs", "src/api/broken.mjs"], esbuild: { outbase: "src" },
+      root, entries: ["src/api/get.mjs", "src/api/broken.mjs"], outbase: "src",
     });
     expect(seen(built.failure!.errors).map((d) => d.code)).toEqual(["NO_HANDLER_EXPORT"]);
     expect(filesUnder(path.join(root, "dist")).filter((f) => f.endsWith(".zip") || f.endsWith(".tmp"))).toEqual([]);
@@ -110,12 +110,12 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
     ];
     fs.writeFileSync(path.join(root, "src/api/broken.mjs"), cases[0]!.broken!);
     for (const c of cases) {
-      const built = await buildFixture(bundler, { root, entryPoints: c.entryPoints, esbuild: { outbase: "src" }, slimfn: { verify: { runs: 1 } } });
+      const built = await buildFixture(bundler, { root, entries: c.entryPoints, outbase: "src", slimfn: { verify: { runs: 1 } } });
       expect(seen(built.failure!.errors).map((d) => d.code)).toEqual([c.code]);
       expect([c.code, filesUnder(path.join(root, "dist"))]).toEqual([c.code, []]);
     }
     // Budgets over their limit fail the build after the fact: zips, size model and outputs are all written to inspect.
-    const over = await buildFixture(bundler, { root, entryPoints: ["src/api/get.mjs"], esbuild: { outbase: "src" }, slimfn: { verify: false, report: { json: "dist/size.json", budgets: { zip: "1B" } } } });
+    const over = await buildFixture(bundler, { root, entries: ["src/api/get.mjs"], outbase: "src", slimfn: { verify: false, report: { json: "dist/size.json", budgets: { zip: "1B" } } } });
     expect(seen(over.failure!.errors).map((d) => d.code)).toEqual(["BUDGET_EXCEEDED"]);
     expect(filesUnder(path.join(root, "dist"))).toEqual(["api-get.zip", "api/get.mjs", "size.json"]);
   });
@@ -123,7 +123,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
   it("a syntax error is reported once: the bundler's error, no LAZY_PARSE_ERROR beside it", async () => {
     const root = minimal();
     fs.writeFileSync(path.join(root, "src/handler.mjs"), 'import { z } from "zod";\nexport const handler = async () => { z.string( };\n');
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], slimfn: { lazy: ["zod"], verify: false } });
+    const built = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], slimfn: { lazy: ["zod"], verify: false } });
     expect(seen(built.failure!.errors)).toEqual([
       { code: "", plugin: "", message: 'Unexpected "}"', location: { file: "src/handler.mjs", line: 2, column: 47 } },
     ]);
@@ -132,7 +132,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
     // A file esbuild bundles but slimfn's parser cannot read (TypeScript in a .js file with
     // loader ts) builds, and says once, after the build, that its imports stayed eager.
     fs.writeFileSync(path.join(root, "src/handler.mjs"), 'import { z } from "zod";\nconst n: number = 1;\nexport const handler = async () => z.string().parse("a" + n);\n');
-    const ts = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], slimfn: { lazy: ["zod"], verify: false }, esbuild: { loader: { ".mjs": "ts" } } });
+    const ts = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], slimfn: { lazy: ["zod"], verify: false }, esbuild: { loader: { ".mjs": "ts" } } });
     expect(seen(ts.result!.warnings).filter((d) => d.code === "LAZY_PARSE_ERROR")).toEqual([
       {
         code: "LAZY_PARSE_ERROR", plugin: "slimfn", location: { file: "src/handler.mjs", line: 2, column: 6 },
@@ -172,7 +172,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
     // Object entry points name their functions by key.
     fs.writeFileSync(path.join(root, "event.json"), "{ not json\n");
     const keyed = await buildFixture(bundler, {
-      root, entryPoints: { "v1/get": "src/api/get.mjs" },
+      root, entries: { "v1/get": "src/api/get.mjs" },
       slimfn: { verify: { event: "event.json" }, report: { budgets: { "v1-get/zip": "1MB", "get/zip": "1MB" } } },
     });
     expect(seen(keyed.failure!.errors)).toEqual([
@@ -187,7 +187,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
 
   it("a platform or format slimfn cannot package", async () => {
     const root = minimal();
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], esbuild: { format: "iife" } });
+    const built = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], esbuild: { format: "iife" } });
     expect(seen(built.failure!.errors)).toEqual([
       {
         code: "OUTPUT_FORMAT_UNSUPPORTED", plugin: "slimfn", location: null,

@@ -42,7 +42,7 @@ const blobs = (s: Map<string, Buffer>) => [...s.keys()].filter((k) => k.startsWi
 async function zipOf(root: string, cache: false | string, verify: boolean | { event: Record<string, unknown> } = false): Promise<Buffer> {
   const out = await buildFixture("esbuild", {
     root,
-    entryPoints: ["src/handler.ts"],
+    entries: ["src/handler.ts"],
     slimfn: { external: ["mime-types"], verify, cache: cache === false ? false : { dir: cache } },
   });
   expect(out.failure?.errors ?? []).toEqual([]);
@@ -114,7 +114,7 @@ describe("verification at scale", () => {
     try {
       const out = await buildFixture("esbuild", {
         root,
-        entryPoints: Array.from({ length: 5 }, (_, i) => `src/fn-${i + 1}.ts`),
+        entries: Array.from({ length: 5 }, (_, i) => `src/fn-${i + 1}.ts`),
         slimfn: { zip: "dist/[name].zip", verify, cache: { dir: cache }, report: { json: "dist/size.json" } },
         esbuild: { logLevel: "info" },
       });

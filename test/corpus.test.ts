@@ -48,7 +48,7 @@ beforeAll(async () => {
   root = copyFixture(fixture("strip-corpus"), repoTempDir("strip-corpus-"));
   const built = await buildFixture("esbuild", {
     root,
-    entryPoints: NAMES.map((n) => `src/${n}.ts`),
+    entries: NAMES.map((n) => `src/${n}.ts`),
     slimfn: { external: Object.values(CORPUS), zip: "dist/[name].zip", verify: false, report: { json: "dist/size.json" } },
   });
   expect(built.failure?.errors).toBeUndefined();
@@ -93,7 +93,7 @@ describe("safety corpus: shipped with the default strip rules", () => {
     const broken = copyFixture(fixture("strip-corpus"), repoTempDir("strip-corpus-broken-"));
     const built = await buildFixture("esbuild", {
       root: broken,
-      entryPoints: ["src/typescript.ts"],
+      entries: ["src/typescript.ts"],
       slimfn: { external: ["typescript"], verify: false, strip: { remove: ["typescript:lib/lib.es2016.array.include.d.ts"] } },
     });
     expect(built.failure?.errors).toBeUndefined();

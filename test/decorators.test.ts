@@ -26,7 +26,7 @@ describe("decorator metadata (emitDecoratorMetadata)", () => {
 
   it("slimfn adds the metadata to the decorated files: the zip answers, with zod still lazy", async () => {
     const root = copyFixture(fixture("decorators"), repoTempDir("decorators-"));
-    const built = await buildFixture("esbuild", { root, entryPoints: ["src/handler.ts"], slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } } });
+    const built = await buildFixture("esbuild", { root, entries: ["src/handler.ts"], slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } } });
     expect(built.failure?.errors).toBeUndefined();
     const [fn] = built.model!.functions;
     expect(fn!.lazy?.map((d) => [d.module, d.mode])).toEqual([["zod", "async"]]);
@@ -41,7 +41,7 @@ describe("decorator metadata (emitDecoratorMetadata)", () => {
     const root = copyFixture(fixture("decorators"), repoTempDir("decorators-bad-"));
     const tsconfig = path.join(root, "tsconfig.json");
     fs.writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { emitDecoratorMetadata: true } }));
-    const built = await buildFixture("esbuild", { root, entryPoints: ["src/handler.ts"], slimfn: { verify: false } });
+    const built = await buildFixture("esbuild", { root, entries: ["src/handler.ts"], slimfn: { verify: false } });
     expect(built.failure?.errors.map((e) => e.text)).toEqual([
       'DECORATOR_METADATA_UNSUPPORTED: src/handler.ts uses decorators and tsconfig.json sets emitDecoratorMetadata without experimentalDecorators: TypeScript emits metadata only for legacy decorators. Set "experimentalDecorators": true (NestJS, TypeORM and type-graphql need it), or drop emitDecoratorMetadata.',
     ]);

@@ -24,7 +24,7 @@ describe.each(BUNDLERS)("%s: the realistic fixture", (bundler) => {
     root = copyFixture(fixture("realistic"), repoTempDir("realistic-"));
     const built = await buildFixture(bundler, {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { zip: "dist/[name].zip", report: { json: "dist/size.json" } },
     });
     expect(built.failure?.errors).toBeUndefined();
@@ -94,8 +94,8 @@ describe.each(BUNDLERS)("%s: several functions in one build", (bundler) => {
     const root = copyFixture(fixture("multi"), repoTempDir("multi-"));
     const built = await buildFixture(bundler, {
       root,
-      entryPoints: ["src/api/get.mjs", "src/api/put.mjs", "src/jobs/nightly.mjs"],
-      esbuild: { outbase: "src" },
+      entries: ["src/api/get.mjs", "src/api/put.mjs", "src/jobs/nightly.mjs"],
+      outbase: "src",
       slimfn: { zip: "zips/[name].zip", report: { json: "zips/size.json" } },
     });
     expect(built.failure?.errors).toBeUndefined();
@@ -125,13 +125,13 @@ describe.each(BUNDLERS)("%s: several functions in one build", (bundler) => {
 describe.each(BUNDLERS)("%s: bundler settings", (bundler) => {
   it("sets lean defaults, and what the user set wins", async () => {
     const root = copyFixture(fixture("minimal"), repoTempDir("minimal-"));
-    const lean = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], outdir: "lean", esbuild: { write: true } });
+    const lean = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], outdir: "lean", write: true });
     const leanCode = fs.readFileSync(path.join(root, "lean/handler.mjs"), "utf8");
     expect(leanCode.trim().split("\n")).toHaveLength(1); // whitespace minified
     expect(fs.existsSync(path.join(root, "lean/handler.mjs.map"))).toBe(false);
     const mine = await buildFixture(bundler, {
-      root, entryPoints: ["src/handler.mjs"], outdir: "mine",
-      esbuild: { minifyWhitespace: false, format: "cjs", sourcemap: true },
+      root, entries: ["src/handler.mjs"], outdir: "mine",
+      format: "cjs", sourcemap: true, esbuild: { minifyWhitespace: false },
     });
     expect(mine.failure).toBeUndefined();
     const code = fs.readFileSync(path.join(root, "mine/handler.js"), "utf8");
@@ -147,7 +147,7 @@ describe.each(BUNDLERS)("%s: bundler settings", (bundler) => {
 
   it("shims require/__dirname/__filename for bundled CommonJS without touching the user's own names", async () => {
     const root = copyFixture(fixture("shims"), repoTempDir("shims-"));
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"] });
+    const built = await buildFixture(bundler, { root, entries: ["src/handler.mjs"] });
     expect(built.failure).toBeUndefined();
     const dir = extractZip(path.join(root, "dist/handler.zip"));
     expect(invokeHandler(path.join(dir, "handler.mjs"), "handler", [{}])).toEqual([
@@ -155,7 +155,7 @@ describe.each(BUNDLERS)("%s: bundler settings", (bundler) => {
     ]);
     // A bundle that never calls require gets no shim at all.
     const plain = copyFixture(fixture("minimal"), repoTempDir("minimal-"));
-    await buildFixture(bundler, { root: plain, entryPoints: ["src/handler.mjs"], esbuild: { write: true } });
+    await buildFixture(bundler, { root: plain, entries: ["src/handler.mjs"], write: true });
     expect(fs.readFileSync(path.join(plain, "dist/handler.mjs"), "utf8")).not.toContain("createRequire");
   });
 
@@ -164,7 +164,7 @@ describe.each(BUNDLERS)("%s: bundler settings", (bundler) => {
     fs.appendFileSync(path.join(root, "src/handler.mjs"), "export const fail = async () => {\n  throw new Error(\"boom\");\n};\n");
     const line = fs.readFileSync(path.join(root, "src/handler.mjs"), "utf8").split("\n").findIndex((l) => l.includes("boom")) + 1;
     for (const sourcemap of [true, "inline"] as const) {
-      const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], outdir: `out-${sourcemap}`, esbuild: { sourcemap }, slimfn: { verify: false } });
+      const built = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], outdir: `out-${sourcemap}`, sourcemap, slimfn: { verify: false } });
       expect(built.failure).toBeUndefined();
       const dir = extractZip(path.join(root, `out-${sourcemap}/handler.zip`));
       expect(fs.readFileSync(path.join(dir, "handler.mjs"), "utf8")).toMatch(/^import\{createRequire as __slimfnCreateRequire\}/);
@@ -179,7 +179,7 @@ describe.each(BUNDLERS)("%s: bundler settings", (bundler) => {
 
   it("zips from memory with write: false and leaves the output files to the caller", async () => {
     const root = copyFixture(fixture("minimal"), repoTempDir("minimal-"));
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], esbuild: { write: false } });
+    const built = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], write: false });
     expect(built.result!.outputFiles!.map((f) => path.basename(f.path))).toEqual(["handler.mjs"]);
     expect(fs.readdirSync(path.join(root, "dist"))).toEqual(["handler.zip"]);
     expect(unzipList(path.join(root, "dist/handler.zip"))).toEqual(["handler.mjs"]);

@@ -40,9 +40,9 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     const banner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
     const built = await buildFixture(bundler, {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } },
-      esbuild: { banner: { js: banner } },
+      banner: banner,
     });
     expect(built.failure?.errors).toBeUndefined();
     const code = fs.readFileSync(path.join(root, "dist/handler.mjs"), "utf8");
@@ -57,9 +57,9 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     const root = project({ "src/handler.ts": `const path = require("path");\nexport const handler = async () => path.basename("/a/b.txt");\n` });
     const built = await buildFixture(bundler, {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } },
-      esbuild: { banner: { js: "// (c) ACME: do not require this file by hand" } },
+      banner: "// (c) ACME: do not require this file by hand",
     });
     expect(built.failure?.errors).toBeUndefined();
     expect(fs.readFileSync(path.join(root, "dist/handler.mjs"), "utf8")).toMatch(/^import\{createRequire as __slimfnCreateRequire\}.*\n\/\/ \(c\) ACME/);
@@ -73,9 +73,9 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     });
     const built = await buildFixture(bundler, {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { verify: { runs: 1, event: {} }, report: { json: "dist/size.json" } },
-      esbuild: { external: ["@aws-sdk/*"] },
+      external: ["@aws-sdk/*"],
     });
     expect(built.failure?.errors).toBeUndefined();
     const fn = built.model!.functions[0]!;
@@ -90,9 +90,9 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     const root = project({ "src/handler.ts": `import { thing } from "@aws-sdk/client-not-installed";\nexport const handler = async () => thing;\n` });
     const built = await buildFixture(bundler, {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { verify: { runs: 1 } },
-      esbuild: { external: ["@aws-sdk/*"] },
+      external: ["@aws-sdk/*"],
     });
     const failure = built.failure!.errors[0]!;
     expect(failure.text).toMatch(/^VERIFY_FAILED: .*Cannot find package '@aws-sdk\/client-not-installed'/s);
@@ -106,7 +106,7 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     const root = project({ "src/handler.ts": `import { z } from "zod";\nexport const handler = async () => z.string().parse("s");\n` });
     const built = await buildFixture(bundler, {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { verify: { runs: 1 } },
       esbuild: { packages: "external" },
     });
@@ -126,9 +126,9 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     });
     const built = await buildFixture(bundler, {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } },
-      esbuild: { format: "cjs" },
+      format: "cjs",
     });
     expect(built.failure?.errors).toBeUndefined();
     const fn = built.model!.functions[0]!;
@@ -146,12 +146,12 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
       "src/handler.ts": `import data from "./data.json";\nimport words from "reads-own";\nexport const handler = async () => ({ data, words: words() });\n`,
     };
     const bundled = project(files);
-    const b = await buildFixture(bundler, { root: bundled, entryPoints: ["src/handler.ts"], slimfn: { verify: { runs: 1 } } });
+    const b = await buildFixture(bundler, { root: bundled, entries: ["src/handler.ts"], slimfn: { verify: { runs: 1 } } });
     expect(b.failure?.errors).toBeUndefined();
     expect(invokeZip(bundled, "dist/handler.zip", "handler.handler")).toEqual({ error: expect.stringMatching(/^ENOENT: .*data\/words\.txt/) });
 
     const shipped = project(files);
-    const s = await buildFixture(bundler, { root: shipped, entryPoints: ["src/handler.ts"], slimfn: { verify: { runs: 1 }, external: ["reads-own"] } });
+    const s = await buildFixture(bundler, { root: shipped, entries: ["src/handler.ts"], slimfn: { verify: { runs: 1 }, external: ["reads-own"] } });
     expect(s.failure?.errors).toBeUndefined();
     expect(unzipList(path.join(shipped, "dist/handler.zip"))).toEqual([
       "handler.mjs",
@@ -168,7 +168,7 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
       "package.json": "{}",
       "src/handler.js": `const os = require("os");\nconst { z } = require("zod");\nexports.handler = async (e) => ({ n: z.number().parse(e.n), eol: os.EOL.length });\n`,
     });
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.js"], slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } } });
+    const built = await buildFixture(bundler, { root, entries: ["src/handler.js"], slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } } });
     expect(built.failure?.errors).toBeUndefined();
     const fn = built.model!.functions[0]!;
     expect(fn.handler).toBe("handler.handler");
@@ -178,7 +178,7 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
 
   it("names the export a CommonJS entry assigns (exports.main = ...)", async () => {
     const root = project({ "package.json": "{}", "src/job.js": `module.exports.main = async () => "ran";\n` });
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/job.js"], slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } } });
+    const built = await buildFixture(bundler, { root, entries: ["src/job.js"], slimfn: { verify: { runs: 1 }, report: { json: "dist/size.json" } } });
     expect(built.failure?.errors).toBeUndefined();
     const fn = built.model!.functions[0]!;
     expect(fn.handler).toBe("job.main");
@@ -214,7 +214,7 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     const zipped: Record<string, string[]> = {};
     for (const sourcemap of [true, "linked", "external", "both", "inline"] as const) {
       const outdir = `out-${sourcemap}`;
-      const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.ts"], outdir, esbuild: { sourcemap }, slimfn: { verify: { runs: 1 } } });
+      const built = await buildFixture(bundler, { root, entries: ["src/handler.ts"], outdir, sourcemap, slimfn: { verify: { runs: 1 } } });
       expect(built.failure?.errors).toBeUndefined();
       zipped[String(sourcemap)] = unzipList(path.join(root, outdir, "handler.zip"));
       // The build still writes every file esbuild made, maps included.
@@ -236,9 +236,9 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     });
     const built = await buildFixture(bundler, {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { external: ["@aws-sdk/util-dynamodb"], verify: { runs: 1 }, report: { json: "dist/size.json" } },
-      esbuild: { external: ["@aws-sdk/*"] },
+      external: ["@aws-sdk/*"],
     });
     expect(built.failure?.errors).toBeUndefined();
     const fn = built.model!.functions[0]!;
@@ -267,7 +267,7 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
     const root = project({ "src/a.ts": `export const handler = async () => "a";\n`, "src/b.ts": `export const handler = async () => "b";\n` });
     const built = await buildFixture(bundler, {
       root,
-      entryPoints: { "api/get": "src/a.ts", "api-get": "src/b.ts" },
+      entries: { "api/get": "src/a.ts", "api-get": "src/b.ts" },
       slimfn: { zip: "dist/[name].zip", verify: false },
     });
     expect(built.failure!.errors.map((e) => e.text)).toEqual([
@@ -282,11 +282,11 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
       "src/legacy.js": `exports.handler = async () => "legacy";\n`,
       "src/modern.ts": `export const handler = async () => "modern";\n`,
     });
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/legacy.js", "src/modern.ts"], slimfn: { zip: "dist/[name].zip" } });
+    const built = await buildFixture(bundler, { root, entries: ["src/legacy.js", "src/modern.ts"], slimfn: { zip: "dist/[name].zip" } });
     expect(built.failure!.errors.map((e) => e.text)).toEqual([
       `NO_HANDLER_EXPORT: Function "legacy" (legacy.mjs) has a CommonJS entry (exports.handler = ...) built as ESM, which exports only "default". Build with format: "cjs" (slimfn build --format cjs; the default when every entry is CommonJS), or give the entry export syntax (export const handler = ...).`,
     ]);
-    const cjs = await buildFixture(bundler, { root, entryPoints: ["src/legacy.js", "src/modern.ts"], slimfn: { zip: "dist/[name].zip", verify: { runs: 1 } }, esbuild: { format: "cjs" } });
+    const cjs = await buildFixture(bundler, { root, entries: ["src/legacy.js", "src/modern.ts"], slimfn: { zip: "dist/[name].zip", verify: { runs: 1 } }, format: "cjs" });
     expect(cjs.failure?.errors).toBeUndefined();
     expect(invokeZip(root, "dist/legacy.zip", "legacy.handler")).toEqual({ ok: "legacy" });
     expect(invokeZip(root, "dist/modern.zip", "modern.handler")).toEqual({ ok: "modern" });
@@ -294,7 +294,7 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
 
   it("a lazy entry matched only by require() calls warns LAZY_UNMATCHED saying require() is not rewritten, and the zip still answers", async () => {
     const root = project({ "package.json": "{}", "src/handler.js": `const { z } = require("zod");\nexports.handler = async (e) => z.number().parse(e.n);\n` });
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.js"], slimfn: { lazy: ["zod"], verify: { runs: 1 } } });
+    const built = await buildFixture(bundler, { root, entries: ["src/handler.js"], slimfn: { lazy: ["zod"], verify: { runs: 1 } } });
     expect(built.failure?.errors).toBeUndefined();
     expect(built.result!.warnings.map((w) => w.text)).toContain(
       `LAZY_UNMATCHED: The lazy entry "zod" matches no import in this build's own source files. Check its spelling, or remove it (imports inside node_modules and require() calls are never rewritten).`,

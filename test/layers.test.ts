@@ -43,7 +43,7 @@ function layerZip(root: string, name: string, packages: string[]): string {
 const build = (root: string, layers: unknown) =>
   buildFixture("esbuild", {
     root,
-    entryPoints: ["src/handler.mjs"],
+    entries: ["src/handler.mjs"],
     esbuild: { bundle: true, external: ["mime-types", "zod"] },
     slimfn: { layers: layers as never, verify: { runs: 1, event: "event.json" }, report: { json: "dist/size.json" } },
   });

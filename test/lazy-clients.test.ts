@@ -118,7 +118,7 @@ describe("the realistic fixture", () => {
     const root = copyFixture(fixture("realistic"), repoTempDir("realistic-lazy-"));
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { zip: false, verify: false, report: { json: "dist/size.json" }, lazy: ["@aws-sdk/*", "zod", "@aws-lambda-powertools/*"] },
     });
     expect(built.failure?.errors).toBeUndefined();

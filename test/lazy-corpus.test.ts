@@ -141,7 +141,7 @@ async function buildAndRun(format: Format, lazy: { modules: string[]; mode: Mode
     groups.map(async (names) => {
       const b = await buildFixture("esbuild", {
         root: project.root,
-        entryPoints: Object.fromEntries(names.map((n) => [n, `src/${n}.ts`])),
+        entries: Object.fromEntries(names.map((n) => [n, `src/${n}.ts`])),
         slimfn: { verify: false, report: { json: `dist/${names.join("-")}.json` }, ...(lazy ? { lazy } : {}) },
         esbuild: { ...FORMAT_OPTIONS[format], ...(format === "outfile" ? { outfile: `dist/${names[0]}.mjs` } : {}) },
       });

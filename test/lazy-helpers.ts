@@ -6,7 +6,7 @@ import path from "node:path";
 import * as esbuild from "esbuild";
 import type { Diagnostic } from "../src/diagnostics.js";
 import type { Options } from "../src/options.js";
-import { buildFixture } from "./helpers/build.js";
+import { runEsbuild } from "./helpers/drivers/esbuild.js";
 import { invokeHandler, type Answer } from "./helpers/invoke.js";
 import { fixture } from "./helpers/paths.js";
 import { repoTempDir } from "./helpers/tmp.js";
@@ -63,9 +63,9 @@ export async function buildEntry(
     });
     return { file: outfile ?? path.join(outdir, name + ext), outdir, warnings: [], errors: [], metafile: result.metafile };
   }
-  const built = await buildFixture("esbuild", {
+  const built = await runEsbuild({
     root: ORDER,
-    entryPoints: [entry],
+    entries: [entry],
     outdir,
     slimfn: { zip: false, verify: false, ...more, ...(lazy === undefined ? {} : { lazy }) },
     esbuild: {
@@ -74,7 +74,7 @@ export async function buildEntry(
       ...(outfile ? { outfile } : {}),
       ...extra,
     },
-  });
+  }, outdir);
   const messages = built.result?.warnings ?? [];
   return {
     file: outfile ?? path.join(outdir, name + ext),

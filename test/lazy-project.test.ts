@@ -23,7 +23,7 @@ async function buildBoth(root: string, lazy: string[]) {
     const outdir = path.join(root, withLazy ? "dist-lazy" : "dist-eager");
     const b = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       outdir,
       slimfn: { zip: false, verify: false, report: { json: path.join(outdir, "size.json") }, ...(withLazy ? { lazy } : {}) },
       esbuild: { format: "esm" },

@@ -4,7 +4,7 @@
  * Behaviour at run time is proven by the build-and-run tests in lazy.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { sourceFilter } from "../plugins/esbuild-lazy.js";
+import { sourceFilter } from "../src/source-filter.js";
 import { validateOptions } from "../src/options.js";
 import { compileAllowlist, globProblem, packageName } from "../src/lazy/glob.js";
 import { transformLazy } from "../src/lazy/transform.js";

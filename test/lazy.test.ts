@@ -193,7 +193,7 @@ describe("what stays eager, and the checks around it", () => {
     const outdir = repoTempDir("lazy-entries-");
     const built = await buildFixture("esbuild", {
       root: ORDER,
-      entryPoints: ["src/entry-lazy.ts", "src/entry-eager.ts"],
+      entries: ["src/entry-lazy.ts", "src/entry-eager.ts"],
       outdir,
       slimfn: { zip: false, verify: false, lazy: ["heavy-a"], report: { json: path.join(outdir, "size.json") } },
       esbuild: { nodePaths: [path.join(ORDER, "packages")], format: "esm" },

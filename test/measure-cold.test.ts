@@ -54,7 +54,7 @@ beforeAll(async () => {
   root = copyFixture(fixture("realistic"), repoTempDir("cold-"));
   const lazy = await buildFixture("esbuild", {
     root,
-    entryPoints: ["src/handler.ts"],
+    entries: ["src/handler.ts"],
     slimfn: {
       runtime: "nodejs22.x",
       zip: "dist/[name].zip",
@@ -65,7 +65,7 @@ beforeAll(async () => {
   });
   expect(lazy.failure?.errors).toBeUndefined();
   model = lazy.model!;
-  const eager = await buildFixture("esbuild", { root, entryPoints: ["src/handler.ts"], outdir: "eager", slimfn: { runtime: "nodejs22.x", zip: "eager/[name].zip", verify: false } });
+  const eager = await buildFixture("esbuild", { root, entries: ["src/handler.ts"], outdir: "eager", slimfn: { runtime: "nodejs22.x", zip: "eager/[name].zip", verify: false } });
   expect(eager.failure?.errors).toBeUndefined();
 });
 
@@ -93,7 +93,7 @@ describe("verify.events", () => {
   });
 
   it("refuses an events value that is neither a folder nor a list", async () => {
-    const r = await buildFixture("esbuild", { root, entryPoints: ["src/handler.ts"], outdir: "bad", slimfn: { zip: false, verify: { events: [] } } });
+    const r = await buildFixture("esbuild", { root, entries: ["src/handler.ts"], outdir: "bad", slimfn: { zip: false, verify: { events: [] } } });
     expect(r.failure!.errors.map((e) => e.text)).toEqual([
       'OPTION_INVALID: slimfn option "verify.events" must be a folder of JSON files, or a non-empty list of JSON files or event objects, got an array.',
     ]);
@@ -164,7 +164,7 @@ describe("LAZY_DOES_NOT_PAY", () => {
     fs.writeFileSync(path.join(dir, "src/eager.mjs"), source(false));
     fs.writeFileSync(path.join(dir, "all.json"), "{}\n");
     for (const name of ["lazy", "eager"]) {
-      const b = await buildFixture("esbuild", { root: dir, entryPoints: { handler: `src/${name}.mjs` }, outdir: name, slimfn: { runtime: "nodejs22.x", zip: `${name}/[name].zip`, verify: false } });
+      const b = await buildFixture("esbuild", { root: dir, entries: { handler: `src/${name}.mjs` }, outdir: name, slimfn: { runtime: "nodejs22.x", zip: `${name}/[name].zip`, verify: false } });
       expect(b.failure?.errors).toBeUndefined();
     }
     const run = await measure(["lazy/handler.zip", "--base", "eager/handler.zip", "--event", "all.json", "--runs", "5", "--json"], dir);

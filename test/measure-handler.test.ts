@@ -30,7 +30,7 @@ beforeAll(async () => {
   root = copyFixture(fixture("realistic"), repoTempDir("measure-handler-"));
   const built = await buildFixture("esbuild", {
     root,
-    entryPoints: ["src/handler.ts"],
+    entries: ["src/handler.ts"],
     slimfn: { runtime: "nodejs20.x", zip: "dist/[name].zip", lazy: ["@aws-sdk/*", "zod"], verify: false },
   });
   expect(built.failure?.errors).toBeUndefined();

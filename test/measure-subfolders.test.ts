@@ -35,8 +35,8 @@ async function buildMulti(prepare: (root: string) => void = () => {}) {
   prepare(root);
   const built = await buildFixture("esbuild", {
     root,
-    entryPoints: ["src/api/get.mjs", "src/api/put.mjs", "src/jobs/nightly.mjs"],
-    esbuild: { outbase: "src" },
+    entries: ["src/api/get.mjs", "src/api/put.mjs", "src/jobs/nightly.mjs"],
+    outbase: "src",
     slimfn: { runtime: "nodejs20.x", zip: "dist/[name].zip", verify: { runs: 1 } },
   });
   return { root, built };
@@ -117,8 +117,8 @@ describe("handlers in subfolders", () => {
     const root = copyFixture(fixture("multi"), repoTempDir("qa-measure-report-"));
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/api/get.mjs", "src/api/put.mjs", "src/jobs/nightly.mjs"],
-      esbuild: { outbase: "src" },
+      entries: ["src/api/get.mjs", "src/api/put.mjs", "src/jobs/nightly.mjs"],
+      outbase: "src",
       slimfn: { runtime: "nodejs20.x", zip: "dist/[name].zip", verify: false, report: { json: "dist/size.json" } },
     });
     expect(built.failure).toBeUndefined();

@@ -24,7 +24,7 @@ function io(cwd: string) {
 
 async function zipOf(name: string): Promise<{ root: string; zip: string }> {
   const root = copyFixture(fixture(name), repoTempDir(`${name}-`));
-  const built = await buildFixture("esbuild", { root, entryPoints: ["src/handler.ts"], slimfn: { verify: false } });
+  const built = await buildFixture("esbuild", { root, entries: ["src/handler.ts"], slimfn: { verify: false } });
   expect(built.failure?.errors).toBeUndefined();
   return { root, zip: path.join(root, "dist/handler.zip") };
 }
@@ -77,7 +77,7 @@ describe("slimfn measure", () => {
     const root = copyFixture(fixture("ship-native"), repoTempDir("measure-report-"));
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { verify: false, report: { json: "dist/size.json" } },
     });
     expect(built.model!.functions[0]!.init).toBeUndefined();

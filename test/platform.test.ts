@@ -326,7 +326,7 @@ describe("through the esbuild plugin", () => {
     );
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.mjs"],
+      entries: ["src/handler.mjs"],
       slimfn: { external: ["fake-native", "fake-prebuilt"], verify: { runs: 1 }, report: { json: "dist/size.json" } },
     });
     expect(built.failure?.errors).toBeUndefined();
@@ -376,7 +376,7 @@ describe("through the esbuild plugin", () => {
     fs.writeFileSync(path.join(root, "src/handler.mjs"), 'import prebuilt from "fake-prebuilt";\nexport const handler = async () => prebuilt;\n');
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.mjs"],
+      entries: ["src/handler.mjs"],
       slimfn: {
         external: ["fake-prebuilt"],
         verify: false,

@@ -4,16 +4,15 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Message } from "esbuild";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics.js";
-import { BUNDLERS, buildFixture } from "./helpers/build.js";
+import { BUNDLERS, buildFixture, type BuildMessage } from "./helpers/build.js";
 import { fixture } from "./helpers/paths.js";
 import { copyFixture, repoTempDir } from "./helpers/tmp.js";
 import type { Options } from "../src/options.js";
 
 /** slimfn's messages as esbuild reports them (`CODE: message`; esbuild drops `detail` from onEnd). */
-const details = (messages: Message[] | undefined, severity: Diagnostic["severity"] = "error") =>
+const details = (messages: BuildMessage[] | undefined, severity: Diagnostic["severity"] = "error") =>
   (messages ?? []).map((m) => {
     const at = m.text.indexOf(": ");
     return { code: m.text.slice(0, at), severity, message: m.text.slice(at + 2) };
@@ -22,7 +21,7 @@ const details = (messages: Message[] | undefined, severity: Diagnostic["severity
 describe.each(BUNDLERS)("%s: report.budgets", (bundler) => {
   const build = async (report: Options["report"], extra: Options = {}) => {
     const root = copyFixture(fixture("minimal"), repoTempDir("budgets-"));
-    const built = await buildFixture(bundler, { root, entryPoints: ["src/handler.mjs"], slimfn: { report, ...extra } });
+    const built = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], slimfn: { report, ...extra } });
     return { root, built };
   };
 

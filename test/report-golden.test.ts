@@ -46,7 +46,7 @@ async function buildModels(): Promise<Record<ModelFile, SizeModel>> {
     // The realistic fixture's own options (fixtures/realistic/build.mjs).
     // The AWS SDK is lazy in both builds, so lazy packages appear in real reports.
     const ship = name === "realistic" ? { external: ["sharp"], include: ["assets/*.svg"], lazy: ["@aws-sdk/*"] } : {};
-    const built = await buildFixture(BUNDLERS[0]!, { root, entryPoints, slimfn: { ...ship, report: { json: "dist/size.json" } } });
+    const built = await buildFixture(BUNDLERS[0]!, { root, entries: entryPoints, slimfn: { ...ship, report: { json: "dist/size.json" } } });
     expect(built.failure?.errors).toBeUndefined();
     return built.model!;
   };

@@ -81,7 +81,7 @@ beforeAll(async () => {
   root = copyFixture(fixture("realistic"), repoTempDir("report-html-"));
   const built = await buildFixture("esbuild", {
     root,
-    entryPoints: ["src/handler.ts", "src/thumbnail.ts"],
+    entries: ["src/handler.ts", "src/thumbnail.ts"],
     slimfn: {
       runtime: "nodejs20.x",
       zip: "dist/[name].zip",

@@ -22,7 +22,7 @@ async function build(edit?: (root: string) => void): Promise<SizeModel> {
   const root = copyFixture(fixture("multi"), repoTempDir("renames-"));
   edit?.(root);
   const built = await buildFixture(BUNDLERS[0]!, {
-    root, entryPoints: ["src/api/get.mjs", "src/api/put.mjs"], esbuild: { outbase: "src" },
+    root, entries: ["src/api/get.mjs", "src/api/put.mjs"], outbase: "src",
     slimfn: { runtime: "nodejs20.x", verify: { runs: 1 }, report: { json: "dist/size.json" } },
   });
   expect(built.failure?.errors).toBeUndefined();

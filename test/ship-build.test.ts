@@ -32,7 +32,7 @@ async function build(name: string, slimfn: Parameters<typeof buildFixture>[1]["s
   const root = copyFixture(fixture(name), repoTempDir(`${name}-`));
   const built = await buildFixture("esbuild", {
     root,
-    entryPoints: ["src/handler.ts"],
+    entries: ["src/handler.ts"],
     slimfn: { report: { json: "dist/size.json" }, ...slimfn },
     esbuild: esbuildOptions,
   });
@@ -186,9 +186,9 @@ describe.each(BUNDLERS)("%s: shipping unbundled packages", () => {
     );
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { runtime: "nodejs20.x", verify: false, report: { json: "dist/size.json" } },
-      esbuild: { external: ["@aws-sdk/*"] },
+      external: ["@aws-sdk/*"],
     });
     const fn = built.model!.functions[0]!;
     expect([fn.runtimeExternals, fn.shipped]).toEqual([["@aws-sdk/client-s3"], undefined]);
@@ -272,7 +272,7 @@ describe("bad input", () => {
       fs.writeFileSync(path.join(root, "src/handler.mjs"), source);
       const b = await buildFixture("esbuild", {
         root,
-        entryPoints: ["src/handler.mjs"],
+        entries: ["src/handler.mjs"],
         slimfn: { runtime: "nodejs20.x", verify: { runs: 1, event: { path: "/nope" }, ...verify }, report: { json: "dist/size.json" } },
       });
       return { b, root, zip: path.join(root, "dist/handler.zip") };
@@ -368,7 +368,7 @@ describe("bad input", () => {
       path.join(root, "src/handler.mjs"),
       'import v from "slimfn-fake-dep";\nimport { libVersion } from "../lib/util.mjs";\nexport const handler = async () => [v, libVersion];\n',
     );
-    const b = await buildFixture("esbuild", { root, entryPoints: ["src/handler.mjs"], slimfn: { runtime: "nodejs20.x", external: ["slimfn-fake-dep"] } });
+    const b = await buildFixture("esbuild", { root, entries: ["src/handler.mjs"], slimfn: { runtime: "nodejs20.x", external: ["slimfn-fake-dep"] } });
     const [d, ...rest] = details(b.failure?.errors);
     expect(rest).toEqual([]);
     expect([d!.code, d!.severity]).toEqual(["SHIP_VERSION_CONFLICT", "error"]);
@@ -393,9 +393,9 @@ describe("bad input", () => {
     }
     const b = await buildFixture("esbuild", {
       root,
-      entryPoints: ["functions/a/handler.mjs", "functions/b/handler.mjs"],
+      entries: ["functions/a/handler.mjs", "functions/b/handler.mjs"],
       slimfn: { runtime: "nodejs20.x", external: ["slimfn-fake-dep"], zip: "dist/[name].zip", verify: { runs: 1 }, report: { json: "dist/size.json" } },
-      esbuild: { outbase: "functions" },
+      outbase: "functions",
     });
     expect(b.failure?.errors).toBeUndefined();
     const answers = b.model!.functions.map((fn) => {
@@ -413,7 +413,7 @@ describe("bad input", () => {
     const root = repoTempDir("unresolved-");
     fs.mkdirSync(path.join(root, "src"));
     fs.writeFileSync(path.join(root, "src/handler.ts"), 'import x from "left-pad-not-installed";\nexport const handler = async () => x;\n');
-    const b = await buildFixture("esbuild", { root, entryPoints: ["src/handler.ts"], slimfn: { external: ["left-pad-not-installed"] } });
+    const b = await buildFixture("esbuild", { root, entries: ["src/handler.ts"], slimfn: { external: ["left-pad-not-installed"] } });
     expect(details(b.failure?.errors)).toEqual([
       {
         code: "EXTERNAL_UNRESOLVED",

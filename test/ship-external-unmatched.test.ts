@@ -14,7 +14,7 @@ async function build(external: string[]) {
   const root = copyFixture(fixture("ship-data"), repoTempDir("qa-external-"));
   const built = await buildFixture("esbuild", {
     root,
-    entryPoints: ["src/handler.ts"],
+    entries: ["src/handler.ts"],
     slimfn: { runtime: "nodejs20.x", external, include: ["templates/*.txt"], verify: false },
   });
   return { root, built };

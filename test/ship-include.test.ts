@@ -19,7 +19,7 @@ async function build(include: string[], prepare: (root: string) => void = () => 
   prepare(root);
   const built = await buildFixture("esbuild", {
     root,
-    entryPoints: ["src/handler.ts"],
+    entries: ["src/handler.ts"],
     slimfn: { runtime: "nodejs20.x", external: ["figlet"], include, verify: false, report: { json: "dist/size.json" } },
   });
   return { root, built, fn: built.model?.functions[0] as FunctionModel };
@@ -78,7 +78,7 @@ describe("include globs as users write them", () => {
     expect(fn.included).toEqual(["events/hi.json"]);
     const again = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { runtime: "nodejs20.x", external: ["figlet"], include: ["**/*.json", "**/*.zip"], verify: false, report: { json: "dist/size.json" } },
     });
     expect(again.model!.functions[0]!.included).toEqual(["events/hi.json"]);
@@ -96,7 +96,7 @@ describe("include per function", () => {
     }
     const entryPoints = ["src/api/get.mjs", "src/api/put.mjs", "src/jobs/nightly.mjs"];
     const built = await buildFixture("esbuild", {
-      root, entryPoints, esbuild: { outbase: "src" },
+      root, entryPoints, outbase: "src",
       slimfn: { verify: false, include: { "api-*": ["assets/api.json"], "jobs-nightly": ["assets/jobs.txt"], "*": ["shared"] }, report: { json: "dist/size.json" } },
     });
     expect(built.failure?.errors.map((e) => e.text)).toBeUndefined();
@@ -108,14 +108,14 @@ describe("include per function", () => {
     expect(unzipList(path.join(root, "dist/jobs-nightly.zip")).filter((p) => !p.endsWith(".mjs"))).toEqual(["assets/jobs.txt", "shared/common.txt"]);
     // A key that names no function is a typo: the build fails when it starts, naming the functions.
     const typo = await buildFixture("esbuild", {
-      root, entryPoints, esbuild: { outbase: "src" },
+      root, entryPoints, outbase: "src",
       slimfn: { verify: false, include: { "apy-*": ["assets/api.json"] } },
     });
     expect(typo.failure!.errors.map((e) => e.text)).toEqual([
       'OPTION_INVALID: The include key "apy-*" matches no function of this build. Functions: api-get, api-put, jobs-nightly. Keys are function names, * matching any characters ("api-*", or "*" for every function).',
     ]);
     // The array form: every function gets the same files.
-    const all = await buildFixture("esbuild", { root, entryPoints, esbuild: { outbase: "src" }, slimfn: { verify: false, include: ["shared"], report: { json: "dist/size.json" } } });
+    const all = await buildFixture("esbuild", { root, entryPoints, outbase: "src", slimfn: { verify: false, include: ["shared"], report: { json: "dist/size.json" } } });
     expect(all.model!.functions.map((f) => f.included)).toEqual([["shared/common.txt"], ["shared/common.txt"], ["shared/common.txt"]]);
   });
 });

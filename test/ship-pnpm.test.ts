@@ -72,7 +72,7 @@ describe("pnpm layout", () => {
     );
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.mjs"],
+      entries: ["src/handler.mjs"],
       slimfn: { runtime: "nodejs20.x", external: ["send", "peer-prober"], verify: { runs: 1 }, report: { json: "dist/size.json" } },
     });
     expect(built.failure?.errors.map((e) => e.text)).toBeUndefined();

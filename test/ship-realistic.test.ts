@@ -26,7 +26,7 @@ describe.each(BUNDLERS)("%s: realistic fixture with sharp and an included asset"
     root = copyFixture(fixture("realistic"), repoTempDir("realistic-ship-"));
     const built = await buildFixture(bundler, {
       root,
-      entryPoints: ["src/handler.ts", "src/thumbnail.ts"],
+      entries: ["src/handler.ts", "src/thumbnail.ts"],
       slimfn: { runtime: "nodejs20.x", zip: "dist/[name].zip", external: ["sharp"], include: ["assets/*.svg"], report: { json: "dist/size.json" } },
     });
     expect(built.failure?.errors).toBeUndefined();

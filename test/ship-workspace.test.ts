@@ -47,7 +47,7 @@ async function buildFn(root: string, strip?: { keep?: string[] }, allowSecrets?:
   const fnRoot = path.join(root, "packages/fn");
   const built = await buildFixture("esbuild", {
     root: fnRoot,
-    entryPoints: ["src/handler.mjs"],
+    entries: ["src/handler.mjs"],
     slimfn: { runtime: "nodejs20.x", external: ["@qa/lib"], verify: { runs: 1 }, report: { json: "dist/size.json" }, ...(strip ? { strip } : {}), ...(allowSecrets ? { allowSecrets } : {}) },
   });
   expect(built.failure?.errors.map((e) => e.text)).toBeUndefined();

@@ -21,7 +21,7 @@ describe("strip globs with ./ and a trailing slash", () => {
     const root = copyFixture(fixture("ship-data"), repoTempDir("qa-strip-"));
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { runtime: "nodejs20.x", external: ["figlet"], include: ["templates/*.txt"], verify: false, strip: { remove, keep }, report: { json: "dist/size.json" } },
     });
     expect(built.failure?.errors.map((e) => e.text)).toBeUndefined();

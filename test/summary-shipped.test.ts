@@ -20,7 +20,7 @@ describe("summary of a function that ships one package", () => {
     fs.writeFileSync(path.join(root, "src/handler.mjs"), 'import ms from "ms";\nexport const handler = async () => ms(60000);\n');
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.mjs"],
+      entries: ["src/handler.mjs"],
       slimfn: { runtime: "nodejs20.x", external: ["ms"], verify: false, report: { json: "dist/size.json" } },
     });
     const fn = built.model!.functions[0] as FunctionModel;
@@ -50,7 +50,7 @@ describe("summary of what was left out of shipped packages", () => {
     fs.symlinkSync("../../linked", path.join(root, "node_modules/@qa/linked"));
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.mjs"],
+      entries: ["src/handler.mjs"],
       slimfn: { runtime: "nodejs20.x", external: ["ms", "@qa/linked"], verify: false, report: { json: "dist/size.json" } },
     });
     expect(built.failure?.errors).toBeUndefined();

@@ -15,7 +15,7 @@ describe("zip: false", () => {
     const root = copyFixture(fixture("ship-data"), repoTempDir("qa-zipoff-"));
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: ["src/handler.ts"],
+      entries: ["src/handler.ts"],
       slimfn: { runtime: "nodejs20.x", external: ["figlet"], include: ["templates/*.txt"], zip: false, verify: false, report: { json: "dist/size.json" } },
     });
     expect(built.failure).toBeUndefined();
@@ -31,7 +31,7 @@ describe("zip: false", () => {
     const root = copyFixture(fixture("minimal"), repoTempDir("qa-zipoff-"));
     const built = await buildFixture("esbuild", {
       root,
-      entryPoints: fs.readdirSync(path.join(root, "src")).filter((f) => /^handler\./.test(f)).map((f) => `src/${f}`),
+      entries: fs.readdirSync(path.join(root, "src")).filter((f) => /^handler\./.test(f)).map((f) => `src/${f}`),
       slimfn: { runtime: "nodejs20.x", zip: false, verify: false },
     });
     expect(built.failure).toBeUndefined();

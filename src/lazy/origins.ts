@@ -10,6 +10,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { parseSync } from "oxc-parser";
+import { isRelative, resolveRelative } from "../resolve-relative.js";
 import { namespaceBody } from "./virtual.js";
 
 export interface OriginIO {
@@ -17,44 +18,42 @@ export interface OriginIO {
   resolve(specifier: string, fromFile: string): Promise<string | undefined>;
 }
 
-const localFiles = new Map<string, Promise<string | undefined>>();
+/**
+ * What one build has learnt about files, remembered for that build only (a watch rebuild reads
+ * the files as they are now): resolved relative imports, parsed exports, `sideEffects` flags.
+ */
+export interface OriginCache {
+  local: Map<string, Promise<string | undefined>>;
+  parsed: Map<string, Promise<ModuleInfo | undefined>>;
+  sideEffectFree: Map<string, Promise<boolean>>;
+}
+
+export const originCache = (): OriginCache => ({ local: new Map(), parsed: new Map(), sideEffectFree: new Map() });
 
 /**
  * A relative import between a package's own files resolves the same for every bundler on
- * Node: the file itself, with an extension, or a folder's index. Done here (and remembered),
- * it spares a round trip to the bundler for each of the many files an index re-exports.
+ * Node (src/resolve-relative.ts). Done here (and remembered for the build), it spares a round
+ * trip to the bundler for each of the many files an index re-exports.
  */
-export function withLocalResolve(io: OriginIO): OriginIO {
+export function withLocalResolve(io: OriginIO, cache: OriginCache): OriginIO {
   return {
     resolve(specifier, fromFile) {
-      if (!specifier.startsWith("./") && !specifier.startsWith("../")) return io.resolve(specifier, fromFile);
-      const base = path.resolve(path.dirname(fromFile), specifier);
-      let hit = localFiles.get(base);
-      if (!hit) {
-        hit = (async () => {
-          for (const candidate of [base, `${base}.js`, `${base}.mjs`, path.join(base, "index.js"), path.join(base, "index.mjs")]) {
-            const stat = await fs.stat(candidate).catch(() => undefined);
-            if (stat?.isFile()) return candidate;
-          }
-          return undefined;
-        })();
-        localFiles.set(base, hit);
-      }
+      if (!isRelative(specifier)) return io.resolve(specifier, fromFile);
+      const key = path.resolve(path.dirname(fromFile), specifier);
+      let hit = cache.local.get(key);
+      if (!hit) cache.local.set(key, (hit = resolveRelative(specifier, path.dirname(fromFile))));
       return hit.then((found) => found ?? io.resolve(specifier, fromFile));
     },
   };
 }
 
-interface ModuleInfo {
+export interface ModuleInfo {
   exports: { source: string | undefined; imported: string | undefined; exported: string | undefined; star: boolean; namespace: boolean; local: string | undefined }[];
   imports: Map<string, { source: string; imported: string | undefined }>;
 }
 
-const parsed = new Map<string, Promise<ModuleInfo | undefined>>();
-const sideEffectFree = new Map<string, Promise<boolean>>();
-
-function moduleInfo(file: string): Promise<ModuleInfo | undefined> {
-  let hit = parsed.get(file);
+function moduleInfo(file: string, cache: OriginCache): Promise<ModuleInfo | undefined> {
+  let hit = cache.parsed.get(file);
   if (!hit) {
     hit = fs.readFile(file, "utf8").then(
       (code) => {
@@ -83,15 +82,15 @@ function moduleInfo(file: string): Promise<ModuleInfo | undefined> {
       },
       () => undefined,
     );
-    parsed.set(file, hit);
+    cache.parsed.set(file, hit);
   }
   return hit;
 }
 
 /** Whether the package that holds `file` declares `"sideEffects": false`. */
-function inSideEffectFreePackage(file: string): Promise<boolean> {
+function inSideEffectFreePackage(file: string, cache: OriginCache): Promise<boolean> {
   const dir = path.dirname(file);
-  let hit = sideEffectFree.get(dir);
+  let hit = cache.sideEffectFree.get(dir);
   if (!hit) {
     hit = (async () => {
       for (let d = dir; ; d = path.dirname(d)) {
@@ -104,7 +103,7 @@ function inSideEffectFreePackage(file: string): Promise<boolean> {
         if (path.dirname(d) === d) return false;
       }
     })();
-    sideEffectFree.set(dir, hit);
+    cache.sideEffectFree.set(dir, hit);
   }
   return hit;
 }
@@ -120,16 +119,16 @@ export interface Origin {
  * imports that are exported again. Undefined when it cannot be found, or when a file passed on
  * the way may have side effects.
  */
-export async function findOrigin(file: string, name: string, io: OriginIO, seen = new Set<string>()): Promise<Origin | undefined> {
+export async function findOrigin(file: string, name: string, io: OriginIO, cache: OriginCache, seen = new Set<string>()): Promise<Origin | undefined> {
   const key = `${file}\n${name}`;
   if (seen.has(key) || seen.size > 200) return undefined;
   seen.add(key);
-  const info = await moduleInfo(file);
+  const info = await moduleInfo(file, cache);
   if (!info) return undefined;
   const follow = async (source: string, imported: string) => {
-    if (!(await inSideEffectFreePackage(file))) return undefined;
+    if (!(await inSideEffectFreePackage(file, cache))) return undefined;
     const target = await io.resolve(source, file);
-    return target ? findOrigin(target, imported, io, seen) : undefined;
+    return target ? findOrigin(target, imported, io, cache, seen) : undefined;
   };
   for (const e of info.exports) {
     if (e.exported !== name) continue;
@@ -152,11 +151,11 @@ export async function findOrigin(file: string, name: string, io: OriginIO, seen 
  * The body of a virtual module reading `names` of `specifier` (resolved from `fromFile`), each
  * from the file that defines it where that is safe, else from the package itself.
  */
-export async function originBody(specifier: string, names: readonly string[], fromFile: string, io: OriginIO): Promise<string> {
+export async function originBody(specifier: string, names: readonly string[], fromFile: string, io: OriginIO, cache: OriginCache): Promise<string> {
   const entry = await io.resolve(specifier, fromFile);
   const sources: { name: string; from: string; as: string }[] = [];
   for (const name of names) {
-    const origin = entry ? await findOrigin(entry, name, io) : undefined;
+    const origin = entry ? await findOrigin(entry, name, io, cache) : undefined;
     sources.push(!origin || origin.file === entry ? { name, from: specifier, as: name } : { name, from: origin.file, as: origin.name });
   }
   return namespaceBody(specifier, sources);

@@ -26,17 +26,21 @@ export function hasTopLevelAwait(code: string, file: string): boolean {
   return isNode(program) && awaitsOutsideFunctions(program);
 }
 
-const cache = new Map<string, Promise<boolean>>();
-
-/** Same, for a file on disk (cached per path for the life of the process). */
-export function fileHasTopLevelAwait(file: string): Promise<boolean> {
-  let hit = cache.get(file);
-  if (!hit) {
-    hit = readFile(file, "utf8").then(
-      (code) => hasTopLevelAwait(code, file),
-      () => false,
-    );
-    cache.set(file, hit);
-  }
-  return hit;
+/**
+ * Same, for files on disk, remembered for one build: a watch rebuild after an edit must see the
+ * file as it is now (a fresh reader per build; the session makes one in `buildStart`).
+ */
+export function topLevelAwaitReader(): (file: string) => Promise<boolean> {
+  const cache = new Map<string, Promise<boolean>>();
+  return (file) => {
+    let hit = cache.get(file);
+    if (!hit) {
+      hit = readFile(file, "utf8").then(
+        (code) => hasTopLevelAwait(code, file),
+        () => false,
+      );
+      cache.set(file, hit);
+    }
+    return hit;
+  };
 }

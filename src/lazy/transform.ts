@@ -598,14 +598,12 @@ export async function transformLazy(
   }
 }
 
-const exportCache = new Map<string, { code: string; names: ReadonlySet<string> }>();
-
 /**
  * The exported consts of a module that slimfn defers (importers use `<name>$slimfn()`), with
  * those it re-exports from other modules. Runs the module's own analysis, which never looks at
  * what its imports export, so the module and all its importers reach the same answer. `chain`
  * holds the modules whose analysis is under way: a re-export cycle ends there. Only finished
- * answers are cached, so concurrent analyses never wait on each other.
+ * answers are cached (in the build's `exportCache`), so concurrent analyses never wait on each other.
  */
 export async function deferredExports(
   code: string,
@@ -615,11 +613,11 @@ export async function deferredExports(
   chain: readonly string[] = [],
 ): Promise<ReadonlySet<string>> {
   if (chain.includes(file)) return new Set();
-  const key = `${file}\n${options.mode}\n${options.modules.join(",")}\n${context.splitting}`;
-  const hit = exportCache.get(key);
+  const cache = context.exportCache;
+  const hit = cache?.get(file);
   if (hit && hit.code === code) return hit.names;
   const result = await transformLazy(code, file, options, { ...context, analysisChain: chain });
   const names: ReadonlySet<string> = new Set(result?.deferredExports ?? []);
-  exportCache.set(key, { code, names });
+  cache?.set(file, { code, names });
   return names;
 }

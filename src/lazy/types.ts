@@ -85,6 +85,12 @@ export interface LazyTransformContext {
   format?: "esm" | "cjs" | "iife";
   /** Absolute paths of the build's entry points: their exported consts are never deferred. */
   entries?: ReadonlySet<string>;
+  /**
+   * Deferred exports learnt in this build, by file (with the code they were learnt from). One
+   * per build: the answer also depends on the files a module imports, which a rebuild may see
+   * changed.
+   */
+  exportCache?: Map<string, { code: string; names: ReadonlySet<string> }>;
 }
 
 export interface LazyTransformResult {

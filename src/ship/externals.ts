@@ -72,8 +72,8 @@ export class ShipRegistry {
 
   constructor(
     private readonly options: ResolvedOptions,
-    /** The bundler's own `external` patterns: provided by the runtime. */
-    private readonly runtimeExternals: readonly string[],
+    /** Whether the bundler's own options leave an import to the runtime (its `external`). */
+    private readonly leftToRuntime: (specifier: string) => boolean = () => false,
   ) {
     this.index = NativeIndex.open(options);
   }
@@ -90,7 +90,7 @@ export class ShipRegistry {
     // The runtime provides what the bundler's `external` names, except a package slimfn's own
     // `external` names: `external: ["@aws-sdk/*"]` in esbuild with a newer client shipped.
     const shipAsked = name !== undefined && this.options.external.some((p) => matchesExternal(p, specifier) || matchesExternal(p, name));
-    if (!shipAsked && this.runtimeExternals.some((p) => matchesExternal(p, specifier))) return { kind: "runtime" };
+    if (!shipAsked && this.leftToRuntime(specifier)) return { kind: "runtime" };
     if (!name) return { kind: "bundle" };
     const key = `${resolveDir}\0${name}`;
     let decision = this.decisions.get(key);

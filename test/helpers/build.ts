@@ -1,53 +1,70 @@
 /**
- * Build a fixture with the real esbuild and the real slimfn plugin. Integration tests take the
- * bundler as a parameter (`BUNDLERS`); rollup joins when its adapter lands.
+ * The neutral test driver: one build request, run by each bundler's driver with the real
+ * bundler and the real slimfn plugin. Integration tests run under `describe.each(BUNDLERS)`;
+ * nothing here knows a bundler's types. A bundler joins by adding its driver to `DRIVERS`.
  */
-import path from "node:path";
-import * as esbuild from "esbuild";
-import slimfn, { type Options } from "../../plugins/esbuild.js";
-import type { SizeModel } from "../../src/report/model.js";
 import fs from "node:fs";
+import path from "node:path";
+import type { Options } from "../../src/options.js";
+import type { SizeModel } from "../../src/report/model.js";
+import { esbuildDriver } from "./drivers/esbuild.js";
+
+export interface BuildRequest {
+  /** Project root (the bundler's working directory). */
+  root: string;
+  /** Entry files relative to root, or function names -> entry files. */
+  entries: string[] | Record<string, string>;
+  /** Output folder, relative to root. @default "dist" */
+  outdir?: string;
+  /** Output format; unset: slimfn's lean default. */
+  format?: "esm" | "cjs";
+  /** The bundler's own `external`: left to the runtime. */
+  external?: string[];
+  /** The folder output paths are taken relative to (esbuild `outbase`, rollup `preserveModulesRoot`-like). */
+  outbase?: string;
+  sourcemap?: boolean | "linked" | "external" | "inline" | "both";
+  /** Write the bundler's output files (false: in memory only). @default true */
+  write?: boolean;
+  /** Text put at the top of every output file. */
+  banner?: string;
+  slimfn?: Options;
+  /** Options only esbuild knows: a test that sets them is about esbuild. */
+  esbuild?: Record<string, unknown>;
+}
+
+/** A message as the bundler reports it: slimfn's code rides in the text (`CODE: message`). */
+export interface BuildMessage {
+  text: string;
+  pluginName: string;
+  location: { file: string; line: number; column: number; lineText?: string } | null;
+  notes: { text: string }[];
+  /** The whole diagnostic, when the bundler keeps it. */
+  detail?: unknown;
+}
 
 export interface FixtureBuild {
-  /** esbuild's result (rejections are returned as `failure`). */
-  result?: esbuild.BuildResult;
-  failure?: esbuild.BuildFailure;
+  /** The finished build (absent when it failed). */
+  result?: { warnings: BuildMessage[]; outputFiles?: { path: string }[] };
+  /** The failed build's messages. */
+  failure?: { errors: BuildMessage[]; warnings: BuildMessage[] };
   outdir: string;
-  /** The size model when `report.json` was set. */
+  /** The size model when `report.json` was set and the build wrote it. */
   model?: SizeModel;
 }
 
-export interface BuildRequest {
-  /** Project root (absWorkingDir). */
-  root: string;
-  entryPoints: esbuild.BuildOptions["entryPoints"];
-  /** Output folder, relative to root. @default "dist" */
-  outdir?: string;
-  slimfn?: Options;
-  esbuild?: esbuild.BuildOptions;
+export interface Driver {
+  build(request: BuildRequest, outdir: string): Promise<Omit<FixtureBuild, "model" | "outdir">>;
 }
 
 export type Bundler = "esbuild";
 export const BUNDLERS: Bundler[] = ["esbuild"];
+const DRIVERS: Record<Bundler, Driver> = { esbuild: esbuildDriver };
 
-export async function buildFixture(_bundler: Bundler, req: BuildRequest): Promise<FixtureBuild> {
+export async function buildFixture(bundler: Bundler, req: BuildRequest): Promise<FixtureBuild> {
   const outdir = path.resolve(req.root, req.outdir ?? "dist");
-  const options: esbuild.BuildOptions = {
-    entryPoints: req.entryPoints,
-    absWorkingDir: req.root,
-    logLevel: "silent",
-    ...(req.esbuild?.outfile ? {} : { outdir }),
-    ...req.esbuild,
-    // Tests stay hermetic: the build cache is on only where a test asks for it (test/cache.test.ts).
-    plugins: [...(req.esbuild?.plugins ?? []), slimfn({ cache: false, ...req.slimfn })],
-  };
-  try {
-    const result = await esbuild.build(options);
-    const json = req.slimfn?.report?.json;
-    const model = json ? (JSON.parse(fs.readFileSync(path.resolve(req.root, json), "utf8")) as SizeModel) : undefined;
-    return { result, outdir, model };
-  } catch (e) {
-    if ((e as esbuild.BuildFailure).errors) return { failure: e as esbuild.BuildFailure, outdir };
-    throw e;
-  }
+  const built = await DRIVERS[bundler].build(req, outdir);
+  const json = req.slimfn?.report?.json;
+  const file = json ? path.resolve(req.root, json) : undefined;
+  const model = built.result && file && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as SizeModel) : undefined;
+  return { ...built, outdir, ...(model ? { model } : {}) };
 }

@@ -1,4 +1,4 @@
-import type * as esbuild from "esbuild";
+import type { BuildMessage } from "./build.js";
 
 /** A slimfn message as the user sees it: code, message, where. */
 export interface SeenDiagnostic {
@@ -9,10 +9,10 @@ export interface SeenDiagnostic {
 }
 
 /**
- * esbuild keeps a plugin message's `text` but (for onEnd results) drops its `detail`, so the
- * code travels in the text as `CODE: message`.
+ * Bundlers keep a plugin message's `text` but may drop its `detail` (esbuild does for onEnd
+ * results), so the code travels in the text as `CODE: message`.
  */
-export function seen(messages: readonly esbuild.Message[]): SeenDiagnostic[] {
+export function seen(messages: readonly BuildMessage[]): SeenDiagnostic[] {
   return messages.map((m) => {
     const match = /^([A-Z][A-Z0-9_]+): ([\s\S]*)$/.exec(m.text);
     return {

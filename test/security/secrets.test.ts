@@ -26,7 +26,7 @@ const NPMRC = `//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n`;
 const CERTIFICATE = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGUgZm9yIHRlc3Rz\n-----END CERTIFICATE-----\n";
 
 const build = (root: string, slimfn: Record<string, unknown>) =>
-  buildFixture("esbuild", { root, entryPoints: ["src/handler.mjs"], slimfn: { runtime: "nodejs20.x", verify: false, report: { json: "dist/size.json" }, ...slimfn } });
+  buildFixture("esbuild", { root, entries: ["src/handler.mjs"], slimfn: { runtime: "nodejs20.x", verify: false, report: { json: "dist/size.json" }, ...slimfn } });
 
 const ASK = "slimfn never ships secrets by default: narrow the glob so it leaves the file out, or, when the function needs it, list its zip path in allowSecrets";
 

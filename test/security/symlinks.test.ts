@@ -17,7 +17,7 @@ import { extractZip, unzipList } from "../helpers/zip.js";
 import { artifacts, link, project, write } from "./project.js";
 
 const build = (root: string, slimfn: Record<string, unknown>) =>
-  buildFixture("esbuild", { root, entryPoints: ["src/handler.mjs"], slimfn: { runtime: "nodejs20.x", verify: false, report: { json: "dist/size.json" }, ...slimfn } });
+  buildFixture("esbuild", { root, entries: ["src/handler.mjs"], slimfn: { runtime: "nodejs20.x", verify: false, report: { json: "dist/size.json" }, ...slimfn } });
 
 /** A home folder outside the project, with the credentials a hostile link would reach for. */
 function home(): string {

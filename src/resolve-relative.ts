@@ -1,0 +1,42 @@
+/**
+ * The one resolver of relative imports (`./x`, `../x`) slimfn runs itself, the way esbuild and
+ * rollup's node-resolve do on Node: the file as written, its TypeScript twin (`./x.js` ->
+ * `./x.ts`), the path with each extension, a folder's index. It spares a round trip to the
+ * bundler on the importing file's critical path; anything not found goes to the bundler.
+ */
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+
+/** Extensions tried for an import written without one (esbuild's defaults, then Node's ES/CJS forms). */
+export const RESOLVE_EXTENSIONS: readonly string[] = [".tsx", ".ts", ".jsx", ".js", ".mts", ".cts", ".mjs", ".cjs", ".json"];
+const TS_TWINS: Record<string, string[]> = { ".js": [".ts", ".tsx"], ".jsx": [".ts", ".tsx"], ".mjs": [".mts"], ".cjs": [".cts"] };
+
+export const isRelative = (specifier: string) => specifier.startsWith("./") || specifier.startsWith("../");
+
+/** The files a relative `specifier` from folder `fromDir` may name, in the order they are tried. */
+export function relativeCandidates(specifier: string, fromDir: string, extensions: readonly string[] = RESOLVE_EXTENSIONS): string[] {
+  const base = path.resolve(fromDir, specifier);
+  const ext = path.extname(base);
+  return [
+    base,
+    ...(TS_TWINS[ext] ?? []).map((t) => base.slice(0, -ext.length) + t),
+    ...extensions.map((e) => base + e),
+    ...extensions.map((e) => path.join(base, `index${e}`)),
+  ];
+}
+
+/** The file a relative import names, or undefined (not relative, or nothing found). */
+export async function resolveRelative(specifier: string, fromDir: string, extensions?: readonly string[]): Promise<string | undefined> {
+  if (!isRelative(specifier)) return undefined;
+  for (const c of relativeCandidates(specifier, fromDir, extensions)) {
+    if (await fsp.stat(c).then((s) => s.isFile(), () => false)) return c;
+  }
+  return undefined;
+}
+
+/** Same, synchronously. */
+export function resolveRelativeSync(specifier: string, fromDir: string, extensions?: readonly string[]): string | undefined {
+  if (!isRelative(specifier)) return undefined;
+  return relativeCandidates(specifier, fromDir, extensions).find((f) => fs.statSync(f, { throwIfNoEntry: false })?.isFile());
+}

@@ -1,0 +1,416 @@
+/**
+ * One build, bundler-neutral: the seam every adapter (plugins/esbuild.ts, plugins/rollup.ts)
+ * maps its hooks onto. The session owns the build's life cycle, every decision, every cache
+ * and the order of the end-of-build steps; an adapter only translates.
+ *
+ *   createSession(options, host)
+ *     configure(shape)      -> lean defaults as a neutral intent, checks of the build's shape
+ *     buildStart()          -> a fresh build: caches cleared, a new ship registry
+ *     checkEntry(...)       -> ENTRY_NOT_FOUND with advice
+ *     resolveImport(...)    -> ship it unbundled (external), or leave it to the bundler
+ *     transform(code, file) -> the lazy rewrite of one source file
+ *     resolveVirtual / loadVirtual -> the virtual modules sync mode requires
+ *     finish(output)        -> lazy check, stop on errors, package (ship/zip/verify), write, summary
+ *
+ * Caches live for one build: a watch rebuild after an edit answers like a fresh build.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { BuildOutput } from "./build-output.js";
+import { checkEntryExists, checkOutputShape, fileEntryPoints } from "./build-checks.js";
+import { verdicts } from "./cache/verdicts.js";
+import { addDecoratorMetadata, TsconfigCache } from "./decorators.js";
+import { toDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { isCommonJsEntry } from "./entry-exports.js";
+import { checkRequiredChunks, type OutputChunk } from "./lazy/chunk-tla.js";
+import { aliasPrefixes, tsconfigAliases } from "./lazy/aliases.js";
+import { checkLaziness, type ModuleGraph } from "./lazy/graph.js";
+import { originBody, originCache, withLocalResolve, type OriginCache, type OriginIO } from "./lazy/origins.js";
+import { topLevelAwaitReader } from "./lazy/tla.js";
+import { deferredExports, transformLazy } from "./lazy/transform.js";
+import type { LazyDecision, LazyTransformContext } from "./lazy/types.js";
+import { unmatchedEntries } from "./lazy/unmatched.js";
+import { parseVirtualId, virtualBody } from "./lazy/virtual.js";
+import { workspaceRoot } from "./lazy/workspace.js";
+import { leanIntent, type LeanIntent } from "./lean-defaults.js";
+import { resolveOptions, validateOptions, type Options, type ResolvedOptions } from "./options.js";
+import { packageFunctions, type PackageResult } from "./package-functions.js";
+import { terminalProgress } from "./progress.js";
+import { resolveRelative } from "./resolve-relative.js";
+import { ShipRegistry } from "./ship/externals.js";
+import { sourceFilter } from "./source-filter.js";
+import { formatSummary, useColor } from "./summary.js";
+
+/** What the bundler answers for an import it resolved. */
+export interface HostResolution {
+  /** Absolute path (or the bundler's id when `onDisk` is false). */
+  path: string;
+  /** The bundler leaves it unbundled. */
+  external: boolean;
+  /** A file on disk, not a virtual module or another plugin's namespace. */
+  onDisk: boolean;
+}
+
+/** What the session needs from the bundler it runs in. */
+export interface BundlerHost {
+  /** `esbuild`, `rollup`, `vite`, `rolldown`: recorded in the size model. */
+  name: string;
+  version: string;
+  /** Project root (esbuild `absWorkingDir`, rollup's cwd). */
+  root: string;
+  /** Resolve `specifier` imported from the file `importer` as the bundler would; undefined when it cannot. */
+  resolve(specifier: string, importer: string): Promise<HostResolution | undefined>;
+  /**
+   * Whether the user's own bundler options leave `specifier` to the runtime (esbuild or rollup
+   * `external`): not bundled, not shipped. slimfn's `external` still wins for a package it names.
+   */
+  leavesToRuntime(specifier: string): boolean;
+}
+
+/** The user's build, in neutral terms, as the adapter reads it from its bundler's options. */
+export interface BuildShape {
+  /** Entry points as written (relative to the root; globs and package names allowed). */
+  entries: readonly string[];
+  platform?: string;
+  format?: string;
+  /** Output folder as set by the user, if any. */
+  outdir?: string;
+  /** Single output file as set by the user, if any (esbuild `outfile`, rollup `output.file`). */
+  outfile?: string;
+  /** The user's code-splitting setting, if any. */
+  splitting?: boolean;
+  /** The user's source map setting, if any. */
+  sourcemap?: boolean | string;
+  /** The tsconfig the bundler reads, relative to the root. @default "tsconfig.json" */
+  tsconfig?: string;
+  /** `compilerOptions.paths` the bundler was given inline (esbuild `tsconfigRaw`), instead of the file's. */
+  tsconfigPaths?: Record<string, unknown>;
+}
+
+/** The build as it will run: the user's settings with the lean defaults filled in. */
+export interface EffectiveShape {
+  format: "esm" | "cjs";
+  /** `import()` targets get their own chunks (esm, an output folder, splitting on). */
+  splitting: boolean;
+  /** Source map setting as it will run. */
+  sourcemap: boolean | string;
+}
+
+export type ImportAnswer =
+  /** Leave it unbundled: slimfn ships it in node_modules. */
+  | { ship: true }
+  /** The package could not be read: fail the import. */
+  | { diagnostics: Diagnostic[] }
+  /** The bundler decides as it would without slimfn. */
+  | undefined;
+
+export interface TransformAnswer {
+  /** The rewritten code, when anything changed. */
+  code?: string;
+  /** Source map v3 of the rewrite (JSON), when the code changed. */
+  map?: { toString(): string } | string;
+  /** Warnings and errors about this file (errors fail the build). */
+  diagnostics: Diagnostic[];
+}
+
+export interface VirtualModule {
+  /** What it loads: an absolute path for a relative target, else the bare specifier. */
+  target: string;
+  names: string[];
+  /** The importer is an ES module in Node's sense: the virtual module must get its CommonJS interop. */
+  nodeEsm: boolean;
+  /** Loaded with `import()` only, never required. */
+  async: boolean;
+}
+
+export interface FinishRequest {
+  /** The neutral build (the adapter's translation of its bundler's result). */
+  output: Omit<BuildOutput, "lazy">;
+  /** The module graph, to check that laziness held. */
+  graph: ModuleGraph;
+  /** Output chunks with their code (asked only when sync loads require chunks). */
+  chunks: () => readonly OutputChunk[];
+  /** Write `output.files` to disk (the adapter asked its bundler to keep them in memory). */
+  write: boolean;
+  /** The user quietened the bundler's log: no summary, no progress line. */
+  quiet: boolean;
+}
+
+export interface FinishResult {
+  /** Every diagnostic of the end of the build, in order; any error means the build failed. */
+  diagnostics: Diagnostic[];
+  /** What was packaged, when the build got that far. */
+  packaged?: PackageResult;
+}
+
+export interface BuildSession {
+  /** The options as resolved (undefined when they did not validate: `configure` says why). */
+  readonly options: ResolvedOptions | undefined;
+  /** Source files the lazy transform looks at: under the root, never under node_modules. */
+  readonly sourceFilter: RegExp;
+  /** The user's build shape in, lean defaults out (only for what the user left unset). */
+  configure(shape: BuildShape): { defaults: LeanIntent; diagnostics: Diagnostic[] };
+  /** The shape the build runs with, once configured. */
+  readonly shape: EffectiveShape;
+  /** Whether the current build is a rebuild (watch, serve, `rebuild()`). */
+  readonly rebuild: boolean;
+  buildStart(): Promise<void>;
+  /** ENTRY_NOT_FOUND when a file entry does not exist. */
+  checkEntry(specifier: string, resolveDir: string): Promise<Diagnostic | undefined>;
+  /** Entries the session checks with `checkEntry` (file paths, not globs or packages). */
+  readonly fileEntries: readonly string[];
+  resolveImport(specifier: string, resolveDir: string, importer?: string): ImportAnswer;
+  transform(code: string, file: string): Promise<TransformAnswer | undefined>;
+  /** The virtual module an id names, resolved from `resolveDir`; undefined when it is not one. */
+  resolveVirtual(id: string, resolveDir: string): VirtualModule | undefined;
+  /** The source of a virtual module; `required` when it is loaded by `require()` (sync mode). */
+  loadVirtual(v: VirtualModule, resolveDir: string, required: boolean): Promise<string>;
+  /** Decisions of the current build, sorted by importer, line and module. */
+  decisions(): LazyDecision[];
+  finish(request: FinishRequest): Promise<FinishResult>;
+}
+
+/** What one build has learnt; a new one per build, so nothing outlives an edit. */
+interface BuildState {
+  registry: ShipRegistry;
+  decisions: LazyDecision[];
+  matched: Set<string>;
+  /** LAZY_PARSE_ERROR of files the bundler did bundle, said after the build. */
+  unparsed: Diagnostic[];
+  hasTopLevelAwait: (file: string) => Promise<boolean>;
+  targets: Map<string, Promise<HostResolution | undefined>>;
+  local: Map<string, Promise<string | undefined>>;
+  exports: NonNullable<LazyTransformContext["exportCache"]>;
+  origins: OriginCache;
+  tsconfigs: TsconfigCache;
+  /** tsconfig `paths` aliases: bare specifiers that name the project's own modules. */
+  aliases: readonly string[];
+}
+
+export function createSession(userOptions: Options, host: BundlerHost): BuildSession {
+  const root = path.resolve(host.root);
+  const problems = validateOptions(userOptions);
+  const options = problems.length ? undefined : resolveOptions(userOptions, root);
+  // The project's files and its workspace siblings' (never anything under node_modules).
+  const filter = sourceFilter(workspaceRoot(root));
+  let tsconfig: { file: string; paths?: Record<string, unknown> } = { file: path.join(root, "tsconfig.json") };
+  let shape: EffectiveShape = { format: "esm", splitting: false, sourcemap: false };
+  let fileEntries: string[] = [];
+  let entries = new Set<string>();
+  let builds = 0;
+  const fresh = (): BuildState => ({
+    registry: new ShipRegistry(options!, (s) => host.leavesToRuntime(s)),
+    decisions: [],
+    matched: new Set(),
+    unparsed: [],
+    hasTopLevelAwait: topLevelAwaitReader(),
+    targets: new Map(),
+    local: new Map(),
+    exports: new Map(),
+    origins: originCache(),
+    tsconfigs: new TsconfigCache(root),
+    aliases: [],
+  });
+  let state: BuildState | undefined;
+  const current = () => (state ??= fresh());
+
+  const resolved = (): ResolvedOptions => {
+    if (!options) throw new Error("slimfn: the session's options did not validate; configure() reports why.");
+    return options;
+  };
+
+  // ---- lazy: what the transform asks about other modules, answered once per build
+  const resolveTarget = (specifier: string, file: string) => {
+    const s = current();
+    const key = `${path.dirname(file)}\n${specifier}`;
+    let hit = s.targets.get(key);
+    if (!hit) s.targets.set(key, (hit = host.resolve(specifier, file).catch(() => undefined)));
+    return hit;
+  };
+  const context = (): LazyTransformContext => {
+    const s = current();
+    const ctx: LazyTransformContext = {
+      root,
+      splitting: shape.splitting,
+      chunkRequire: chunkRequire(),
+      entries,
+      aliases: s.aliases,
+      format: shape.format,
+      exportCache: s.exports,
+      hasTopLevelAwait: async (specifier, file) => {
+        const r = await resolveTarget(specifier, file);
+        return !r || r.external || !r.onDisk ? undefined : s.hasTopLevelAwait(r.path);
+      },
+      isExternal: async (specifier, file) => (await resolveTarget(specifier, file))?.external === true,
+      deferredExportsOf: async (specifier, file, chain) => {
+        const key = `${path.dirname(file)}\n${specifier}`;
+        let target = s.local.get(key);
+        if (!target) {
+          target = resolveRelative(specifier, path.dirname(file))
+            .then(async (local) => {
+              if (local) return local;
+              const r = await resolveTarget(specifier, file);
+              return !r || r.external || !r.onDisk ? undefined : r.path;
+            })
+            .then((p) => (p !== undefined && filter.test(p) ? p : undefined));
+          s.local.set(key, target);
+        }
+        const found = await target;
+        if (!found) return undefined;
+        const code = await fs.readFile(found, "utf8");
+        return deferredExports(code, found, resolved().lazy, ctx, chain);
+      },
+    };
+    return ctx;
+  };
+  // Node 22.12+ loads ES modules with require(): sync loads can then use their own chunk.
+  const chunkRequire = () => resolved().runtime.nodeMajor >= 22;
+
+  const session: BuildSession = {
+    options,
+    sourceFilter: filter,
+    get shape() {
+      return shape;
+    },
+    get rebuild() {
+      return builds > 1;
+    },
+    get fileEntries() {
+      return fileEntries;
+    },
+
+    configure(user) {
+      if (problems.length) return { defaults: {} as LeanIntent, diagnostics: problems };
+      const bad = checkOutputShape(user.platform, user.format);
+      if (bad) return { defaults: {} as LeanIntent, diagnostics: [bad] };
+      fileEntries = fileEntryPoints(user.entries);
+      tsconfig = { file: path.resolve(root, user.tsconfig ?? "tsconfig.json"), ...(user.tsconfigPaths ? { paths: user.tsconfigPaths } : {}) };
+      entries = new Set(user.entries.map((e) => path.resolve(root, e)));
+      const format = user.format === "cjs" || user.format === "esm" ? user.format : undefined;
+      const defaults = leanIntent(resolved().runtime, {
+        format,
+        entryIsCommonJs: fileEntries.map((e) => isCommonJsEntry(path.resolve(root, e))),
+        hasOutput: user.outdir !== undefined || user.outfile !== undefined,
+        hasOutdir: user.outdir !== undefined || user.outfile === undefined,
+      });
+      const effective = format ?? defaults.format;
+      const outdir = user.outdir !== undefined || user.outfile === undefined;
+      shape = {
+        format: effective,
+        splitting: effective === "esm" && outdir && (user.splitting ?? defaults.esmOutput?.splitting ?? false),
+        sourcemap: user.sourcemap ?? defaults.sourcemap,
+      };
+      return { defaults, diagnostics: [] };
+    },
+
+    async buildStart() {
+      builds++;
+      state = fresh();
+      // tsconfig `paths` aliases name the project's own modules (the bundler's tsconfig, else the root's).
+      state.aliases = tsconfig.paths ? aliasPrefixes(tsconfig.paths) : await tsconfigAliases(tsconfig.file);
+    },
+
+    checkEntry: (specifier, resolveDir) => checkEntryExists(specifier, resolveDir || root),
+
+    resolveImport(specifier, resolveDir, importer) {
+      try {
+        return current().registry.decide(specifier, resolveDir, importer).kind === "ship" ? { ship: true } : undefined;
+      } catch (thrown) {
+        return { diagnostics: toDiagnostics(thrown, "PACKAGE_UNREADABLE") };
+      }
+    },
+
+    async transform(source, file) {
+      if (!filter.test(file)) return undefined;
+      const s = current();
+      // Decorator metadata first: the lazy rewrite then sees what the metadata uses at init.
+      const metadata = addDecoratorMetadata(source, file, s.tsconfigs, root);
+      if (metadata.diagnostics.length) return { diagnostics: metadata.diagnostics };
+      const code = metadata.output?.code ?? source;
+      const withMetadata = (diagnostics: Diagnostic[]): TransformAnswer =>
+        metadata.output ? { code, map: metadata.output.map, diagnostics } : { diagnostics };
+      const result = await transformLazy(code, file, resolved().lazy, context());
+      if (!result) return metadata.output ? withMetadata([]) : undefined;
+      s.decisions.push(...result.decisions);
+      for (const e of result.matchedEntries) s.matched.add(e);
+      // A file the bundler cannot parse either fails the build with the bundler's own error,
+      // which says it all; only a file it did bundle gets LAZY_PARSE_ERROR, after the build.
+      s.unparsed.push(...result.diagnostics.filter((d) => d.code === "LAZY_PARSE_ERROR"));
+      const diagnostics = result.diagnostics.filter((d) => d.code !== "LAZY_PARSE_ERROR");
+      if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+      if (result.code === code) return withMetadata(diagnostics);
+      // Metadata only inserts text on the decorated lines, so the lazy rewrite's map stays true
+      // to the user's lines.
+      return { code: result.code, map: result.map, diagnostics };
+    },
+
+    resolveVirtual(id, resolveDir) {
+      const v = parseVirtualId(id);
+      if (!v) return undefined;
+      // Relative targets are resolved from the importer; bare ones share one virtual module.
+      return { target: v.specifier.startsWith(".") ? path.resolve(resolveDir, v.specifier) : v.specifier, names: v.names, nodeEsm: v.nodeEsm, async: v.async };
+    },
+
+    async loadVirtual(v, resolveDir, required) {
+      // Only a required virtual module is wrapped (and loses tree-shaking); one loaded as its own
+      // chunk with import() is tree-shaken as usual, so finding origins would only cost time.
+      if (v.names.includes("*") || !required) return virtualBody(v.target, v.names);
+      const s = current();
+      const io: OriginIO = withLocalResolve(
+        {
+          resolve: (specifier, fromFile) =>
+            host.resolve(specifier, fromFile).then(
+              (r) => (!r || r.external || !r.onDisk ? undefined : r.path),
+              () => undefined,
+            ),
+        },
+        s.origins,
+      );
+      return originBody(v.target, v.names, path.join(resolveDir, "importer"), io, s.origins);
+    },
+
+    decisions: () =>
+      [...current().decisions].sort((a, b) => a.importer.localeCompare(b.importer) || a.line - b.line || a.module.localeCompare(b.module)),
+
+    async finish(request) {
+      const opts = resolved();
+      const s = current();
+      try {
+        // 1. Did laziness hold? A lazy load that cannot work at run time fails the build here.
+        const lazy = checkLaziness(request.graph, s.decisions);
+        if (chunkRequire() && shape.splitting) lazy.push(...checkRequiredChunks(request.chunks(), verdicts(opts.cache)));
+        lazy.push(...unmatchedEntries(opts.lazy.modules, s.matched));
+        lazy.push(...s.unparsed);
+        // 2. Stop on errors, before anything is written.
+        if (lazy.some((d) => d.severity === "error")) return { diagnostics: lazy };
+        // 3. Package: ship, zip, verify, size model, budgets.
+        const packaged = await packageFunctions({
+          options: opts,
+          build: { ...request.output, lazy: session.decisions() },
+          bundler: { name: host.name, version: host.version },
+          ship: s.registry,
+          watch: session.rebuild,
+          onProgress: request.quiet ? undefined : terminalProgress(),
+        });
+        // 4. Write the bundler's files (the adapter kept them in memory to shim them first), only
+        // now, with every zip made and verified: a build slimfn fails leaves nothing of it in outdir.
+        if (request.write) await writeFiles(request.output.files);
+        // 5. The summary.
+        if (!request.quiet) process.stderr.write(formatSummary(packaged.functions, root, { color: useColor(process.stderr) }));
+        return { diagnostics: [...lazy, ...packaged.diagnostics], packaged };
+      } catch (thrown) {
+        return { diagnostics: toDiagnostics(thrown, "ZIP_WRITE_FAILED") };
+      }
+    },
+  };
+  return session;
+}
+
+async function writeFiles(files: BuildOutput["files"]): Promise<void> {
+  await Promise.all(
+    [...files.values()].map(async (f) => {
+      await fs.mkdir(path.dirname(f.path), { recursive: true });
+      await fs.writeFile(f.path, f.contents);
+    }),
+  );
+}

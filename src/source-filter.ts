@@ -1,0 +1,30 @@
+/**
+ * Which files the lazy transform looks at: the project's own source files, never a file under a
+ * `node_modules` segment. One regex that both JavaScript and esbuild's Go engine run, so
+ * node_modules files never reach JavaScript (Go regexes have no lookahead: "a segment other
+ * than node_modules" is spelled out).
+ */
+import path from "node:path";
+
+/** Extensions of source files the transform reads. */
+const SOURCE_EXTENSIONS = ["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+
+/** Escape text for a regex (the syntax escaped here is shared by JavaScript and Go). */
+export const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A path segment that is anything but `node_modules`. */
+function notNodeModulesSegment(): string {
+  const word = "node_modules";
+  const any = "[^/]";
+  const alternatives = [`${any}{1,${word.length - 1}}`, `${any}{${word.length + 1},}`];
+  for (let i = 0; i < word.length; i++) {
+    alternatives.push(`${any}{${i}}[^/${escapeRegex(word[i]!)}]${any}{${word.length - 1 - i}}`);
+  }
+  return `(?:${alternatives.join("|")})`;
+}
+
+/** Source files under `root`, never under a `node_modules` segment. */
+export function sourceFilter(root: string): RegExp {
+  const base = escapeRegex(root.split(path.sep).join("/").replace(/\/$/, ""));
+  return new RegExp(`^${base}/(?:${notNodeModulesSegment()}/)*[^/]+\\.(?:${SOURCE_EXTENSIONS.join("|")})$`);
+}
