@@ -13,7 +13,9 @@ export interface BuildRequest {
   /** Project root (the bundler's working directory). */
   root: string;
   /** Entry files relative to root, or function names -> entry files. */
-  entries: string[] | Record<string, string>;
+  entries?: string[] | Record<string, string>;
+  /** @deprecated the old name of `entries`, kept while branches written against it land. */
+  entryPoints?: string[] | Record<string, string>;
   /** Output folder, relative to root. @default "dist" */
   outdir?: string;
   /** Output format; unset: slimfn's lean default. */
@@ -52,8 +54,12 @@ export interface FixtureBuild {
   model?: SizeModel;
 }
 
+type DriverBuild = Omit<FixtureBuild, "model" | "outdir">;
+
 export interface Driver {
-  build(request: BuildRequest, outdir: string): Promise<Omit<FixtureBuild, "model" | "outdir">>;
+  build(request: BuildRequest, outdir: string): Promise<DriverBuild>;
+  /** A long-lived build (esbuild `context()`, rollup watch) the test rebuilds after edits. */
+  context(request: BuildRequest, outdir: string): Promise<{ rebuild(): Promise<DriverBuild>; dispose(): Promise<void> }>;
 }
 
 export type Bundler = "esbuild";
@@ -62,7 +68,17 @@ const DRIVERS: Record<Bundler, Driver> = { esbuild: esbuildDriver };
 
 export async function buildFixture(bundler: Bundler, req: BuildRequest): Promise<FixtureBuild> {
   const outdir = path.resolve(req.root, req.outdir ?? "dist");
-  const built = await DRIVERS[bundler].build(req, outdir);
+  return withModel(req, outdir, await DRIVERS[bundler].build(req, outdir));
+}
+
+/** The request as a long-lived build: each `rebuild()` is one build of the same context. */
+export async function contextFixture(bundler: Bundler, req: BuildRequest): Promise<{ rebuild(): Promise<FixtureBuild>; dispose(): Promise<void> }> {
+  const outdir = path.resolve(req.root, req.outdir ?? "dist");
+  const ctx = await DRIVERS[bundler].context(req, outdir);
+  return { rebuild: async () => withModel(req, outdir, await ctx.rebuild()), dispose: () => ctx.dispose() };
+}
+
+function withModel(req: BuildRequest, outdir: string, built: DriverBuild): FixtureBuild {
   const json = req.slimfn?.report?.json;
   const file = json ? path.resolve(req.root, json) : undefined;
   const model = built.result && file && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as SizeModel) : undefined;

@@ -15,7 +15,7 @@ const message = (m: esbuild.Message): BuildMessage => ({
 export function esbuildOptions(req: BuildRequest, outdir: string): esbuild.BuildOptions {
   const extra = (req.esbuild ?? {}) as esbuild.BuildOptions;
   return {
-    entryPoints: req.entries,
+    entryPoints: req.entries ?? req.entryPoints,
     absWorkingDir: req.root,
     logLevel: "silent",
     ...(extra.outfile ? {} : { outdir }),
@@ -41,10 +41,25 @@ export async function runEsbuild(req: BuildRequest, outdir: string): Promise<{ r
   }
 }
 
+const neutral = ({ result, failure }: { result?: esbuild.BuildResult; failure?: esbuild.BuildFailure }) =>
+  failure
+    ? { failure: { errors: failure.errors.map(message), warnings: failure.warnings.map(message) } }
+    : { result: { warnings: result!.warnings.map(message), ...(result!.outputFiles ? { outputFiles: result!.outputFiles.map((f) => ({ path: f.path })) } : {}) } };
+
 export const esbuildDriver: Driver = {
-  async build(req, outdir) {
-    const { result, failure } = await runEsbuild(req, outdir);
-    if (failure) return { failure: { errors: failure.errors.map(message), warnings: failure.warnings.map(message) } };
-    return { result: { warnings: result!.warnings.map(message), ...(result!.outputFiles ? { outputFiles: result!.outputFiles.map((f) => ({ path: f.path })) } : {}) } };
+  build: async (req, outdir) => neutral(await runEsbuild(req, outdir)),
+  async context(req, outdir) {
+    const ctx = await esbuild.context(esbuildOptions(req, outdir));
+    return {
+      rebuild: () =>
+        ctx.rebuild().then(
+          (result) => neutral({ result }),
+          (e: esbuild.BuildFailure) => {
+            if (!e.errors) throw e;
+            return neutral({ failure: e });
+          },
+        ),
+      dispose: () => ctx.dispose(),
+    };
   },
 };

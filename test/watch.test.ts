@@ -1,0 +1,68 @@
+/**
+ * Watch and rebuilds: a long-lived build (esbuild `context()`) rebuilt after an edit answers
+ * exactly as a fresh build of the edited project does. Every cache of the build session lives
+ * for one build; a stale "has no top-level await" answer once made a rebuild defer a module
+ * that must stay eager, so the handler answered undefined.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BUNDLERS, buildFixture, contextFixture, type BuildRequest, type FixtureBuild } from "./helpers/build.js";
+import { handlerModule, invokeHandler } from "./helpers/invoke.js";
+import { repoTempDir } from "./helpers/tmp.js";
+import { extractZip } from "./helpers/zip.js";
+
+function project(files: Record<string, string>): string {
+  const root = repoTempDir("watch-");
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+  return root;
+}
+
+function answer(root: string, built: FixtureBuild) {
+  const fn = built.model!.functions[0]!;
+  const { file, exportName } = handlerModule(extractZip(path.join(root, fn.zip!)), fn.handler);
+  return invokeHandler(file, exportName, [{}])[0];
+}
+
+const messages = (b: FixtureBuild) => ({ errors: (b.failure?.errors ?? []).map((m) => m.text), warnings: (b.result?.warnings ?? b.failure?.warnings ?? []).map((m) => m.text) });
+
+describe.each(BUNDLERS)("%s: a rebuild answers like a fresh build", (bundler) => {
+  it("after a lazily imported module gains top-level await (sync mode must then keep it eager)", async () => {
+    const files = {
+      "src/handler.ts": `import /* @lazy */ { heavy } from "./heavy.js";\nexport const handler = async () => heavy();\n`,
+      "src/heavy.ts": `export const heavy = () => "v1";\n`,
+    };
+    const edited = `const value = await Promise.resolve("v2");\nexport const heavy = () => value;\n`;
+    const request = (root: string): BuildRequest => ({
+      root,
+      entries: ["src/handler.ts"],
+      slimfn: { runtime: "nodejs20.x", lazy: { modules: [], mode: "sync" }, verify: { runs: 1, watch: true }, report: { json: "dist/size.json" } },
+    });
+
+    const watched = project(files);
+    const ctx = await contextFixture(bundler, request(watched));
+    let rebuilt: FixtureBuild;
+    try {
+      const first = await ctx.rebuild();
+      expect(messages(first)).toEqual({ errors: [], warnings: [] });
+      expect(first.model!.functions[0]!.lazy!.map((d) => d.mode)).toEqual(["sync"]);
+      expect(answer(watched, first)).toEqual({ ok: "v1" });
+      fs.writeFileSync(path.join(watched, "src/heavy.ts"), edited);
+      rebuilt = await ctx.rebuild();
+    } finally {
+      await ctx.dispose();
+    }
+
+    const fresh = project({ ...files, "src/heavy.ts": edited });
+    const clean = await buildFixture(bundler, request(fresh));
+    // The fresh build keeps the import eager and says why; the rebuild must say and do the same.
+    expect(clean.model!.functions[0]!.lazy!.map((d) => [d.module, d.mode])).toEqual([["./heavy.js", "eager"]]);
+    expect(messages(rebuilt)).toEqual(messages(clean));
+    expect(rebuilt.model!.functions[0]!.lazy).toEqual(clean.model!.functions[0]!.lazy);
+    expect(answer(watched, rebuilt)).toEqual({ ok: "v2" });
+    expect(answer(fresh, clean)).toEqual({ ok: "v2" });
+  });
+});
