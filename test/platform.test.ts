@@ -237,7 +237,7 @@ describe("shipping fake packages for other os/cpu/libc", () => {
       {
         code: "NATIVE_MISSING_FOR_TARGET",
         message:
-          'Package "fake-native" needs native code, but no binary for Lambda linux-arm64 (glibc) is installed: fake-native-linux-arm64-gnu is not installed; installed for other targets: fake-native-darwin-arm64 (os ["darwin"] excludes linux), fake-native-linux-x64-gnu (cpu ["x64"] excludes arm64), fake-native-linux-x64-musl (cpu ["x64"] excludes arm64). Install it for the target (npm install --os=linux --cpu=arm64 --libc=glibc) and build again.',
+          'Package "fake-native" needs native code, but no binary for Lambda linux-arm64 (glibc) is installed: fake-native-linux-arm64-gnu is not installed; installed for other targets: fake-native-darwin-arm64 (os ["darwin"] excludes linux), fake-native-linux-x64-gnu (cpu ["x64"] excludes arm64), fake-native-linux-x64-musl (cpu ["x64"] excludes arm64). Install it for the target with npm install --no-save --force fake-native-linux-arm64-gnu@1.0.0, which puts the target\'s packages beside the host\'s at the versions the lockfile names (run it again after npm install or npm ci, which remove them; npm install --os=linux --cpu=arm64 --libc=glibc would replace the host\'s own binaries, slimfn\'s parser among them), and build again.',
         notes: [`in ${fs.realpathSync(path.join(root, "node_modules/fake-native"))}`],
       },
     ]);
@@ -281,7 +281,7 @@ describe("shipping fake packages for other os/cpu/libc", () => {
       {
         code: "FOREIGN_BINARY",
         message:
-          'Package "vendored" holds a binary that cannot load on Lambda linux-x86_64 (glibc). Install the packages for the target (npm install --os=linux --cpu=x64 --libc=glibc), or, when the package carries builds for several platforms, leave the foreign files out with slimfn\'s strip.remove (for example "vendored:bin/mac/addon.node").',
+          'Package "vendored" holds a binary that cannot load on Lambda linux-x86_64 (glibc). Install the packages for the target with npm install --no-save --force <package>-linux-x64@<version>, which puts the target\'s packages beside the host\'s at the versions the lockfile names (run it again after npm install or npm ci, which remove them; npm install --os=linux --cpu=x64 --libc=glibc would replace the host\'s own binaries, slimfn\'s parser among them); or, when the package carries builds for several platforms, leave the foreign files out with slimfn\'s strip.remove (for example "vendored:bin/mac/addon.node").',
         notes: [`in ${realDir}`, "bin/mac/addon.node: Mach-O darwin arm64 binary, the target is linux-x64"],
       },
     ]);
@@ -299,7 +299,8 @@ describe("shipping fake packages for other os/cpu/libc", () => {
     expect(Object.keys(x64.shipped)).toEqual(["@node-rs/xxhash", "@node-rs/xxhash-linux-x64-gnu"]);
     const [d] = failure(() => ship(REPO, ["@node-rs/xxhash"], { arch: "arm64" }));
     expect(d!.code).toBe("NATIVE_MISSING_FOR_TARGET");
-    expect(d!.message).toContain("npm install --os=linux --cpu=arm64 --libc=glibc");
+    const version = JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")).packages["node_modules/@node-rs/xxhash-linux-arm64-gnu"].version;
+    expect(d!.message).toContain(`Install it for the target with npm install --no-save --force @node-rs/xxhash-linux-arm64-gnu@${version}, which`);
   });
 
   it("real sharp for arm64 on this x64 machine: its platform packages are dropped and the build fails", () => {

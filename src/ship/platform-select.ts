@@ -3,6 +3,8 @@
  * files of a placed package are shipped (platform filtering first, then strip rules, then the
  * header check of every binary left).
  */
+import fs from "node:fs";
+import path from "node:path";
 import { SlimfnError, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { isNativeFile } from "./native.js";
@@ -66,7 +68,38 @@ function missingPlatformPackage(pkg: PlacedPackage, target: Target): Diagnostic 
     foreign.push(`${name} (${mismatch})`);
   }
   const missing = `${forTarget.join(", ")} ${forTarget.length === 1 ? "is" : "are"} not installed`;
-  return nativeMissingError(pkg.name, pkg.realDir, foreign.length ? `${missing}; installed for other targets: ${foreign.join(", ")}` : missing, target);
+  const specs = forTarget.map((name) => {
+    const version = lockedVersion(name, pkg);
+    return version ? `${name}@${version}` : name;
+  });
+  return nativeMissingError(pkg.name, pkg.realDir, foreign.length ? `${missing}; installed for other targets: ${foreign.join(", ")}` : missing, target, specs);
+}
+
+/**
+ * The version of optional package `name` that the project's lockfile names (npm records every
+ * platform's optional packages there), else the package's own spec for it, which for native
+ * packages (sharp, napi-rs) is an exact version.
+ */
+function lockedVersion(name: string, pkg: PlacedPackage): string {
+  const spec = String(pkg.packageJson.optionalDependencies?.[name] ?? "");
+  // The project's lockfile, not one a package ships: start above the outermost node_modules.
+  const parts = pkg.realDir.split(path.sep);
+  const outer = parts.indexOf("node_modules");
+  const start = outer > 0 ? parts.slice(0, outer).join(path.sep) || path.sep : pkg.realDir;
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const lock = path.join(dir, "package-lock.json");
+    if (fs.existsSync(lock)) {
+      try {
+        const packages = (JSON.parse(fs.readFileSync(lock, "utf8")) as { packages?: Record<string, { version?: string }> }).packages ?? {};
+        const inside = path.relative(dir, pkg.realDir).split(path.sep).join("/");
+        const version = packages[`${inside}/node_modules/${name}`]?.version ?? packages[`node_modules/${name}`]?.version;
+        if (version) return version;
+      } catch {
+        // An unreadable lockfile: the spec below still names a version.
+      }
+    }
+    if (path.dirname(dir) === dir) return spec;
+  }
 }
 
 /** Which files of a placed package are shipped; the rest are reported with a reason and kind. */

@@ -27,9 +27,20 @@ export function targetOf(arch: Arch): Target {
   return { os: "linux", cpu: arch === "arm64" ? "arm64" : "x64", libc: "glibc", arch };
 }
 
-/** The command that installs the target's optional binaries, for messages. */
-export function installHint(target: Target): string {
-  return `npm install --os=${target.os} --cpu=${target.cpu} --libc=${target.libc}`;
+/**
+ * How to install the target's optional packages, for messages. npm 11's
+ * `npm install --os=linux --cpu=arm64 --libc=glibc` replaces the host's optional packages
+ * (verified: sharp's and oxc-parser's x64 bindings are removed, and slimfn's own parser then
+ * fails "Cannot find native binding"). Naming the target's packages at their locked versions
+ * with `--no-save --force` puts them beside the host's and leaves package.json and the
+ * lockfile alone; `npm install` and `npm ci` take them out again.
+ */
+export function installHint(target: Target, packages: readonly string[] = []): string {
+  const named = packages.length ? packages.join(" ") : `<package>-${target.os}-${target.cpu}@<version>`;
+  return (
+    `npm install --no-save --force ${named}, which puts the target's packages beside the host's at the versions the lockfile names (run it again after npm install or npm ci, which remove them; ` +
+    `npm install --os=${target.os} --cpu=${target.cpu} --libc=${target.libc} would replace the host's own binaries, slimfn's parser among them)`
+  );
 }
 
 /**
@@ -125,17 +136,17 @@ export function foreignBinaryError(pkgName: string, pkgDir: string, foreign: Bin
   return error(
     "FOREIGN_BINARY",
     `Package "${pkgName}" holds ${foreign.length === 1 ? "a binary" : `${foreign.length} binaries`} that cannot load on Lambda ${target.os}-${target.arch} (${target.libc}). ` +
-      `Install the packages for the target (${installHint(target)}), or, when the package carries builds for several platforms, leave the foreign files out with slimfn's strip.remove (for example "${pkgName}:${foreign[0]!.rel}").`,
+      `Install the packages for the target with ${installHint(target)}; or, when the package carries builds for several platforms, leave the foreign files out with slimfn's strip.remove (for example "${pkgName}:${foreign[0]!.rel}").`,
     { notes: [`in ${pkgDir}`, ...list] },
   );
 }
 
 /** The NATIVE_MISSING_FOR_TARGET failure: a native package with nothing that loads on the target. */
-export function nativeMissingError(pkgName: string, pkgDir: string, detail: string, target: Target): Diagnostic {
+export function nativeMissingError(pkgName: string, pkgDir: string, detail: string, target: Target, packages: readonly string[] = []): Diagnostic {
   return error(
     "NATIVE_MISSING_FOR_TARGET",
     `Package "${pkgName}" needs native code, but no binary for Lambda ${target.os}-${target.arch} (${target.libc}) is installed: ${detail}. ` +
-      `Install it for the target (${installHint(target)}) and build again.`,
+      `Install it for the target with ${installHint(target, packages)}, and build again.`,
     { notes: [`in ${pkgDir}`] },
   );
 }
