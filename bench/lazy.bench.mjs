@@ -14,9 +14,9 @@ import * as esbuild from "esbuild";
 
 const repo = path.resolve(import.meta.dirname, "..");
 const dist = (p) => import(path.join(repo, "dist", p));
-const { default: slimfn, toMessage } = await dist("plugins/esbuild.js");
+const { default: slimfn, toMessage, esbuildHost } = await dist("plugins/esbuild.js");
 const { setupLazy } = await dist("plugins/esbuild-lazy.js");
-const { resolveLazy } = await dist("src/lazy/options.js");
+const { createSession } = await dist("src/session.js");
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const BUILD_RUNS = Number(process.env.BENCH_BUILD_RUNS ?? 7);
 const LAZY = ["@aws-sdk/*", "zod", "@aws-lambda-powertools/*"];
@@ -111,7 +111,16 @@ const settings = {
   format: "esm", target: "node22", splitting: true, outExtension: { ".js": ".mjs" }, mainFields: ["module", "main"],
   minifySyntax: true, minifyWhitespace: true, metafile: true, write: false, logLevel: "silent",
 };
-const lazyHooks = { name: "slimfn-lazy-only", setup: (build) => void setupLazy(build, resolveLazy(LAZY), realistic, toMessage, 22) };
+// The lazy hooks alone: a build session with only its transform and virtual modules mapped.
+const lazyHooks = {
+  name: "slimfn-lazy-only",
+  setup(build) {
+    const session = createSession({ lazy: LAZY, runtime: "nodejs22.x" }, { ...esbuildHost(build), root: realistic });
+    session.configure({ entries: [], format: "esm", outdir: "out", splitting: true });
+    build.onStart(() => session.buildStart());
+    setupLazy(build, session, toMessage);
+  },
+};
 const builds = {
   "plain esbuild": () => esbuild.build(settings),
   "+ lazy hooks": () => esbuild.build({ ...settings, plugins: [lazyHooks] }),

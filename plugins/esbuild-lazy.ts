@@ -7,7 +7,6 @@
  *   file's own folder.
  * - `onResolve`/`onLoad` in the `slimfn-lazy` namespace for the virtual modules sync mode requires.
  */
-import fs from "node:fs/promises";
 import path from "node:path";
 import type { Loader, PartialMessage, PluginBuild } from "esbuild";
 import type { Diagnostic } from "../src/diagnostics.js";
@@ -22,7 +21,7 @@ export function setupLazy(build: PluginBuild, session: BuildSession, toMessage: 
   const initial = build.initialOptions;
   build.onLoad({ filter: session.sourceFilter }, async (args) => {
     if (args.namespace !== "file") return undefined;
-    const code = await fs.readFile(args.path, "utf8");
+    const code = await session.readSource(args.path);
     const result = await session.transform(code, args.path);
     if (!result) return undefined;
     const warnings = result.diagnostics.filter((d) => d.severity !== "error").map(toMessage);

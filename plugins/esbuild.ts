@@ -12,7 +12,7 @@ import { parseJsonc } from "../src/lazy/aliases.js";
 import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
 import type { LeanIntent } from "../src/lean-defaults.js";
 import { validateOptions, type Options } from "../src/options.js";
-import { createSession, type BuildSession } from "../src/session.js";
+import { createSession, type BuildSession, type BundlerHost } from "../src/session.js";
 import { matchesExternal } from "../src/ship/externals.js";
 import { escapeRegex } from "../src/source-filter.js";
 import { useColor } from "../src/summary.js";
@@ -36,6 +36,21 @@ function split(diagnostics: readonly Diagnostic[]): { errors: PartialMessage[]; 
   return {
     errors: diagnostics.filter((d) => d.severity === "error").map(toMessage),
     warnings: diagnostics.filter((d) => d.severity === "warning").map(toMessage),
+  };
+}
+
+/** What the build session asks of esbuild: its resolver, its `external`, its version. */
+export function esbuildHost(build: PluginBuild): BundlerHost {
+  const initial = build.initialOptions;
+  return {
+    name: "esbuild",
+    version: build.esbuild.version,
+    root: path.resolve(initial.absWorkingDir ?? process.cwd()),
+    resolve: (specifier, importer) =>
+      build.resolve(specifier, { kind: "import-statement", resolveDir: path.dirname(importer) }).then((r) =>
+        r.errors.length ? undefined : { path: r.path, external: r.external, onDisk: r.namespace === "file" },
+      ),
+    leavesToRuntime: (specifier) => (initial.external ?? []).some((p) => matchesExternal(p, specifier)),
   };
 }
 
@@ -179,16 +194,7 @@ export default function slimfn(options: Options = {}): Plugin {
         return;
       }
       const initial = build.initialOptions;
-      const session = createSession(options, {
-        name: "esbuild",
-        version: build.esbuild.version,
-        root: path.resolve(initial.absWorkingDir ?? process.cwd()),
-        resolve: (specifier, importer) =>
-          build.resolve(specifier, { kind: "import-statement", resolveDir: path.dirname(importer) }).then((r) =>
-            r.errors.length ? undefined : { path: r.path, external: r.external, onDisk: r.namespace === "file" },
-          ),
-        leavesToRuntime: (specifier) => (initial.external ?? []).some((p) => matchesExternal(p, specifier)),
-      });
+      const session = createSession(options, esbuildHost(build));
       const root = path.resolve(initial.absWorkingDir ?? process.cwd());
       const configured = session.configure({
         entries: entryPaths(initial.entryPoints),

@@ -27,7 +27,7 @@ import { aliasPrefixes, tsconfigAliases } from "./lazy/aliases.js";
 import { checkLaziness, type ModuleGraph } from "./lazy/graph.js";
 import { originBody, originCache, withLocalResolve, type OriginCache, type OriginIO } from "./lazy/origins.js";
 import { topLevelAwaitReader } from "./lazy/tla.js";
-import { deferredExports, transformLazy } from "./lazy/transform.js";
+import { allowlistOf, deferredExports, mayNeedLazy, transformLazy } from "./lazy/transform.js";
 import type { LazyDecision, LazyTransformContext } from "./lazy/types.js";
 import { unmatchedEntries } from "./lazy/unmatched.js";
 import { parseVirtualId, virtualBody } from "./lazy/virtual.js";
@@ -36,7 +36,7 @@ import { leanIntent, type LeanIntent } from "./lean-defaults.js";
 import { resolveOptions, validateOptions, type Options, type ResolvedOptions } from "./options.js";
 import { packageFunctions, type PackageResult } from "./package-functions.js";
 import { terminalProgress } from "./progress.js";
-import { resolveRelative } from "./resolve-relative.js";
+import { isRelative, resolveRelative } from "./resolve-relative.js";
 import { ShipRegistry } from "./ship/externals.js";
 import { sourceFilter } from "./source-filter.js";
 import { formatSummary, useColor } from "./summary.js";
@@ -161,6 +161,8 @@ export interface BuildSession {
   readonly fileEntries: readonly string[];
   resolveImport(specifier: string, resolveDir: string, importer?: string): ImportAnswer;
   transform(code: string, file: string): Promise<TransformAnswer | undefined>;
+  /** A source file's text, read once per build (the transform's look-ahead may have read it). */
+  readSource(file: string): Promise<string>;
   /** The virtual module an id names, resolved from `resolveDir`; undefined when it is not one. */
   resolveVirtual(id: string, resolveDir: string): VirtualModule | undefined;
   /** The source of a virtual module; `required` when it is loaded by `require()` (sync mode). */
@@ -182,10 +184,24 @@ interface BuildState {
   local: Map<string, Promise<string | undefined>>;
   exports: NonNullable<LazyTransformContext["exportCache"]>;
   origins: OriginCache;
+  /** Source text read in this build, by path (the look-ahead and the bundler's load share it). */
+  sources: Map<string, Promise<string>>;
+  /** Whether a project file may export deferred consts (text test, through its re-exports). */
+  exporting: Map<string, Promise<boolean>>;
   tsconfigs: TsconfigCache;
   /** tsconfig `paths` aliases: bare specifiers that name the project's own modules. */
   aliases: readonly string[];
 }
+
+/** `export ... from "x"` (named, namespace or star). */
+const REEXPORT = /\bexport\s*(?:type\s*)?(?:\*(?:\s*as\s+[\w$]+)?|\{[^}]*\})\s*from\s*["']([^"']+)["']/g;
+/** Static imports and re-exports: `from "x"`, `import "x"`. */
+const IMPORTED = /\b(?:from|import)\s*["']([^"']+)["']/g;
+const isOwnSpecifier = (spec: string, aliases: readonly string[]) =>
+  isRelative(spec) || spec.startsWith("/") || spec.startsWith("#") || aliases.some((a) => spec.startsWith(a));
+/** The specifiers of the project's own modules a file imports or re-exports. */
+const ownSpecifiers = (code: string, aliases: readonly string[]) =>
+  [...new Set([...code.matchAll(IMPORTED)].map((m) => m[1]!))].filter((spec) => isOwnSpecifier(spec, aliases));
 
 export function createSession(userOptions: Options, host: BundlerHost): BuildSession {
   const root = path.resolve(host.root);
@@ -208,6 +224,8 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
     local: new Map(),
     exports: new Map(),
     origins: originCache(),
+    sources: new Map(),
+    exporting: new Map(),
     tsconfigs: new TsconfigCache(root),
     aliases: [],
   });
@@ -243,25 +261,60 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       },
       isExternal: async (specifier, file) => (await resolveTarget(specifier, file))?.external === true,
       deferredExportsOf: async (specifier, file, chain) => {
-        const key = `${path.dirname(file)}\n${specifier}`;
-        let target = s.local.get(key);
-        if (!target) {
-          target = resolveRelative(specifier, path.dirname(file))
-            .then(async (local) => {
-              if (local) return local;
-              const r = await resolveTarget(specifier, file);
-              return !r || r.external || !r.onDisk ? undefined : r.path;
-            })
-            .then((p) => (p !== undefined && filter.test(p) ? p : undefined));
-          s.local.set(key, target);
-        }
-        const found = await target;
+        const found = await resolveOwn(specifier, file);
         if (!found) return undefined;
-        const code = await fs.readFile(found, "utf8");
-        return deferredExports(code, found, resolved().lazy, ctx, chain);
+        return deferredExports(await readSource(found), found, resolved().lazy, ctx, chain);
+      },
+      importsDeferred: async (code, file) => {
+        const own = ownSpecifiers(code, s.aliases);
+        const targets = await Promise.all(own.map((spec) => resolveOwn(spec, file)));
+        const answers = await Promise.all(targets.map((t) => (t ? mayExportDeferred(t) : false)));
+        return answers.some(Boolean);
       },
     };
     return ctx;
+  };
+  /** The project file (never node_modules) an import of the user's own module names. */
+  const resolveOwn = (specifier: string, file: string): Promise<string | undefined> => {
+    const s = current();
+    const key = `${path.dirname(file)}\n${specifier}`;
+    let target = s.local.get(key);
+    if (!target) {
+      target = resolveRelative(specifier, path.dirname(file))
+        .then(async (local) => {
+          if (local) return local;
+          const r = await resolveTarget(specifier, file);
+          return !r || r.external || !r.onDisk ? undefined : r.path;
+        })
+        .then((p) => (p !== undefined && filter.test(p) ? p : undefined));
+      s.local.set(key, target);
+    }
+    return target;
+  };
+  const readSource = (file: string): Promise<string> => {
+    const s = current();
+    let text = s.sources.get(file);
+    if (!text) s.sources.set(file, (text = fs.readFile(file, "utf8")));
+    return text;
+  };
+  /** Text test: `file` mentions something lazy, or re-exports a project module that may. */
+  const mayExportDeferred = (file: string, seen: ReadonlySet<string> = new Set()): Promise<boolean> => {
+    const s = current();
+    let hit = s.exporting.get(file);
+    if (hit) return hit;
+    hit = (async () => {
+      const code = await readSource(file).catch(() => "");
+      if (mayNeedLazy(code, allowlistOf(resolved().lazy))) return true;
+      const chain = new Set([...seen, file]);
+      for (const m of code.matchAll(REEXPORT)) {
+        const target = isOwnSpecifier(m[1]!, s.aliases) ? await resolveOwn(m[1]!, file) : undefined;
+        if (target && !chain.has(target) && (await mayExportDeferred(target, chain))) return true;
+      }
+      return false;
+    })();
+    // A cycle's inner answers depend on where it was entered: only the outermost is kept.
+    if (!seen.size) s.exporting.set(file, hit);
+    return hit;
   };
   // Node 22.12+ loads ES modules with require(): sync loads can then use their own chunk.
   const chunkRequire = () => resolved().runtime.nodeMajor >= 22;
@@ -309,6 +362,8 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       // tsconfig `paths` aliases name the project's own modules (the bundler's tsconfig, else the root's).
       state.aliases = tsconfig.paths ? aliasPrefixes(tsconfig.paths) : await tsconfigAliases(tsconfig.file);
     },
+
+    readSource,
 
     checkEntry: (specifier, resolveDir) => checkEntryExists(specifier, resolveDir || root),
 

@@ -77,7 +77,9 @@ export async function transformLazy(
   const aliases = context.aliases ?? [];
   const ownModule = (spec: string) => packageName(spec) === undefined || aliases.some((a) => spec.startsWith(a));
   const importsOwn = () => LOCAL_IMPORT.test(code) || aliases.some((a) => code.includes(`"${a}`) || code.includes(`'${a}`));
-  if (!mayNeedLazy(code, allowlist) && !(remote && importsOwn())) return undefined;
+  // A file that mentions nothing lazy is parsed only to rewire imports of the project's modules
+  // that export deferred consts; the cheap look-ahead says whether any import may.
+  if (!mayNeedLazy(code, allowlist) && !(remote && importsOwn() && (await (context.importsDeferred?.(code, file) ?? true)))) return undefined;
   const rel = path.relative(context.root, file).split(path.sep).join("/");
   const lineStarts = [0];
   for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) lineStarts.push(i + 1);

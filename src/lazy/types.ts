@@ -68,6 +68,11 @@ export interface LazyTransformContext {
    */
   deferredExportsOf?: (specifier: string, file: string, chain: readonly string[]) => Promise<ReadonlySet<string> | undefined>;
   /**
+   * Cheap look-ahead (text tests, no parser) for a file that mentions nothing lazy: false when
+   * none of the project modules it imports can export deferred consts, so it is not parsed.
+   */
+  importsDeferred?: (code: string, file: string) => Promise<boolean>;
+  /**
    * Set when the transform runs only to learn a module's deferred exports for its importers
    * (the modules whose analysis is under way): imports are then not looked up.
    */
