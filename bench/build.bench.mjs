@@ -28,6 +28,18 @@ const copy = (fixture) => {
   fs.cpSync(path.join(repo, "fixtures", fixture), dir, { recursive: true, filter: (p) => !/[\\/](dist|node_modules)$/.test(p) });
   return dir;
 };
+// A second app: the realistic API handler, and a function that ships figlet unbundled (it reads
+// its 21 MB of fonts at run time) beside zod and the logger, bundled.
+function holdoutLike() {
+  const dir = path.join(work, "holdout-like");
+  fs.cpSync(path.join(repo, "fixtures/realistic"), dir, { recursive: true, filter: (p) => !/[\\/](dist|node_modules)$/.test(p) });
+  fs.rmSync(path.join(dir, "src/thumbnail.ts"));
+  fs.writeFileSync(
+    path.join(dir, "src/banner.ts"),
+    `import figlet from "figlet";\nimport { z } from "zod";\nimport { logger } from "./lib/logger.js";\nconst Input = z.object({ text: z.string().max(40) });\nexport const handler = async (event: unknown) => {\n  const { text } = Input.parse(event);\n  logger.info("banner", { text });\n  return { banner: figlet.textSync(text, { font: "Standard" }).split("\\n") };\n};\n`,
+  );
+  return dir;
+}
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 let coldDirs = 0;
 const cacheOption = (kind) => {
@@ -44,7 +56,7 @@ function child(req) {
 
 const apps = [
   { name: "realistic", root: copy("realistic"), entryPoints: ["src/handler.ts", "src/thumbnail.ts"], external: ["sharp"], slimfn: { lazy: LAZY, external: ["sharp"], include: ["assets/*.svg"] } },
-  { name: "ships figlet", root: copy("ship-data"), entryPoints: ["src/handler.ts"], external: ["figlet"], slimfn: { external: ["figlet"], include: ["templates/*.txt"] } },
+  { name: "holdout-like", root: holdoutLike(), entryPoints: ["src/handler.ts", "src/banner.ts"], external: ["figlet"], slimfn: { lazy: LAZY, external: ["figlet"] } },
 ];
 const variantsOf = (app) => {
   const base = (name, extra) => ({
