@@ -108,7 +108,7 @@ function checkEntriesExist(build: PluginBuild, session: BuildSession): void {
 
 /** Bare imports the session decides to ship unbundled (slimfn `external`, native code) become esbuild externals. */
 function shipUnbundled(build: PluginBuild, session: BuildSession): void {
-  build.onResolve({ filter: /^[^./]/ }, (args) => {
+  build.onResolve({ filter: session.shipFilter() }, (args) => {
     if (args.kind === "entry-point") return undefined;
     const answer = session.resolveImport(args.path, args.resolveDir, args.importer || undefined);
     if (!answer) return undefined;

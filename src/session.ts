@@ -160,6 +160,11 @@ export interface BuildSession {
   /** Entries the session checks with `checkEntry` (file paths, not globs or packages). */
   readonly fileEntries: readonly string[];
   resolveImport(specifier: string, resolveDir: string, importer?: string): ImportAnswer;
+  /**
+   * The bundler filter for `resolveImport`: the bare imports slimfn may ship (the native-code
+   * prescan and slimfn's `external`, src/ship/prescan.ts); every other import never needs asking.
+   */
+  shipFilter(): RegExp;
   transform(code: string, file: string): Promise<TransformAnswer | undefined>;
   /** A source file's text, read once per build (the transform's look-ahead may have read it). */
   readSource(file: string): Promise<string>;
@@ -372,6 +377,16 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
         return current().registry.decide(specifier, resolveDir, importer).kind === "ship" ? { ship: true } : undefined;
       } catch (thrown) {
         return { diagnostics: toDiagnostics(thrown, "PACKAGE_UNREADABLE") };
+      }
+    },
+
+    shipFilter() {
+      if (!options) return /^[^./]/;
+      try {
+        return current().registry.shipFilter();
+      } catch {
+        // The tree cannot be read: ask about every bare import, so the error meets its import.
+        return /^[^./]/;
       }
     },
 

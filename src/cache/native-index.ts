@@ -62,6 +62,16 @@ export class NativeIndex {
     this.dirty = true;
   }
 
+  /** The prescan's answer for this install, computed and kept when not known. */
+  prescan(compute: () => string[]): string[] {
+    const key = sha256(`${this.key}\0prescan`);
+    const known = this.store?.readJson<string[]>("native", key);
+    if (Array.isArray(known)) return known;
+    const names = compute();
+    this.store?.writeJson("native", key, names);
+    return names;
+  }
+
   /** Write the index when this build scanned something new. */
   save(): void {
     if (!this.dirty || !this.store) return;

@@ -66,7 +66,7 @@ const rel = (root: string, p: string) => path.relative(root, p).split(path.sep).
  * The dependencies Node may load at run time: dependencies, optional ones, required peers.
  * `peer` marks a peer that is not also a dependency: shipped when installed, left out when not.
  */
-function runtimeDependencies(pkg: PackageJson): { name: string; optional: boolean; peer: boolean }[] {
+export function runtimeDependencies(pkg: PackageJson): { name: string; optional: boolean; peer: boolean }[] {
   const out = new Map<string, { optional: boolean; peer: boolean }>();
   for (const name of Object.keys(pkg.dependencies ?? {})) out.set(name, { optional: false, peer: false });
   for (const name of Object.keys(pkg.optionalDependencies ?? {})) out.set(name, { optional: true, peer: false });

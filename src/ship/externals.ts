@@ -13,6 +13,7 @@ import { info, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { NativeIndex } from "../cache/native-index.js";
 import { closureDirs, type ShipRoot } from "./closure.js";
+import { installedPackages, nativeClosureNames, shipFilter } from "./prescan.js";
 import { firstNativeFile } from "./files.js";
 import { isNativeFile } from "./native.js";
 import { findPackageDir, isBareSpecifier, isBuiltin, packageNameOf, readPackageJson, type PackageJson } from "./resolve.js";
@@ -76,6 +77,19 @@ export class ShipRegistry {
     private readonly leftToRuntime: (specifier: string) => boolean = () => false,
   ) {
     this.index = NativeIndex.open(options);
+  }
+
+  /**
+   * The bundler filter for bare imports slimfn may ship: slimfn's `external` and every installed
+   * package with native code in its closure (prescan, cached by the lockfile). Imports it does
+   * not match are never asked about, and could only ever be bundled. With `cache: false` there
+   * is no prescan (it would walk the whole tree on every build): every bare import is asked.
+   */
+  shipFilter(): RegExp {
+    if (this.options.cache === false) return /^[^./]/;
+    const names = this.index.prescan(() => nativeClosureNames(installedPackages(this.options.root), this.lookup, (dir) => this.nativeFileOf(dir)));
+    this.index.save();
+    return shipFilter(names, this.options.external);
   }
 
   /** Keep what this build scanned for the next one (call once the bundler has resolved everything). */
