@@ -10,11 +10,8 @@
 import zlib from "node:zlib";
 import { error, SlimfnError } from "../diagnostics.js";
 import { LAMBDA_LIMITS } from "../runtime.js";
+import { readCentralDirectory, zipReader } from "../zip/read.js";
 
-const EOCD = 0x06054b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_EOCD = 0x06064b50;
-const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -35,81 +32,23 @@ export interface CheckedEntry {
 
 class Corrupt extends Error {}
 
-function reader(zip: Buffer) {
-  const need = (at: number, n: number) => {
-    if (!Number.isSafeInteger(at) || at < 0 || at + n > zip.length) throw new Corrupt(`a record at byte ${at} runs past the end of the file (${zip.length} bytes)`);
-  };
-  return {
-    u16: (at: number) => (need(at, 2), zip.readUInt16LE(at)),
-    u32: (at: number) => (need(at, 4), zip.readUInt32LE(at)),
-    u64: (at: number) => (need(at, 8), Number(zip.readBigUInt64LE(at))),
-    bytes: (at: number, n: number) => (need(at, n), zip.subarray(at, at + n)),
-  };
-}
-
-/** The central directory's entries, every offset and length checked against the file. */
+/** The central directory's entries with their data located, every offset checked against the file. */
 function centralEntries(zip: Buffer): CheckedEntry[] {
-  const r = reader(zip);
-  let eocd = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (zip.readUInt32LE(i) === EOCD && i + 22 + zip.readUInt16LE(i + 20) === zip.length) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Corrupt("no end of central directory record (not a zip, or cut short)");
-  let count = r.u16(eocd + 10);
-  let offset = r.u32(eocd + 16);
-  if (eocd >= 20 && r.u32(eocd - 20) === ZIP64_LOCATOR) {
-    const at = r.u64(eocd - 20 + 8);
-    if (r.u32(at) !== ZIP64_EOCD) throw new Corrupt("a ZIP64 locator that points at no ZIP64 end record");
-    count = r.u64(at + 32);
-    offset = r.u64(at + 48);
-  }
-  const entries: CheckedEntry[] = [];
-  let p = offset;
-  for (let n = 0; n < count; n++) {
-    if (r.u32(p) !== CENTRAL) throw new Corrupt(`central directory entry ${n + 1} of ${count} is missing`);
-    const madeBy = r.u16(p + 4) >> 8;
-    const flags = r.u16(p + 8);
-    const method = r.u16(p + 10);
-    const crc32 = r.u32(p + 16);
-    let compressedSize = r.u32(p + 20);
-    let uncompressedSize = r.u32(p + 24);
-    const nameLength = r.u16(p + 28);
-    const extraLength = r.u16(p + 30);
-    const commentLength = r.u16(p + 32);
-    const external = r.u32(p + 38);
-    let local = r.u32(p + 42);
-    const nameBytes = r.bytes(p + 46, nameLength);
-    const name = nameBytes.toString(flags & 0x800 ? "utf8" : "latin1");
-    let e = p + 46 + nameLength;
-    const extraEnd = e + extraLength;
-    while (e + 4 <= extraEnd) {
-      const id = r.u16(e);
-      const size = r.u16(e + 2);
-      if (id === 0x0001) {
-        let q = e + 4;
-        if (uncompressedSize === 0xffffffff) { uncompressedSize = r.u64(q); q += 8; }
-        if (compressedSize === 0xffffffff) { compressedSize = r.u64(q); q += 8; }
-        if (local === 0xffffffff) local = r.u64(q);
-      }
-      e += 4 + size;
-    }
-    if (flags & 0x1) throw new Corrupt(`${JSON.stringify(name)} is encrypted (unzip would stop to ask for a password)`);
-    if (method !== 0 && method !== 8) throw new Corrupt(`${JSON.stringify(name)} uses compression method ${method}; Lambda reads stored (0) and deflated (8) entries only`);
-    if (r.u32(local) !== LOCAL) throw new Corrupt(`the local header of ${JSON.stringify(name)} is missing`);
+  const r = zipReader(zip);
+  return readCentralDirectory(zip).map((c) => {
+    const name = JSON.stringify(c.path);
+    if (c.flags & 0x1) throw new Corrupt(`${name} is encrypted (unzip would stop to ask for a password)`);
+    if (c.method !== 0 && c.method !== 8) throw new Corrupt(`${name} uses compression method ${c.method}; Lambda reads stored (0) and deflated (8) entries only`);
+    const local = c.localHeaderOffset;
+    if (r.u32(local) !== LOCAL) throw new Corrupt(`the local header of ${name} is missing`);
     const localName = r.bytes(local + 30, r.u16(local + 26));
-    if (!localName.equals(nameBytes)) throw new Corrupt(`${JSON.stringify(name)} is named ${JSON.stringify(localName.toString("latin1"))} in its local header`);
-    const dataStart = local + 30 + r.u16(local + 26) + r.u16(local + 28);
-    r.bytes(dataStart, compressedSize);
-    const entry: CheckedEntry = { name, method, compressedSize, uncompressedSize, crc32, dataStart };
-    // Unix `made by` (3) carries the mode in the high half of the external attributes.
-    if (madeBy === 3 && ((external >>> 16) & S_IFMT) === S_IFLNK) entry.link = "";
-    entries.push(entry);
-    p = extraEnd + commentLength;
-  }
-  return entries;
+    if (!localName.equals(c.rawName)) throw new Corrupt(`${name} is named ${JSON.stringify(localName.toString("latin1"))} in its local header`);
+    const dataStart = local + 30 + localName.length + r.u16(local + 28);
+    r.bytes(dataStart, c.compressedSize);
+    const entry: CheckedEntry = { name: c.path, method: c.method, compressedSize: c.compressedSize, uncompressedSize: c.uncompressedSize, crc32: c.crc32, dataStart };
+    if ((c.mode & S_IFMT) === S_IFLNK) entry.link = "";
+    return entry;
+  });
 }
 
 /** Why an entry name may write outside the folder it is extracted into, or undefined. */
@@ -167,6 +106,8 @@ export function checkZip(zip: Buffer, label: string, written = false): CheckedEn
     entries = centralEntries(zip);
   } catch (e) {
     if (e instanceof Corrupt) throw invalid(e.message);
+    const m = /^Not a readable zip: (.*)$/s.exec((e as Error).message);
+    if (m) throw invalid(m[1]!);
     throw e;
   }
   const unsafe = (name: string, why: string) =>
