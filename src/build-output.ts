@@ -1,3 +1,4 @@
+import type { ModuleGraph } from "./lazy/graph.js";
 import type { LazyDecision } from "./lazy/types.js";
 
 /**
@@ -49,6 +50,8 @@ export interface FunctionOutput {
 export interface BuildOutput {
   /** Lazy-import decisions of the whole build (src/lazy), after the post-build check. */
   lazy?: LazyDecision[];
+  /** The build's module graph (lazy edges marked), for the size model's `imports`. */
+  graph?: ModuleGraph;
   /** Module format of the output: decides how Lambda must load `.js` files. */
   format: "esm" | "cjs";
   /** Absolute output folder (esbuild `outdir`, or the folder of `outfile`). */

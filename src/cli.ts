@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[],
     summary: "cold-start init time and memory of a zip, next to a bare node start",
     run: async (argv, io) => (await import("./measure/command.js")).runMeasure(argv, io),
   },
+  why: {
+    summary: "why a package is in a function: import chains from the handler, bytes, lazy or not",
+    run: async (argv, io) => (await import("./report/why.js")).runWhy(argv, io),
+  },
 };
 
 const USAGE = `Usage: slimfn <command> [options]

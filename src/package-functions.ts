@@ -12,6 +12,7 @@ import type { LazyDecision } from "./lazy/types.js";
 import { functionName, handlerExport, handlerString, relativePosix, zipPaths } from "./naming.js";
 import type { ResolvedOptions } from "./options.js";
 import { attributeModules } from "./report/attribute.js";
+import { importsModel } from "./report/imports.js";
 import { budgetDiagnostics, checkBudgets, unknownFunctionBudgets } from "./report/budgets.js";
 import { SCHEMA_ID, SCHEMA_VERSION, type FunctionModel, type SizeModel } from "./report/model.js";
 import { LAMBDA_LIMITS } from "./runtime.js";
@@ -154,6 +155,7 @@ function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArch
     packages,
     ownCode,
     ...(outputModels.length ? { outputs: outputModels } : {}),
+    ...importsField(build.graph, plan.fn),
     runtimeExternals: runtimeExternals(plan),
     ...shippedFields(plan.shipment, zip),
     ...lazyFields(build.lazy, plan.fn),
@@ -163,6 +165,12 @@ function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArch
 /** Whether the zip holds a binary: only then can another CPU's function not be verified here. */
 function hasNativeCode(plan: FunctionPlan): boolean {
   return plan.shipment.packages.some((p) => [...p.native].length > 0) || plan.shipment.included.some((f) => /\.(?:node|so)(?:\.|$)/.test(f));
+}
+
+/** The function's folded import graph, when the adapter gave the build's module graph. */
+function importsField(graph: BuildOutput["graph"], fn: FunctionOutput): Pick<FunctionModel, "imports"> {
+  const imports = graph ? importsModel(graph, new Set(fn.modules.map((m) => m.path))) : undefined;
+  return imports ? { imports } : {};
 }
 
 /** Imports left to the runtime by the bundler's own `external` (not shipped by slimfn). */

@@ -456,7 +456,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
         // 3. Package: ship, zip, verify, size model, budgets.
         const packaged = await packageFunctions({
           options: opts,
-          build: { ...request.output, lazy: session.decisions() },
+          build: { ...request.output, lazy: session.decisions(), graph: request.graph },
           bundler: { name: host.name, version: host.version },
           ship: s.registry,
           watch: session.rebuild,

@@ -88,7 +88,10 @@ export function toGraph(metafile: Metafile): ModuleGraph {
   }
   const virtual = new Map<string, string>();
   const modules: ModuleGraph["modules"] = new Map();
+  const externals: NonNullable<ModuleGraph["externals"]> = new Map();
   for (const [id, input] of Object.entries(metafile.inputs)) {
+    const out = input.imports.filter((i) => i.external).map((i) => ({ path: i.path, kind: (i.kind === "dynamic-import" ? "dynamic" : i.kind === "require-call" ? "require" : "static") as EdgeKind }));
+    if (out.length) externals.set(id, out);
     const imports = input.imports
       .filter((i) => !i.external)
       .map((i) => {
@@ -100,7 +103,7 @@ export function toGraph(metafile: Metafile): ModuleGraph {
     modules.set(id, { bytes: bytes.get(id) ?? 0, imports });
   }
   const entries = Object.values(metafile.outputs).flatMap((o) => (o.entryPoint && !isImportTarget(metafile, o.entryPoint) ? [o.entryPoint] : []));
-  return { modules, entries, virtual };
+  return { modules, entries, virtual, externals };
 }
 
 /** esbuild gives `import()` targets an `entryPoint` too; those are not the user's entries. */

@@ -22,6 +22,8 @@ export interface ModuleGraph {
   entries: string[];
   /** Virtual lazy module ids as the bundler names them -> the specifier they load. */
   virtual: Map<string, string>;
+  /** Imports the bundler left external, per importing module (for `slimfn why`). */
+  externals?: Map<string, { path: string; kind: EdgeKind }[]>;
 }
 
 /**

@@ -66,6 +66,8 @@ export interface FunctionModel {
    * `packages` and `ownCode`, file by file. Sorted by path. The treemap and `slimfn why` read it.
    */
   outputs?: OutputModel[];
+  /** The import graph from the entry, packages folded into one node each (`slimfn why`). */
+  imports?: ImportsModel;
   /** Imports left to the runtime (esbuild's own `external`): not bundled, not shipped. Sorted. */
   runtimeExternals: string[];
   /**
@@ -177,6 +179,20 @@ export interface EventColdModel {
    * exceeds the noise.
    */
   base?: { initMs: number; firstInvocationMs: number; coldMs: number; ratio: number; differenceMs: number; noiseMs: number; worse: boolean };
+}
+
+export interface ImportsModel {
+  /** The entry's source module, relative to the project root (`src/handler.ts`). */
+  entry: string;
+  /**
+   * Imports between the function's own modules (by path) and npm packages (by name; imports
+   * inside one package are left out). `kind`: `static`, `require`, `dynamic` (`import()`) or
+   * `lazy` (slimfn defers it). Packages left external (shipped, or the runtime's) appear too.
+   * Sorted by from, to, kind.
+   */
+  edges: { from: string; to: string; kind: "static" | "require" | "dynamic" | "lazy" }[];
+  /** Nodes evaluated at init (reached without a lazy or dynamic edge). Sorted. */
+  atInit: string[];
 }
 
 export interface OutputModel {

@@ -58,6 +58,7 @@ export function treemapGroups(row: FunctionRow): TreemapGroup[] {
     g.zipBytes += zipBytes;
   };
   const claimed = new Set<string>();
+  const atInit = fn.imports ? new Set(fn.imports.atInit) : undefined;
 
   // Bundle files: split by package, own code, and what no module accounts for (the bundler's
   // runtime helpers, the require shim). Older models without `outputs` give one split for all.
@@ -71,7 +72,10 @@ export function treemapGroups(row: FunctionRow): TreemapGroup[] {
     let usedZip = 0;
     for (const p of out.packages) {
       const pkg = row.packages.find((r) => !r.shipped && r.name === p.name && (r.head?.version ?? "") === p.version);
-      const g = group(`package\0${p.name}\0${p.version}`, p.name, "package", { name: p.name, version: p.version, lazy: Boolean(pkg?.lazy) });
+      // With the import graph: lazy is "not evaluated at init", which also covers the packages
+      // reached only through a lazy import (the SDK's own dependencies).
+      const lazy = atInit ? !atInit.has(p.name) : Boolean(pkg?.lazy);
+      const g = group(`package\0${p.name}\0${p.version}`, p.name, "package", { name: p.name, version: p.version, lazy });
       leaf(g, label, p.bytes, p.zipBytes);
       usedBytes += p.bytes;
       usedZip += p.zipBytes;
