@@ -106,7 +106,7 @@ describe("slimfn measure --event ... --base", () => {
     const args = ["dist/handler.zip", "--runs", "3", "--event", "events/health.json", "--event", "events/file-link.json", "--base", "eager/handler.zip"];
     const run = await measure([...args, "--json", "--report", "dist/size-copy.json"], root);
     expect(run.code).toBe(0);
-    const json = JSON.parse(run.stdout) as { base: string; cold: { runs: number; events: EventJson[]; base: EventJson[]; comparisons: { event: string; ratio: number; differenceMs: number; noiseMs: number; worse: boolean }[] } };
+    const json = JSON.parse(run.stdout) as { base: string; cold: { runs: number; events: EventJson[]; base: EventJson[]; comparisons: { event: string; ratio: number; differenceMs: number; noiseMs: number; slowerRounds: number; worse: boolean }[] } };
     expect(json.base).toBe("eager/handler.zip");
     const { cold } = json;
     expect(cold.events.map((e) => e.event)).toEqual(["health", "file-link"]);
@@ -119,7 +119,8 @@ describe("slimfn measure --event ... --base", () => {
     for (const [i, c] of cold.comparisons.entries()) {
       expect(c.event).toBe(cold.events[i]!.event);
       expect(c.ratio).toBeCloseTo(cold.events[i]!.cold.median / cold.base[i]!.cold.median, 9);
-      expect(c.worse).toBe(c.differenceMs > c.noiseMs);
+      // Three rounds are too few for the every-round rule: only the noise counts.
+      expect(c.worse).toBe(c.differenceMs > 0 && c.differenceMs > c.noiseMs);
     }
     // Any warning names a deferred module that event loaded: health loaded none.
     expect(run.stderr).not.toContain('Event "health"');
@@ -167,15 +168,15 @@ describe("LAZY_DOES_NOT_PAY", () => {
       const b = await buildFixture("esbuild", { root: dir, entries: { handler: `src/${name}.mjs` }, outdir: name, slimfn: { runtime: "nodejs22.x", zip: `${name}/[name].zip`, verify: false } });
       expect(b.failure?.errors).toBeUndefined();
     }
-    const run = await measure(["lazy/handler.zip", "--base", "eager/handler.zip", "--event", "all.json", "--runs", "5", "--json"], dir);
+    const run = await measure(["lazy/handler.zip", "--base", "eager/handler.zip", "--event", "all.json", "--runs", "7", "--json"], dir);
     expect(run.code).toBe(0);
-    const { cold } = JSON.parse(run.stdout) as { cold: { events: EventJson[]; base: EventJson[]; comparisons: { ratio: number; differenceMs: number; noiseMs: number; worse: boolean }[] } };
+    const { cold } = JSON.parse(run.stdout) as { cold: { events: EventJson[]; base: EventJson[]; comparisons: { ratio: number; differenceMs: number; noiseMs: number; slowerRounds: number; worse: boolean }[] } };
     const [head, base, c] = [cold.events[0]!, cold.base[0]!, cold.comparisons[0]!];
     const mods = Array.from({ length: n }, (_, i) => `./mods/m${i}.mjs`).sort();
     expect(head.lazyLoaded).toEqual(mods);
     expect(c.worse).toBe(true);
     expect(run.stderr).toBe(
-      `warning: [LAZY_DOES_NOT_PAY] Event "all": lazy/handler.zip's cold total (init + first invocation) is ${formatDuration(head.cold.median)}, ${c.ratio.toFixed(2)}x the base's ${formatDuration(base.cold.median)}: ${formatDuration(c.differenceMs)} slower, more than this run's noise (${formatDuration(c.noiseMs)}). This request loaded the deferred modules ${mods.slice(0, 10).join(", ")} and 90 more on first use. If requests like it are the common case, mark those imports /* @eager */ or remove them from lazy.\n`,
+      `warning: [LAZY_DOES_NOT_PAY] Event "all": lazy/handler.zip's cold total (init + first invocation) is ${formatDuration(head.cold.median)}, ${c.ratio.toFixed(2)}x the base's ${formatDuration(base.cold.median)}: ${formatDuration(c.differenceMs)} slower (median of the paired rounds; slower in ${c.slowerRounds} of 7, this run's noise ${formatDuration(c.noiseMs)}). This request loaded the deferred modules ${mods.slice(0, 10).join(", ")} and 90 more on first use. If requests like it are the common case, mark those imports /* @eager */ or remove them from lazy.\n`,
     );
   });
 });

@@ -47,7 +47,12 @@ export interface EventComparison {
   differenceMs: number;
   /** What the run itself shows as noise: twice the median absolute deviation of the differences. */
   noiseMs: number;
-  /** The head is slower by more than the noise. */
+  /** Rounds in which the head's cold total was the larger. */
+  slowerRounds: number;
+  /**
+   * The head is slower beyond the noise: by more than `noiseMs`, or in every round of at least
+   * five (a loaded machine widens the spread, but not the order within a round).
+   */
   worse: boolean;
 }
 
@@ -92,7 +97,9 @@ export function compareEvents(head: EventCold, base: EventCold): EventComparison
   const diffs = head.cold.samples.map((h, i) => h - base.cold.samples[i]!);
   const differenceMs = stats(diffs).median;
   const noiseMs = 2 * mad(diffs);
-  return { event: head.event, ratio: head.cold.median / base.cold.median, differenceMs, noiseMs, worse: differenceMs > noiseMs };
+  const slowerRounds = diffs.filter((d) => d > 0).length;
+  const worse = differenceMs > 0 && (differenceMs > noiseMs || (diffs.length >= 5 && slowerRounds === diffs.length));
+  return { event: head.event, ratio: head.cold.median / base.cold.median, differenceMs, noiseMs, slowerRounds, worse };
 }
 
 /**

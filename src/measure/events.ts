@@ -50,7 +50,7 @@ export function lazinessWarnings(cold: ColdRun, subject = "This build"): Diagnos
     out.push(
       warning(
         "LAZY_DOES_NOT_PAY",
-        `Event "${c.event}": ${subject}'s cold total (init + first invocation) is ${formatDuration(head.cold.median)}, ${c.ratio.toFixed(2)}x the base's ${formatDuration(base.cold.median)}: ${formatDuration(c.differenceMs)} slower, more than this run's noise (${formatDuration(c.noiseMs)}). This request loaded the deferred ${head.lazyLoaded.length === 1 ? "module" : "modules"} ${list} on first use. If requests like it are the common case, mark ${head.lazyLoaded.length === 1 ? "that import" : "those imports"} /* @eager */ or remove ${head.lazyLoaded.length === 1 ? "it" : "them"} from lazy.`,
+        `Event "${c.event}": ${subject}'s cold total (init + first invocation) is ${formatDuration(head.cold.median)}, ${c.ratio.toFixed(2)}x the base's ${formatDuration(base.cold.median)}: ${formatDuration(c.differenceMs)} slower (median of the paired rounds; slower in ${c.slowerRounds} of ${head.cold.samples.length}, this run's noise ${formatDuration(c.noiseMs)}). This request loaded the deferred ${head.lazyLoaded.length === 1 ? "module" : "modules"} ${list} on first use. If requests like it are the common case, mark ${head.lazyLoaded.length === 1 ? "that import" : "those imports"} /* @eager */ or remove ${head.lazyLoaded.length === 1 ? "it" : "them"} from lazy.`,
       ),
     );
   }

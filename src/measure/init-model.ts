@@ -47,6 +47,7 @@ export function eventModels(cold: ColdRun): EventColdModel[] {
         ratio: Math.round(c.ratio * 1000) / 1000,
         differenceMs: round(c.differenceMs),
         noiseMs: round(c.noiseMs),
+        slowerRounds: c.slowerRounds,
         worse: c.worse,
       };
     }

@@ -175,10 +175,11 @@ export interface EventColdModel {
   /**
    * With a base artifact measured in the same rounds (`slimfn measure --base`): its medians,
    * the ratio of cold totals (head / base), the median paired difference and the run's noise
-   * (twice the median absolute deviation of the differences); `worse` when the difference
-   * exceeds the noise.
+   * (twice the median absolute deviation of the differences), the rounds in which the head was
+   * slower; `worse` when the difference exceeds the noise or the head was slower in every round
+   * (of at least five).
    */
-  base?: { initMs: number; firstInvocationMs: number; coldMs: number; ratio: number; differenceMs: number; noiseMs: number; worse: boolean };
+  base?: { initMs: number; firstInvocationMs: number; coldMs: number; ratio: number; differenceMs: number; noiseMs: number; slowerRounds: number; worse: boolean };
 }
 
 export interface ImportsModel {
