@@ -34,6 +34,8 @@ function and print a size summary.
                       packages are shipped that way without it)
   --include GLOB      add files matching GLOB (relative to the project) at the same paths
                       (repeatable)
+  --allow-secret PATH ship the file at zip path PATH although it looks like a secret
+                      (.env, .npmrc, a private key; see the README's What never ships)
   --lazy GLOB         load imports of packages matching GLOB on first use instead of at
                       init (repeatable; e.g. --lazy '@aws-sdk/*' --lazy zod)
   --lazy-mode MODE    auto, sync or async (default: auto)
@@ -117,6 +119,7 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
         sourcemap: { type: "boolean" },
         external: { type: "string", multiple: true },
         include: { type: "string", multiple: true },
+        "allow-secret": { type: "string", multiple: true },
         lazy: { type: "string", multiple: true },
         "lazy-mode": { type: "string" },
         "no-verify": { type: "boolean" },
@@ -145,6 +148,7 @@ function parseBuildArgs(argv: readonly string[]): BuildArgs | string {
   }
   if (values.external !== undefined) options.external = values.external;
   if (values.include !== undefined) options.include = values.include;
+  if (values["allow-secret"] !== undefined) options.allowSecrets = values["allow-secret"];
   // Validated with the other options: a bad glob or mode fails with its diagnostic.
   if (values["lazy-mode"] !== undefined) options.lazy = { modules: values.lazy ?? [], mode: values["lazy-mode"] as "auto" };
   else if (values.lazy !== undefined) options.lazy = values.lazy;

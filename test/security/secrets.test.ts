@@ -4,6 +4,7 @@
  * left out and listed as refused; allowSecrets ships one exact path on purpose. Public
  * certificates and keys ship. Real esbuild builds; zips listed with Info-ZIP.
  */
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -13,6 +14,7 @@ import { formatSummary } from "../../src/summary.js";
 import { buildFixture } from "../helpers/build.js";
 import { handlerModule, invokeHandler } from "../helpers/invoke.js";
 import { seen } from "../helpers/messages.js";
+import { REPO } from "../helpers/paths.js";
 import { extractZip, unzipList } from "../helpers/zip.js";
 import { artifacts, link, project } from "./project.js";
 
@@ -95,6 +97,21 @@ describe("secrets through include", () => {
       { code: "OPTION_INVALID", plugin: "slimfn", location: null, message: 'slimfn option "allowSecrets" must hold exact zip paths, not globs (each entry allows one file), got "keys/*.pem".' },
       { code: "OPTION_INVALID", plugin: "slimfn", location: null, message: 'slimfn option "allowSecrets" must hold zip paths with "/" separators and no ".", ".." or empty parts, got "../.npmrc".' },
     ]);
+  });
+});
+
+describe("secrets through the CLI", () => {
+  it("slimfn build --include '**' refuses the .npmrc; --allow-secret .npmrc ships it", () => {
+    const root = project({ ".npmrc": NPMRC, "src/handler.mjs": "export const handler = async () => 1;\n" });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(REPO, "dist/src/cli.js"), "build", "src/handler.mjs", "--runtime", "nodejs20.x", "--no-verify", "--include", "**", ...args], { cwd: root, encoding: "utf8", env: { PATH: process.env.PATH, NO_COLOR: "1" } });
+    const refused = cli();
+    expect(refused.stderr).toContain(`✘ [ERROR] SECRET_IN_ZIP: The include glob "**" takes .npmrc, which looks like a secret: .npmrc: npm credentials. ${ASK} (".npmrc").`);
+    expect(refused.status).toBe(1);
+    expect(artifacts(root)).toEqual([]);
+    const allowed = cli("--allow-secret", ".npmrc");
+    expect(allowed.status).toBe(0);
+    expect(unzipList(path.join(root, "dist/handler.zip"))).toContain(".npmrc");
   });
 });
 
