@@ -225,6 +225,14 @@ export interface Options {
    * @default []
    */
   layers?: LayerOptions[];
+  /**
+   * Write the shipped packages that two or more functions of the build ship identically into
+   * one Lambda layer zip (`nodejs/node_modules/...`) and leave them out of those functions'
+   * zips. A path (relative to the project root) names the layer zip; `true` writes
+   * `<outdir>/layer.zip`. Deploy it as a layer of every function it lists (size model `layer`).
+   * @default false
+   */
+  layer?: boolean | string;
 }
 
 export interface IncludeGroup {
@@ -251,6 +259,8 @@ export interface ResolvedOptions {
   /** Absolute cache folder, or `false`. */
   readonly cache: { readonly dir: string } | false;
   readonly layers: readonly ResolvedLayer[];
+  /** Absolute path of the layer zip to write (`[outdir]` filled in by the core), or `false`. */
+  readonly layer: string | false;
 }
 
 export interface ResolvedLayer {
@@ -288,6 +298,7 @@ export const DEFAULTS = Object.freeze({
   lazy: Object.freeze([]) as unknown as string[],
   cache: true,
   layers: Object.freeze([]) as unknown as LayerOptions[],
+  layer: false,
 } satisfies Options);
 
 export const VERIFY_DEFAULTS = Object.freeze({ runs: 5, env: Object.freeze({}), watch: false, failOnError: true });
@@ -306,6 +317,7 @@ export const OPTION_DOCS = Object.freeze({
   lazy: 'Globs over package names loaded on first use, or { modules, mode: "auto" | "sync" | "async" }.',
   cache: "false, or { dir }: reuse shipped-file decisions, deflated bytes, native scans and passing verifications between builds (node_modules/.cache/slimfn).",
   layers: "[{ zip | dir, provides? }]: Lambda layers the functions run with; verification resolves runtime externals from them.",
+  layer: "true or a zip path: shipped packages shared by several functions go into one layer zip instead.",
 } satisfies Record<keyof Options, string>);
 
 /**
@@ -504,6 +516,7 @@ const optionChecks: Record<keyof Options, Check> = {
   arch: checks.oneOf(ARCHES),
   lazy: checkLazy,
   cache: checks.either(checks.boolean, checks.object({ dir: checks.string })),
+  layer: checks.either(checks.string, checks.boolean),
   layers: (v, key, out) => {
     if (!Array.isArray(v)) return 'an array of layers such as [{ zip: "layers/shared.zip" }]';
     v.forEach((layer: unknown, i) => {
@@ -596,5 +609,6 @@ export function resolveOptions(raw: Options | undefined, root: string): Resolved
         return Object.freeze({ kind: l.zip !== undefined ? "zip" : "dir", path: abs(shown), shown, provides: l.provides ? Object.freeze([...l.provides]) : undefined });
       }),
     ),
+    layer: options.layer === true ? "[outdir]/layer.zip" : options.layer === false ? false : abs(options.layer),
   });
 }

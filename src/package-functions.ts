@@ -21,6 +21,7 @@ import { handlerComment } from "./zip/comment.js";
 import { buildZip, ZIP_LEVEL, type ZipArchive, type ZipEntryInput } from "./zip/write.js";
 import type { ShipRegistry } from "./ship/externals.js";
 import { readIncludes, refusedModel, registryNotes, shipFunction, shippedModel, unusedSecretAllowances, type FunctionShipment } from "./ship/function-shipment.js";
+import { planSharedLayer, type SharedLayer } from "./ship/shared-layer.js";
 import { unmatchedStripGlobs } from "./ship/strip.js";
 import { initModel } from "./measure/init-model.js";
 import { verifyAll } from "./measure/verify-all.js";
@@ -70,7 +71,8 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[]; c
   const { build, options } = request;
   const names = build.functions.map((fn) => functionName(build.outdir, fn.entry));
   const zips = options.zip === false ? undefined : zipPaths(options.zip, build.outdir, names);
-  const outputs = [build.outdir, ...(zips?.values() ?? []), ...(options.report.json ? [options.report.json] : [])];
+  const layer = layerPath(options, build.outdir);
+  const outputs = [build.outdir, ...(zips?.values() ?? []), ...(layer ? [layer] : []), ...(options.report.json ? [options.report.json] : [])];
   const include = readIncludes(options, outputs, names);
   request.diagnostics?.push(...include.diagnostics);
   const plans = build.functions.map((fn, i): FunctionPlan => {
@@ -162,6 +164,51 @@ function modelFunction(request: PackageRequest, plan: FunctionPlan, zip: ZipArch
   };
 }
 
+/** The layer zip's path (`layer`), or undefined. */
+function layerPath(options: ResolvedOptions, outdir: string): string | undefined {
+  return options.layer === false || options.zip === false ? undefined : path.resolve(options.layer.replaceAll("[outdir]", outdir));
+}
+
+interface BuiltSharedLayer {
+  plan: SharedLayer;
+  zip: ZipArchive;
+  path: string;
+  /** Its path relative to the root, as messages and the model show it. */
+  shown: string;
+}
+
+/**
+ * `layer: true`: move the packages several functions ship identically into one layer zip and
+ * out of their zips (src/ship/shared-layer.ts decides which). Undefined when nothing is shared.
+ */
+async function sharedLayer(request: PackageRequest, plans: FunctionPlan[], cache: BuildCache | undefined): Promise<BuiltSharedLayer | undefined> {
+  const file = layerPath(request.options, request.build.outdir);
+  if (!file) return undefined;
+  const clash = plans.find((p) => p.zipPath === file);
+  if (clash) {
+    throw new SlimfnError(error("ZIP_NAME_COLLISION", `The layer zip and function "${clash.name}" would both be written to ${file}. Give layer another path, for example "dist/shared-layer.zip".`));
+  }
+  const plan = planSharedLayer(plans.map((p) => ({ name: p.name, shipment: p.shipment })));
+  if (!plan) return undefined;
+  for (const p of plans) {
+    const moved = plan.movedPaths(p.name);
+    if (moved.size) p.entries = p.entries.filter((e) => !moved.has(e.path));
+  }
+  const entries = cache ? await cache.prepare(plan.entries, ZIP_LEVEL) : plan.entries;
+  return { plan, zip: await buildZip(entries), path: file, shown: relativePosix(request.options.root, file) };
+}
+
+function layerModel(options: ResolvedOptions, shared: BuiltSharedLayer): NonNullable<SizeModel["layer"]> {
+  return {
+    zip: relativePosix(options.root, shared.path),
+    zipBytes: shared.zip.bytes.length,
+    unzippedBytes: shared.zip.entries.reduce((sum, e) => sum + e.bytes, 0),
+    entryCount: shared.zip.entries.length,
+    sha256: shared.zip.sha256,
+    packages: shared.plan.packages,
+  };
+}
+
 /** Whether the zip holds a binary: only then can another CPU's function not be verified here. */
 function hasNativeCode(plan: FunctionPlan): boolean {
   return plan.shipment.packages.some((p) => [...p.native].length > 0) || plan.shipment.included.some((f) => /\.(?:node|so)(?:\.|$)/.test(f));
@@ -197,7 +244,8 @@ async function ensureWritableFolder(file: string, what: "zip" | "report"): Promi
   }
 }
 
-async function writeOutputs(request: PackageRequest, done: { plan: FunctionPlan; zip: ZipArchive }[], model: SizeModel): Promise<void> {
+/** Write the zips (the functions' and the layer's) and the size model. */
+async function writeOutputs(request: PackageRequest, done: { plan: { zipPath: string | null }; zip: ZipArchive }[], model: SizeModel): Promise<void> {
   const targets = done.filter((d) => d.plan.zipPath !== null);
   for (const d of targets) await ensureWritableFolder(d.plan.zipPath!, "zip");
   const json = request.options.report.json;
@@ -240,6 +288,7 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   if (unknown.length) throw new SlimfnError(unknown);
   // Zip everything in memory first: a failure in any function leaves no file written. Entries
   // the cache has seen are not deflated again.
+  const shared = await sharedLayer(request, plans, cache);
   if (cache) for (const plan of plans) plan.entries = await cache.prepare(plan.entries, ZIP_LEVEL);
   const done = await Promise.all(plans.map(async (plan) => ({ plan, zip: await buildZip(plan.entries, { comment: handlerComment(plan.handler) }) })));
   // Prove each zip starts before any is written: in parallel up to the cores, unchanged zips
@@ -248,9 +297,14 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   const cachedVerify = new Set<FunctionPlan>();
   if (done.length) request.onProgress?.({ done: 0, total: done.length, name: done[0]!.plan.name });
   const outcomes = await verifyAll(
-    done.map(({ plan, zip }) => ({
-      name: plan.name, handler: plan.handler, zipBytes: zip.bytes, zipSha256: zip.sha256, runtimeExternals: runtimeExternals(plan), native: hasNativeCode(plan),
-    })),
+    done.map(({ plan, zip }) => {
+      const moved = shared?.plan.movedDirect(plan.name) ?? [];
+      return {
+        name: plan.name, handler: plan.handler, zipBytes: zip.bytes, zipSha256: zip.sha256, native: hasNativeCode(plan),
+        runtimeExternals: [...runtimeExternals(plan), ...moved].sort(),
+        ...(shared && moved.length ? { builtLayers: [{ shown: shared.shown, bytes: shared.zip.bytes }] } : {}),
+      };
+    }),
     request.options,
     {
       watch: request.watch ?? false,
@@ -272,6 +326,7 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   const functions = done
     .map(({ plan, zip }) => {
       const model = modelFunction(request, plan, zip, versions);
+      if (shared) for (const s of model.shipped ?? []) if (shared.plan.inLayer(plan.name, s.path)) s.inLayer = true;
       const init = inits.get(plan);
       if (init) model.init = init;
       return cachedVerify.has(plan) ? { model, zipPath: plan.zipPath, verifiedFromCache: true } : { model, zipPath: plan.zipPath };
@@ -282,8 +337,9 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
     schemaVersion: SCHEMA_VERSION,
     bundler: request.bundler,
     functions: functions.map((f) => f.model),
+    ...(shared ? { layer: layerModel(request.options, shared) } : {}),
   };
-  await writeOutputs(request, done, model);
+  await writeOutputs(request, shared ? [...done, { plan: { zipPath: shared.path }, zip: shared.zip }] : done, model);
   // Budgets are checked on the complete model (init figures included) once it is written: a
   // build that fails a budget leaves its zips and size model to inspect with `slimfn report`.
   diagnostics.push(...budgetDiagnostics(checkBudgets(model.functions, budgets)));

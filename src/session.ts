@@ -466,7 +466,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
         // now, with every zip made and verified: a build slimfn fails leaves nothing of it in outdir.
         if (request.write) await writeFiles(request.output.files);
         // 5. The summary.
-        if (!request.quiet) process.stderr.write(formatSummary(packaged.functions, root, { color: useColor(process.stderr) }));
+        if (!request.quiet) process.stderr.write(formatSummary(packaged.functions, root, { color: useColor(process.stderr) }, packaged.model.layer));
         return { diagnostics: [...lazy, ...packaged.diagnostics], packaged };
       } catch (thrown) {
         return { diagnostics: toDiagnostics(thrown, "ZIP_WRITE_FAILED") };

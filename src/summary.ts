@@ -7,6 +7,7 @@
  *     sha256    6f1c...
  */
 import path from "node:path";
+import type { LayerModel } from "./report/model.js";
 import type { PackagedFunction } from "./package-functions.js";
 import { formatBytes, formatDuration, formatShare } from "./report/sizes.js";
 import { lazyLines } from "./lazy/summary-lines.js";
@@ -92,7 +93,7 @@ function shippedLines(model: PackagedFunction["model"], dim: (s: string) => stri
   return lines;
 }
 
-export function formatSummary(functions: readonly PackagedFunction[], root: string, style: SummaryStyle): string {
+export function formatSummary(functions: readonly PackagedFunction[], root: string, style: SummaryStyle, layer?: LayerModel): string {
   const bold = paint(style.color, 1);
   const dim = paint(style.color, 2);
   const cyan = paint(style.color, 36);
@@ -114,5 +115,16 @@ export function formatSummary(functions: readonly PackagedFunction[], root: stri
     lines.push(`    ${dim("sha256  ")}  ${model.sha256}`);
     return lines.join("\n");
   });
+  if (layer) {
+    const users = [...new Set(layer.packages.flatMap((p) => p.functions))].sort();
+    const names = layer.packages.map((p) => p.name);
+    blocks.push(
+      [
+        `  ${bold(layer.zip ?? "layer")}  ${cyan(formatBytes(layer.zipBytes))} zipped · ${formatBytes(layer.unzippedBytes)} unzipped · ${layer.entryCount} file${layer.entryCount === 1 ? "" : "s"}`,
+        `    ${dim("layer   ")}  ${names.length} shared package${names.length === 1 ? "" : "s"} (${names.length > 5 ? `${names.slice(0, 5).join(", ")}, ...` : names.join(", ")}) ${dim(`for ${users.join(", ")}: deploy it as their layer`)}`,
+        `    ${dim("sha256  ")}  ${layer.sha256}`,
+      ].join("\n"),
+    );
+  }
   return `\n${blocks.join("\n\n")}\n`;
 }

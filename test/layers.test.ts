@@ -108,3 +108,58 @@ describe("layers", () => {
     expect(fs.existsSync(path.join(root, "dist/handler.zip"))).toBe(false);
   });
 });
+
+describe("layer: true", () => {
+  const write = (root: string, file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  };
+  /** a and b ship figlet, a and c ship mime-types (with mime-db); only c ships send. */
+  function project(): string {
+    const root = repoTempDir("layer-out-");
+    write(root, "src/a.mjs", 'import figlet from "figlet";\nimport { lookup } from "mime-types";\nexport const handler = async () => ({ art: figlet.textSync("a").length > 0, type: lookup("x.pdf") });\n');
+    write(root, "src/b.mjs", 'import figlet from "figlet";\nexport const handler = async () => ({ art: figlet.textSync("b").length > 0 });\n');
+    write(root, "src/c.mjs", 'import { lookup } from "mime-types";\nimport send from "send";\nexport const handler = async () => ({ type: lookup("x.json"), send: typeof send });\n');
+    write(root, "event.json", "{}");
+    return root;
+  }
+  const build = (root: string) =>
+    buildFixture("esbuild", {
+      root,
+      entryPoints: ["src/a.mjs", "src/b.mjs", "src/c.mjs"],
+      slimfn: { external: ["figlet", "mime-types", "send"], layer: true, verify: { runs: 1, event: "event.json" }, report: { json: "dist/size.json" } },
+    });
+
+  it("moves the packages several functions share into dist/layer.zip, verifies each function with it, and keeps the rest in place", async () => {
+    const root = project();
+    const built = await build(root);
+    expect(built.failure?.errors).toBeUndefined();
+    const model = built.model!;
+    const packagesIn = (zip: string) => [...new Set(unzipList(path.join(root, zip)).filter((f) => f.includes("node_modules/")).map((f) => /^(?:nodejs\/)?node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)![1]))].sort();
+    // figlet's dependency (commander) goes with it.
+    expect(packagesIn("dist/layer.zip")).toEqual(["commander", "figlet", "mime-db", "mime-types"]);
+    expect(unzipList(path.join(root, "dist/layer.zip")).every((f) => f.startsWith("nodejs/node_modules/"))).toBe(true);
+    expect(packagesIn("dist/a.zip")).toEqual([]);
+    expect(packagesIn("dist/b.zip")).toEqual([]);
+    // send and its own dependencies are c's alone.
+    expect(packagesIn("dist/c.zip")).toContain("send");
+    expect(packagesIn("dist/c.zip")).not.toContain("mime-types");
+    expect(model.layer).toMatchObject({ zip: "dist/layer.zip", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(model.layer!.packages.map((p) => [p.name, p.path, p.functions])).toEqual([
+      ["commander", "node_modules/commander", ["a", "b"]],
+      ["figlet", "node_modules/figlet", ["a", "b"]],
+      ["mime-db", "node_modules/mime-db", ["a", "c"]],
+      ["mime-types", "node_modules/mime-types", ["a", "c"]],
+    ]);
+    const fn = (name: string) => model.functions.find((f) => f.name === name)!;
+    expect(fn("a").shipped!.filter((s) => s.inLayer).map((s) => s.name)).toEqual(["commander", "figlet", "mime-db", "mime-types"]);
+    expect(fn("c").shipped!.some((s) => s.name === "send" && !s.inLayer)).toBe(true);
+    // Each function was invoked from its own zip with the layer, as Lambda would run it.
+    expect(fn("a").init!.invocation).toMatchObject({ ok: true, preview: '{"art":true,"type":"application/pdf"}' });
+    expect(fn("b").init!.invocation).toMatchObject({ ok: true, preview: '{"art":true}' });
+    expect(fn("c").init!.invocation).toMatchObject({ ok: true, preview: '{"type":"application/json","send":"function"}' });
+    // Same inputs, same layer bytes.
+    const again = await build(root);
+    expect(again.model!.layer!.sha256).toBe(model.layer!.sha256);
+  }, 300_000);
+});

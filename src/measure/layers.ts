@@ -6,6 +6,7 @@
  * each layer (a zip extracted with Info-ZIP `unzip`, or a folder laid out the same way) and
  * answers, per package name, which layer folder provides it, in that order.
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { error, SlimfnError } from "../diagnostics.js";
@@ -24,8 +25,14 @@ export interface OpenLayers {
 /** Where a layer's packages live for a Node major, in Lambda's NODE_PATH order. */
 const moduleFolders = (opt: string, nodeMajor: number) => [path.join(opt, "nodejs", `node${nodeMajor}`, "node_modules"), path.join(opt, "nodejs", "node_modules")];
 
-/** Open the build's layers: extract the zips, keep the folders as they are. */
-export async function openLayers(layers: readonly ResolvedLayer[], nodeMajor: number): Promise<OpenLayers> {
+/** A layer zip this build made (`layer: true`), not yet written. */
+export interface BuiltLayer {
+  shown: string;
+  bytes: Uint8Array;
+}
+
+/** Open the build's layers: extract the zips, keep the folders as they are; `built` come last. */
+export async function openLayers(layers: readonly ResolvedLayer[], nodeMajor: number, built: readonly BuiltLayer[] = []): Promise<OpenLayers> {
   const opened: { layer: ResolvedLayer; opt: string }[] = [];
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
@@ -55,6 +62,11 @@ export async function openLayers(layers: readonly ResolvedLayer[], nodeMajor: nu
         );
       }
     }
+    for (const layer of built) {
+      const extracted = await extractZip(layer.bytes);
+      cleanups.push(extracted.cleanup);
+      opened.push({ layer: { kind: "zip", path: layer.shown, shown: layer.shown, provides: undefined }, opt: extracted.dir });
+    }
   } catch (e) {
     await cleanup();
     throw e;
@@ -78,4 +90,32 @@ export async function openLayers(layers: readonly ResolvedLayer[], nodeMajor: nu
     unheld,
     cleanup,
   };
+}
+
+/**
+ * What the user's layers hold, for the verification cache: a zip by its bytes, a folder by the
+ * path, size and mtime of every file under it. A missing layer gives its path alone (the
+ * verification then fails and is not cached).
+ */
+export function layersFingerprint(options: { layers: readonly ResolvedLayer[] }): string[] {
+  return options.layers.map((layer) => {
+    try {
+      if (layer.kind === "zip") return createHash("sha256").update(fs.readFileSync(layer.path)).digest("hex");
+      const hash = createHash("sha256");
+      const walk = (dir: string) => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+          const full = path.join(dir, entry.name);
+          if (entry.isDirectory()) walk(full);
+          else {
+            const stat = fs.statSync(full);
+            hash.update(`${path.relative(layer.path, full)}\0${stat.size}\0${stat.mtimeMs}\n`);
+          }
+        }
+      };
+      walk(layer.path);
+      return hash.digest("hex");
+    } catch {
+      return `missing:${layer.shown}`;
+    }
+  });
 }

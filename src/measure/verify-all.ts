@@ -11,6 +11,7 @@ import { installFingerprint } from "../cache/native-index.js";
 import { sha256 } from "../cache/store.js";
 import type { ResolvedOptions } from "../options.js";
 import type { Measurement } from "./measure.js";
+import { layersFingerprint, type BuiltLayer } from "./layers.js";
 import { currentHost, readEvent, verifyZip, type VerifyResult } from "./verify.js";
 
 /** Builds of more functions than this time one run each by default. */
@@ -23,6 +24,8 @@ export interface VerifyJob {
   zipSha256: string;
   runtimeExternals: readonly string[];
   native: boolean;
+  /** The layer zip the build made for it (`layer: true`). */
+  builtLayers?: readonly BuiltLayer[];
 }
 
 export interface VerifyOutcome extends VerifyResult {
@@ -51,6 +54,8 @@ function verifyKey(job: VerifyJob, options: ResolvedOptions, runs: number): stri
     JSON.stringify([
       decisionRulesVersion(), job.zipSha256, job.handler, job.runtimeExternals, job.native, runs, event ?? null, verify.env,
       verify.failOnError, options.runtime.name, options.arch, process.version, currentHost(),
+      // The layers it runs with: the user's, by content, and the one this build made.
+      layersFingerprint(options), (job.builtLayers ?? []).map((l) => sha256(l.bytes)),
       // Packages left to the runtime are linked from this install during verification.
       job.runtimeExternals.length ? installFingerprint(options.root) : "",
     ]),
@@ -82,6 +87,7 @@ export async function verifyAll(
         runtimeExternals: job.runtimeExternals,
         native: job.native,
         runs,
+        ...(job.builtLayers ? { builtLayers: job.builtLayers } : {}),
       });
       if (key !== undefined && outcome.measurement) context.cache!.saveRecord("verify", key, { measurement: outcome.measurement, diagnostics: outcome.diagnostics });
     }

@@ -11,7 +11,7 @@ import type { ResolvedOptions } from "../options.js";
 import { extractZip } from "./extract.js";
 import { loadEvents } from "./events.js";
 import { measureTaskRoot, type Invocation, type Measurement } from "./measure.js";
-import { openLayers } from "./layers.js";
+import { openLayers, type BuiltLayer } from "./layers.js";
 import { provideRuntimePackages } from "./runtime-provided.js";
 
 export interface VerifyResult {
@@ -67,6 +67,8 @@ export async function verifyZip(
     native?: boolean;
     /** Timed runs, when the build decides them (`verify.runs` unset in a large build). */
     runs?: number;
+    /** The layer zip this build made (`layer: true`), applied after the user's `layers`. */
+    builtLayers?: readonly BuiltLayer[];
   },
 ): Promise<VerifyResult> {
   const diagnostics: Diagnostic[] = [];
@@ -107,7 +109,7 @@ export async function verifyZip(
   } else {
     event = verify.event;
   }
-  const layers = await openLayers(options.layers, options.runtime.nodeMajor);
+  const layers = await openLayers(options.layers, options.runtime.nodeMajor, context.builtLayers);
   for (const { layer, name } of layers.unheld) {
     diagnostics.push(
       warning(

@@ -27,6 +27,20 @@ export interface SizeModel {
   bundler: { name: string; version: string };
   /** One entry per function, sorted by name. */
   functions: FunctionModel[];
+  /** The layer zip of shared shipped packages (`layer: true`); absent when none was made. */
+  layer?: LayerModel;
+}
+
+export interface LayerModel {
+  /** Zip path relative to the project root, `null` with `zip: false`. */
+  zip: string | null;
+  zipBytes: number;
+  unzippedBytes: number;
+  entryCount: number;
+  /** Hex sha256 of the layer zip's bytes. */
+  sha256: string;
+  /** The packages it holds (folder under `nodejs/`) and the functions that need it. Sorted by path. */
+  packages: { name: string; version: string; path: string; functions: string[] }[];
 }
 
 export interface FunctionModel {
@@ -102,6 +116,8 @@ export interface ShippedPackageModel {
   path: string;
   /** True when the function imports it (not only a dependency of a shipped package). */
   direct: boolean;
+  /** In the build's layer zip (`layer: true`) instead of this function's zip. */
+  inLayer?: boolean;
   /** Why a direct package is shipped: named in slimfn's `external`, or native code detected. */
   reason?: "external" | "native";
   /** Names of the shipped packages that depend on it (`function` for the bundle itself). Sorted. */
