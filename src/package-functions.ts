@@ -295,7 +295,7 @@ export async function packageFunctions(request: PackageRequest): Promise<Package
   // that passed before are not run again.
   const inits = new Map<FunctionPlan, FunctionModel["init"]>();
   const cachedVerify = new Set<FunctionPlan>();
-  if (done.length) request.onProgress?.({ done: 0, total: done.length, name: done[0]!.plan.name });
+  if (done.length) request.onProgress?.({ done: 0, total: done.length, name: "" });
   const outcomes = await verifyAll(
     done.map(({ plan, zip }) => {
       const moved = shared?.plan.movedDirect(plan.name) ?? [];
