@@ -29,7 +29,7 @@ describe("arm64 packages on an x64 machine, with npm 11", () => {
     expect(installed(root)).toEqual(["colour", "sharp-libvips-linux-x64", "sharp-linux-x64"]);
     fs.mkdirSync(path.join(root, "src"));
     fs.writeFileSync(path.join(root, "src/handler.mjs"), 'import sharp from "sharp";\nexport const handler = async () => typeof sharp;\n');
-    const build = () => buildFixture("esbuild", { root, entryPoints: ["src/handler.mjs"], slimfn: { arch: "arm64", verify: false } });
+    const build = () => buildFixture("esbuild", { root, entries: ["src/handler.mjs"], slimfn: { arch: "arm64", verify: false } });
 
     const missing = seen((await build()).failure!.errors);
     expect(missing.map((d) => d.code)).toEqual(["NATIVE_MISSING_FOR_TARGET"]);
