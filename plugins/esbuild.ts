@@ -7,7 +7,7 @@
 import path from "node:path";
 import type { BuildOptions, BuildResult, OutputFile, PartialMessage, Plugin, PluginBuild } from "esbuild";
 import { expectedFunctionNames, startChecks, type EntryBeforeBuild } from "../src/build-checks.js";
-import { toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
+import { formatDiagnostic, toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
 import { parseJsonc } from "../src/lazy/aliases.js";
 import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
 import type { LeanIntent } from "../src/lean-defaults.js";
@@ -180,6 +180,16 @@ function logEndMessages(
 }
 
 /**
+ * esbuild's messages are errors and warnings only: slimfn's `info` diagnostics (a package
+ * shipped because of its native code) are printed as compilers print notes, where the summary
+ * would be.
+ */
+function showInfos(diagnostics: readonly Diagnostic[], logLevel: BuildOptions["logLevel"]): void {
+  if (quiet(logLevel)) return;
+  for (const d of diagnostics) if (d.severity === "info") process.stderr.write(`${formatDiagnostic(d)}\n`);
+}
+
+/**
  * The esbuild plugin. Add it to the build you already have:
  * `plugins: [slimfn({ runtime: "nodejs22.x", zip: "dist/[name].zip" })]`.
  */
@@ -225,6 +235,10 @@ export default function slimfn(options: Options = {}): Plugin {
 
       build.onEnd(async (result: BuildResult) => {
         const esbuildLogs = esbuildLogsEndMessages();
+        const done = (diagnostics: Diagnostic[]) => {
+          showInfos(diagnostics, userLogLevel);
+          return logEndMessages(build, split(diagnostics), userLogLevel, esbuildLogs);
+        };
         if (result.errors.length || !result.metafile || !result.outputFiles) return undefined;
         const metafile = result.metafile;
         let diagnostics: Diagnostic[];
@@ -242,7 +256,7 @@ export default function slimfn(options: Options = {}): Plugin {
         } catch (thrown) {
           diagnostics = toDiagnostics(thrown, "ZIP_WRITE_FAILED");
         }
-        return logEndMessages(build, split(diagnostics), userLogLevel, esbuildLogs);
+        return done(diagnostics);
       });
     },
   };

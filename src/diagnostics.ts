@@ -71,6 +71,7 @@ export type DiagnosticCode =
   | "LAZY_UNMATCHED"
   | "LAZY_GLOB_INVALID"
   | "LAZY_STAYS_EAGER"
+  | "LAZY_REQUIRE_ASYNC"
   | "LAZY_ANNOTATION_MISPLACED"
   | "LAZY_PARSE_ERROR"
   | "DECORATOR_METADATA_UNSUPPORTED"
@@ -88,6 +89,75 @@ export type DiagnosticCode =
   | "CDK_ZIP_MISSING"
   | "CDK_NOT_INSTALLED";
 
+/**
+ * The one severity of every code, as the README's table lists it (test/readme.test.ts checks
+ * both). `error`, `warning` and `info` accept only codes of their severity, so a code cannot
+ * drift. The one exception is asked for by the user: `verify.failOnError: false` turns a
+ * VERIFY_FAILED of a failed invocation into a warning (`downgraded`).
+ */
+export const SEVERITY = Object.freeze({
+  // options
+  OPTION_UNKNOWN: "error",
+  OPTION_INVALID: "error",
+  // build shape
+  ENTRY_NOT_FOUND: "error",
+  OUTPUT_FORMAT_UNSUPPORTED: "error",
+  ZIP_NAME_MISSING: "error",
+  ZIP_NAME_COLLISION: "error",
+  ZIP_WRITE_FAILED: "error",
+  REPORT_WRITE_FAILED: "error",
+  NO_HANDLER_EXPORT: "error",
+  OUTPUT_MISSING: "error",
+  // shipping unbundled packages
+  EXTERNAL_UNRESOLVED: "error",
+  EXTERNAL_UNMATCHED: "warning",
+  PACKAGE_UNREADABLE: "error",
+  SYMLINK_LOOP: "error",
+  SYMLINK_OUTSIDE: "error",
+  SECRET_IN_ZIP: "error",
+  SECRET_ALLOW_UNUSED: "warning",
+  SHIP_VERSION_CONFLICT: "error",
+  NATIVE_AUTO_EXTERNAL: "info",
+  INCLUDE_EMPTY: "warning",
+  FOREIGN_BINARY: "error",
+  NATIVE_MISSING_FOR_TARGET: "error",
+  STRIP_GLOB_UNMATCHED: "warning",
+  SHIPPED_NOT_WRITTEN: "warning",
+  // verification
+  VERIFY_FAILED: "error",
+  VERIFY_SKIPPED: "warning",
+  VERIFY_NODE_MISMATCH: "warning",
+  ZIP_INVALID: "error",
+  ZIP_UNSAFE_ENTRY: "error",
+  ZIP_TOO_LARGE: "error",
+  HANDLER_OUTSIDE_ZIP: "error",
+  LAYER_UNREADABLE: "error",
+  LAYER_PACKAGE_MISSING: "warning",
+  // lazy imports
+  LAZY_UNMATCHED: "warning",
+  LAZY_GLOB_INVALID: "error",
+  LAZY_STAYS_EAGER: "warning",
+  LAZY_REQUIRE_ASYNC: "error",
+  LAZY_ANNOTATION_MISPLACED: "warning",
+  LAZY_PARSE_ERROR: "warning",
+  DECORATOR_METADATA_UNSUPPORTED: "error",
+  LAZY_STILL_EAGER: "warning",
+  LAZY_DOES_NOT_PAY: "warning",
+  LAZY_DEFERRED_EXPORT_USE: "error",
+  // reports and budgets
+  BUDGET_EXCEEDED: "error",
+  BUDGET_INVALID: "error",
+  BUDGET_NOT_MEASURED: "warning",
+  LAMBDA_LIMIT_EXCEEDED: "error",
+  REPORT_INVALID: "error",
+  // deploy tools
+  CDK_FUNCTION_UNKNOWN: "error",
+  CDK_ZIP_MISSING: "error",
+  CDK_NOT_INSTALLED: "error",
+} as const satisfies Record<DiagnosticCode, Severity>);
+
+type CodeOf<S extends Severity> = { [C in DiagnosticCode]: (typeof SEVERITY)[C] extends S ? C : never }[DiagnosticCode];
+
 /** An Error that carries diagnostics, so callers can turn a failure into bundler messages. */
 export class SlimfnError extends Error {
   readonly diagnostics: Diagnostic[];
@@ -99,20 +169,25 @@ export class SlimfnError extends Error {
   }
 }
 
-export function error(code: DiagnosticCode, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
+export function error(code: CodeOf<"error">, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
   return { code, severity: "error", message, ...extra };
 }
 
-export function warning(code: DiagnosticCode, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
+export function warning(code: CodeOf<"warning">, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
   return { code, severity: "warning", message, ...extra };
 }
 
-export function info(code: DiagnosticCode, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
+export function info(code: CodeOf<"info">, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
   return { code, severity: "info", message, ...extra };
 }
 
+/** An error the user's options ask to only warn about (`verify.failOnError: false`). */
+export function downgraded(d: Diagnostic): Diagnostic {
+  return { ...d, severity: "warning" };
+}
+
 /** Turn anything thrown into diagnostics: ours keep their codes, others are wrapped. */
-export function toDiagnostics(thrown: unknown, fallback: DiagnosticCode): Diagnostic[] {
+export function toDiagnostics(thrown: unknown, fallback: CodeOf<"error">): Diagnostic[] {
   if (thrown instanceof SlimfnError) return thrown.diagnostics;
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   return [error(fallback, message)];

@@ -183,7 +183,7 @@ describe("what stays eager, and the checks around it", () => {
     const b = await buildEntry("src/tla-deep.ts", ["tla-deep"], "esm-split");
     expect(b.errors).toEqual([
       expect.stringMatching(
-        /^LAZY_STAYS_EAGER: "tla-deep" is loaded synchronously on first use with require\(\), but its chunk .*tla-deep-\w+\.mjs has top-level await, which require\(\) cannot load\. Use it only directly in async functions \(then it loads with import\(\)\), or mark the import \/\* @eager \*\/\.$/,
+        /^LAZY_REQUIRE_ASYNC: "tla-deep" is loaded synchronously on first use with require\(\), but its chunk .*tla-deep-\w+\.mjs has top-level await, which require\(\) cannot load\. Use it only directly in async functions \(then it loads with import\(\)\), or mark the import \/\* @eager \*\/\.$/,
       ),
     ]);
     expect(fs.readdirSync(b.outdir)).toEqual([]);

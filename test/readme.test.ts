@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { OPTION_DOCS } from "../src/options.js";
+import { SEVERITY } from "../src/diagnostics.js";
 import { REPO } from "./helpers/paths.js";
 
 function readmeRows(): Map<string, string> {
@@ -56,6 +57,13 @@ describe("README diagnostic codes", () => {
     const codes = [...union.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]!).sort();
     expect(codes.length).toBeGreaterThan(20);
     expect(listed).toEqual(codes);
+  });
+
+  it("gives each code the one severity of src/diagnostics.ts's table", () => {
+    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("<!-- codes:start -->"), readme.indexOf("<!-- codes:end -->"));
+    const listed = Object.fromEntries([...table.matchAll(/^\| `([A-Z_]+)` \| (\w+) \|/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(listed).toEqual({ ...SEVERITY });
   });
 
   it("lists no code that nothing emits", () => {

@@ -47,7 +47,7 @@ export function checkRequiredChunks(chunks: readonly OutputChunk[], ask: Ask = (
       if (hasTla(c)) {
         out.push(
           error(
-            "LAZY_STAYS_EAGER",
+            "LAZY_REQUIRE_ASYNC",
             `"${m[1]}" is loaded synchronously on first use with require(), but ${c.file === chunk.file ? "its chunk" : `the chunk it imports`} ${c.file} has top-level await, which require() cannot load. Use it only directly in async functions (then it loads with import()), or mark the import /* @eager */.`,
           ),
         );

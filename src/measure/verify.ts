@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
+import { downgraded, error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { extractZip } from "./extract.js";
 import { loadEvents } from "./events.js";
@@ -144,7 +144,7 @@ export async function verifyZip(
         : "verify.failOnError is false, so the zip is still written.";
       const message = `Function "${functionName}" (handler ${handler}) loads, but ${failure}. ${advice}`;
       if (verify.failOnError) throw new SlimfnError(error("VERIFY_FAILED", message));
-      diagnostics.push(warning("VERIFY_FAILED", message));
+      diagnostics.push(downgraded(error("VERIFY_FAILED", message)));
     }
     return { measurement, diagnostics };
   } finally {
