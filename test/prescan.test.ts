@@ -57,7 +57,7 @@ describe("native-code prescan", () => {
     fs.rmSync(path.join(root, "node_modules/other-wrapper"), { recursive: true });
 
     // The build ships hash-wrapper (native through its closure), bundles mime-types, and runs.
-    const out = await buildFixture("esbuild", { root, entryPoints: ["src/handler.ts"], slimfn: { verify: false, cache: { dir: cache }, report: { json: "dist/size.json" } } });
+    const out = await buildFixture("esbuild", { root, entries: ["src/handler.ts"], slimfn: { verify: false, cache: { dir: cache }, report: { json: "dist/size.json" } } });
     expect(out.failure?.errors ?? []).toEqual([]);
     const fn = out.model!.functions[0]!;
     expect(fn.shipped!.map((p) => p.name).sort()).toEqual(["@node-rs/xxhash", "@node-rs/xxhash-linux-x64-gnu", "hash-wrapper"]);

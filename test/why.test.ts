@@ -27,7 +27,7 @@ beforeAll(async () => {
   root = copyFixture(fixture("realistic"), repoTempDir("why-"));
   const built = await buildFixture("esbuild", {
     root,
-    entryPoints: ["src/handler.ts", "src/thumbnail.ts"],
+    entries: ["src/handler.ts", "src/thumbnail.ts"],
     slimfn: { runtime: "nodejs20.x", zip: "dist/[name].zip", lazy: ["@aws-sdk/*", "zod", "@aws-lambda-powertools/*"], external: ["sharp"], include: ["assets/*.svg"], verify: false, report: { json: "dist/size.json" } },
   });
   expect(built.failure?.errors).toBeUndefined();
