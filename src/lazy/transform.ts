@@ -13,7 +13,7 @@ import { parseSync } from "oxc-parser";
 import { error, warning, type Diagnostic, type Location } from "../diagnostics.js";
 import { attach, type Tag } from "./annotations.js";
 import { compileAllowlist, isBuiltin, packageName, type Allowlist } from "./glob.js";
-import { initialiserRoot, sideEffectIn, unwrap, type InitialiserScope } from "./initialiser.js";
+import { initialiserRoot, sideEffectIn, type InitialiserScope } from "./initialiser.js";
 import { findReferences, isNode, type Node, type Reference } from "./scope.js";
 import type { LazyDecision, LazyReason, LazyTransformContext, LazyTransformResult, ResolvedLazyOptions } from "./types.js";
 import { isNodeEsm } from "./module-type.js";

@@ -3,7 +3,6 @@
  * interleaved with bare `node` starts in the same run, so the ratio between the two holds on
  * any machine. Used by verification after a build and by `slimfn measure`.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";

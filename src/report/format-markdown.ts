@@ -131,7 +131,6 @@ export interface MarkdownOptions {
 /** Render the report as GitHub-flavoured Markdown that fits in one comment. */
 export function formatMarkdown(view: ReportView, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? MARKDOWN_LIMIT;
-  const hasBase = view.comparison.hasBase;
   // An unchanged function over a budget keeps its row: the failure must be visible.
   const quiet = (f: FunctionView) => f.row.change === "unchanged" && f.status !== "exceeded";
   const listed = view.functions.filter((f) => !quiet(f));
