@@ -475,21 +475,26 @@ const layerChecks: Record<keyof LayerOptions, Check> = {
   },
 };
 
+/** An array of non-empty strings, each of which `problemOf` accepts (else one error per string). */
+const eachString =
+  (problemOf: (s: string) => string | undefined): Check =>
+  (v, key, out) => {
+    const bad = checks.stringArray(v, key, out);
+    if (bad) return bad;
+    for (const s of v as string[]) {
+      const problem = problemOf(s);
+      if (problem) out.push(error("OPTION_INVALID", `slimfn option "${key}" must hold ${problem}, got ${JSON.stringify(s)}.`));
+    }
+    return undefined;
+  };
+
 const optionChecks: Record<keyof Options, Check> = {
   runtime: checks.oneOf(Object.keys(RUNTIMES)),
   zip: checks.either(checks.string, checks.boolean),
   report: checks.object(reportChecks),
   external: checks.stringArray,
   include: ((v, key, out) => {
-    const globsOf = (list: unknown, at: string): string | undefined => {
-      const bad = checks.stringArray(list, at, out);
-      if (bad) return bad;
-      for (const glob of list as string[]) {
-        const problem = includeGlobProblem(glob);
-        if (problem) out.push(error("OPTION_INVALID", `slimfn option "${at}" must hold ${problem}, got ${JSON.stringify(glob)}.`));
-      }
-      return undefined;
-    };
+    const globsOf = (list: unknown, at: string) => eachString(includeGlobProblem)(list, at, out);
     if (!isPlainObject(v)) return globsOf(v, key) && 'an array of globs, or an object of them by function name ({ "api-*": ["assets/**"] })';
     for (const [name, list] of Object.entries(v)) {
       if (!/^[\w.*?@-]+$/.test(name)) {
@@ -501,15 +506,7 @@ const optionChecks: Record<keyof Options, Check> = {
     }
     return undefined;
   }) as Check,
-  allowSecrets: ((v, key, out) => {
-    const bad = checks.stringArray(v, key, out);
-    if (bad) return bad;
-    for (const p of v as string[]) {
-      const problem = allowSecretProblem(p);
-      if (problem) out.push(error("OPTION_INVALID", `slimfn option "${key}" must hold ${problem}, got ${JSON.stringify(p)}.`));
-    }
-    return undefined;
-  }) as Check,
+  allowSecrets: eachString(allowSecretProblem),
   verify: checks.either(checks.boolean, checks.object(verifyChecks)),
   // Not `checks.either`: it drops the nested diagnostics that name the bad glob.
   strip: (v, key, out) => (typeof v === "boolean" ? undefined : checks.object(stripChecks)(v, key, out) && "true or false or an object"),
