@@ -96,6 +96,16 @@ describe("slimfn build", () => {
     const [fn] = JSON.parse(fs.readFileSync(path.join(root, "size.json"), "utf8")).functions;
     expect(fn.arch).toBe("arm64");
     expect(fn.init.runs).toBe(5);
+    // --no-strip ships a package whole: ms keeps the readme stripping leaves out.
+    fs.writeFileSync(path.join(root, "src/ms.mjs"), 'import ms from "ms";\nexport const handler = async () => ms(1000);\n');
+    const shippedMs = (args: string[]) => {
+      const r = slimfn(["build", "src/ms.mjs", "--external", "ms", "--no-verify", "--report", "ms.json", ...args], root, { NO_COLOR: "1" });
+      expect(r.code).toBe(0);
+      const model = JSON.parse(fs.readFileSync(path.join(root, "ms.json"), "utf8"));
+      return model.functions.find((f: { name: string }) => f.name === "ms").shipped.find((p: { name: string }) => p.name === "ms");
+    };
+    expect(shippedMs(["--no-strip"]).stripped).toEqual({ files: 0, bytes: 0 });
+    expect(shippedMs([]).stripped.files).toBeGreaterThan(0);
     const bad = slimfn(["build", "src/handler.mjs", "--arch", "sparc"], root, { NO_COLOR: "1" });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('OPTION_INVALID: slimfn option "arch" must be one of "x86_64", "arm64", got "sparc".');
