@@ -7,7 +7,7 @@
 //     cache (an empty cache folder each build), a warm one, `cache: false`, and `zip: false`;
 //  2. the scale fixture (bench/scale-fixture.mjs): 10 and 100 functions sharing SDK clients,
 //     zod, the logger and sharp, verification on: the time per function, and the 100-function
-//     build with a warm cache against plain esbuild. BENCH_SCALE=0 skips it.
+//     build with a warm cache against plain esbuild. BENCH_SCALE=0 skips it (BENCH_APPS=0 skips 1).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -76,7 +76,7 @@ const variantsOf = (app) => {
 };
 
 console.log(`builds in fresh processes, median of ${RUNS} interleaved (lazy on, verification off)${hasCache ? "" : "; this slimfn has no cache option: cold = warm"}`);
-for (const app of apps) {
+for (const app of process.env.BENCH_APPS === "0" ? [] : apps) {
   const variants = variantsOf(app);
   for (const v of variants) child(v.req()); // warm the file cache and the slimfn cache
   const times = new Map(variants.map((v) => [v.name, []]));
