@@ -19,6 +19,7 @@ import { fixtureEvents, handlerModule, invokeHandler } from "./helpers/invoke.js
 import { fixture } from "./helpers/paths.js";
 import { copyFixture, repoTempDir } from "./helpers/tmp.js";
 import { extractZip, unzipList, unzipTest } from "./helpers/zip.js";
+import { SHARP_LINUX_X64 } from "./helpers/host.js";
 
 /** slimfn's messages as esbuild reports them (`CODE: message`), with the list's severity. */
 const details = (messages: { text: string }[] | undefined, severity: Diagnostic["severity"] = "error") =>
@@ -83,7 +84,7 @@ function loadEachShipped(dir: string, fn: FunctionModel): Record<string, string>
 const shippedRows = (fn: FunctionModel) => fn.shipped!.map((p) => [p.path, p.version, p.direct, p.reason ?? null, p.neededBy]);
 
 describe.each(BUNDLERS)("%s: shipping unbundled packages", () => {
-  it("detects sharp's native code, ships it with its platform packages, and it runs from the zip", async () => {
+  it.skipIf(!SHARP_LINUX_X64)("detects sharp's native code, ships it with its platform packages, and it runs from the zip", async () => {
     const { root, built, fn } = await build("ship-native", {});
     expect(built.failure?.errors).toBeUndefined();
     const sharpVersion = JSON.parse(fs.readFileSync(path.join(root, "../../node_modules/sharp/package.json"), "utf8")).version;
