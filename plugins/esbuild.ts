@@ -8,6 +8,7 @@ import path from "node:path";
 import type { BuildOptions, BuildResult, OutputFile, PartialMessage, Plugin, PluginBuild } from "esbuild";
 import { expectedFunctionNames, startChecks, type EntryBeforeBuild } from "../src/build-checks.js";
 import { formatDiagnostic, toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
+import { earlyOutputProblems } from "../src/output-paths.js";
 import { parseJsonc } from "../src/lazy/aliases.js";
 import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
 import type { LeanIntent } from "../src/lean-defaults.js";
@@ -228,7 +229,12 @@ export default function slimfn(options: Options = {}): Plugin {
       initial.write = false;
       build.onStart(() => session.buildStart());
       checkEntriesExist(build, session);
-      const early = startChecks(session.options!, expectedFunctionNames(entriesBeforeBuild(initial), root, initial.outbase));
+      const names = expectedFunctionNames(entriesBeforeBuild(initial), root, initial.outbase);
+      // A zip or size model path that names a source, a package.json or a foreign file fails
+      // before anything is bundled; once bundled, every input and output is checked again.
+      const outdir = path.resolve(root, initial.outdir ?? path.dirname(initial.outfile ?? "."));
+      const entryFiles = session.fileEntries.map((e) => path.resolve(root, e));
+      const early = [...startChecks(session.options!, names), ...earlyOutputProblems(session.options!, outdir, entryFiles, names)];
       if (early.length) build.onStart(() => split(early));
       setupLazy(build, session, toMessage);
       shipUnbundled(build, session);

@@ -2,7 +2,7 @@
  * Checks of the build's shape that any bundler adapter runs before bundling: what slimfn can
  * package, and entry points that do not exist (with advice instead of "Could not resolve").
  */
-import { readFileSync } from "node:fs";
+import { MAX_EVENT_BYTES, readTextCappedSync, TooLarge } from "./read-capped.js";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { error, type Diagnostic } from "./diagnostics.js";
@@ -83,9 +83,9 @@ export function startChecks(options: ResolvedOptions, names: readonly string[] |
       error("OPTION_INVALID", `slimfn option "verify.event" names ${event}, which ${why}. Point it at a JSON file (relative to the project root), or give the event object itself.`);
     let text: string | undefined;
     try {
-      text = readFileSync(event, "utf8");
+      text = readTextCappedSync(event, MAX_EVENT_BYTES);
     } catch (e) {
-      out.push(problem(`cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`));
+      out.push(problem(e instanceof TooLarge ? "is larger than 6 MiB, more than Lambda's limit on an invocation's payload" : `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`));
     }
     if (text !== undefined) {
       try {

@@ -58,5 +58,7 @@ export interface BuildOutput {
   outdir: string;
   /** Every output file of the build, in memory. */
   files: Map<string, OutputFile>;
+  /** Absolute paths of every source file the bundler read (esbuild metafile `inputs`). */
+  inputs?: string[];
   functions: FunctionOutput[];
 }

@@ -40,6 +40,11 @@ export type DiagnosticCode =
   | "ZIP_NAME_COLLISION"
   | "ZIP_WRITE_FAILED"
   | "REPORT_WRITE_FAILED"
+  | "OUTPUT_IS_INPUT"
+  | "OUTPUT_COLLISION"
+  | "OUTPUT_NOT_OURS"
+  | "OUTPUT_WRITE_FAILED"
+  | "HANDLER_NAME_UNSUPPORTED"
   | "NO_HANDLER_EXPORT"
   | "OUTPUT_MISSING"
   // shipping unbundled packages
@@ -47,6 +52,7 @@ export type DiagnosticCode =
   | "EXTERNAL_UNMATCHED"
   | "PACKAGE_UNREADABLE"
   | "SYMLINK_LOOP"
+  | "PACKAGE_IS_PROJECT"
   | "SYMLINK_OUTSIDE"
   | "SECRET_IN_ZIP"
   | "SECRET_ALLOW_UNUSED"
@@ -106,6 +112,11 @@ export const SEVERITY = Object.freeze({
   ZIP_NAME_COLLISION: "error",
   ZIP_WRITE_FAILED: "error",
   REPORT_WRITE_FAILED: "error",
+  OUTPUT_IS_INPUT: "error",
+  OUTPUT_COLLISION: "error",
+  OUTPUT_NOT_OURS: "error",
+  OUTPUT_WRITE_FAILED: "error",
+  HANDLER_NAME_UNSUPPORTED: "warning",
   NO_HANDLER_EXPORT: "error",
   OUTPUT_MISSING: "error",
   // shipping unbundled packages
@@ -113,6 +124,7 @@ export const SEVERITY = Object.freeze({
   EXTERNAL_UNMATCHED: "warning",
   PACKAGE_UNREADABLE: "error",
   SYMLINK_LOOP: "error",
+  PACKAGE_IS_PROJECT: "error",
   SYMLINK_OUTSIDE: "error",
   SECRET_IN_ZIP: "error",
   SECRET_ALLOW_UNUSED: "warning",

@@ -38,6 +38,21 @@ export function handlerString(entryInZip: string, exportName: string): string {
   return `${entryInZip.slice(0, entryInZip.length - path.extname(entryInZip).length)}.${exportName}`;
 }
 
+/** Lambda's limit on the handler setting (its API: at most 128 characters, no whitespace). */
+const HANDLER_MAX = 128;
+
+/**
+ * Why Lambda would not take this handler string, or undefined when it would. Lambda's API wants
+ * at most 128 characters matching ^[^\s]+$; slimfn also asks for printable ASCII, which every
+ * deploy tool and shell passes through unchanged.
+ */
+export function handlerStringProblem(handler: string): string | undefined {
+  if (/\s/.test(handler)) return "it contains whitespace, which Lambda will not accept";
+  if (handler.length > HANDLER_MAX) return `it is ${handler.length} characters long, more than Lambda accepts`;
+  if (/[^\x21-\x7e]/.test(handler)) return "it contains characters outside printable ASCII, which Lambda's console, APIs and deploy tools do not all carry unchanged";
+  return undefined;
+}
+
 /** Fill `[name]` and `[outdir]` in a zip path template and check the result is usable. */
 export function zipPaths(template: string, outdir: string, names: readonly string[]): Map<string, string> {
   if (names.length > 1 && !template.includes("[name]")) {

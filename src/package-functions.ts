@@ -7,9 +7,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { BuildOutput, FunctionOutput } from "./build-output.js";
 import { error, SlimfnError, warning, type Diagnostic } from "./diagnostics.js";
-import { writeFileAtomic } from "./fs-atomic.js";
+import { unwritableReason, writeFilesAtomic, WriteFailure } from "./fs-atomic.js";
+import { buildInputs, checkOutputPaths, outputTargets } from "./output-paths.js";
 import type { LazyDecision } from "./lazy/types.js";
-import { functionName, handlerExport, handlerString, relativePosix, zipPaths } from "./naming.js";
+import { functionName, handlerExport, handlerString, handlerStringProblem, relativePosix, zipPaths } from "./naming.js";
 import type { ResolvedOptions } from "./options.js";
 import { attributeModules } from "./report/attribute.js";
 import { importsModel } from "./report/imports.js";
@@ -73,12 +74,24 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[]; c
   const zips = options.zip === false ? undefined : zipPaths(options.zip, build.outdir, names);
   const layer = layerPath(options, build.outdir);
   const outputs = [build.outdir, ...(zips?.values() ?? []), ...(layer ? [layer] : []), ...(options.report.json ? [options.report.json] : [])];
+  const zipTargets: [string | undefined, string][] = [...(zips ?? []), ...(layer ? [["the shared layer", layer] as [string, string]] : [])];
+  const refused = checkOutputPaths(outputTargets(zipTargets, options.report.json), buildInputs(build, options.root));
+  if (refused.length) throw new SlimfnError(refused);
   const include = readIncludes(options, outputs, names);
   request.diagnostics?.push(...include.diagnostics);
   const plans = build.functions.map((fn, i): FunctionPlan => {
     const name = names[i]!;
     const entryInZip = relativePosix(build.outdir, fn.entry);
     const handler = handlerString(entryInZip, handlerExport(name, entryInZip, fn.exports, fn.commonJsEntryAsEsm));
+    const badHandler = handlerStringProblem(handler);
+    if (badHandler) {
+      request.diagnostics?.push(
+        warning(
+          "HANDLER_NAME_UNSUPPORTED",
+          `Function "${name}" gets the handler ${JSON.stringify(handler)}: ${badHandler}. A handler must be at most 128 characters with no whitespace (Lambda's pattern ^[^\\s]+$), and slimfn asks for printable ASCII. Rename the entry file (${entryInZip}) to letters, digits, "-", "_" and "/".`,
+        ),
+      );
+    }
     const entries = fn.files.map((file): ZipEntryInput => {
       const output = build.files.get(file);
       const zipPath = relativePosix(build.outdir, file);
@@ -232,37 +245,44 @@ function lazyFields(decisions: BuildOutput["lazy"], fn: FunctionOutput): { lazy?
   return mine.length ? { lazy: mine } : {};
 }
 
+const FAILED_CODE = { zip: "ZIP_WRITE_FAILED", report: "REPORT_WRITE_FAILED" } as const;
+const OPTION = { zip: "zip", report: "report.json" } as const;
+
 async function ensureWritableFolder(file: string, what: "zip" | "report"): Promise<void> {
   const folder = path.dirname(file);
   try {
     await fs.mkdir(folder, { recursive: true });
     await fs.access(folder, fs.constants.W_OK);
   } catch (e) {
-    const code = what === "zip" ? "ZIP_WRITE_FAILED" : "REPORT_WRITE_FAILED";
-    const why = (e as NodeJS.ErrnoException).code ?? String(e);
-    throw new SlimfnError(error(code, `Cannot write the ${what} ${file}: its folder ${folder} cannot be created or written (${why}). Choose a writable path with the "${what === "zip" ? "zip" : "report.json"}" option.`));
+    const why = unwritableReason(folder) ?? (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new SlimfnError(error(FAILED_CODE[what], `Cannot write the ${what} ${file}: its folder ${folder} cannot be created or written (${why}). Choose a writable path with the "${OPTION[what]}" option.`));
   }
 }
 
-/** Write the zips (the functions' and the layer's) and the size model. */
+/**
+ * Write the zips (the functions' and the layer's) and the size model. Every one goes to its
+ * temporary name first and all are renamed into place only when all were written: a full disk
+ * at the third zip leaves the first two as they were.
+ */
 async function writeOutputs(request: PackageRequest, done: { plan: { zipPath: string | null }; zip: ZipArchive }[], model: SizeModel): Promise<void> {
-  const targets = done.filter((d) => d.plan.zipPath !== null);
-  for (const d of targets) await ensureWritableFolder(d.plan.zipPath!, "zip");
+  const files: { path: string; data: Uint8Array | string; what: "zip" | "report" }[] = done
+    .filter((d) => d.plan.zipPath !== null)
+    .map((d) => ({ path: d.plan.zipPath!, data: d.zip.bytes, what: "zip" }));
   const json = request.options.report.json;
-  if (json) await ensureWritableFolder(json, "report");
-  for (const d of targets) {
-    try {
-      await writeFileAtomic(d.plan.zipPath!, d.zip.bytes);
-    } catch (e) {
-      throw new SlimfnError(error("ZIP_WRITE_FAILED", `Cannot write the zip ${d.plan.zipPath}: ${(e as Error).message}`));
-    }
-  }
-  if (json) {
-    try {
-      await writeFileAtomic(json, `${JSON.stringify(model, null, 2)}\n`);
-    } catch (e) {
-      throw new SlimfnError(error("REPORT_WRITE_FAILED", `Cannot write the size model ${json}: ${(e as Error).message}`));
-    }
+  if (json) files.push({ path: json, data: `${JSON.stringify(model, null, 2)}\n`, what: "report" });
+  for (const f of files) await ensureWritableFolder(f.path, f.what);
+  try {
+    await writeFilesAtomic(files);
+  } catch (e) {
+    if (!(e instanceof WriteFailure)) throw e;
+    const f = files.find((x) => x.path === e.file)!;
+    const why = unwritableReason(path.dirname(e.file)) ?? e.cause.message;
+    const state =
+      e.step === "write"
+        ? "Nothing was replaced: no zip or size model of this build was written."
+        : `Already replaced: ${e.replaced.join(", ") || "none"}; left as they were: ${e.untouched.join(", ")}.`;
+    const what = f.what === "zip" ? "zip" : "size model";
+    throw new SlimfnError(error(FAILED_CODE[f.what], `Cannot write the ${what} ${e.file} (${why}). ${state}`));
   }
 }
 

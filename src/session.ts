@@ -34,6 +34,7 @@ import { parseVirtualId, virtualBody } from "./lazy/virtual.js";
 import { workspaceRoot } from "./lazy/workspace.js";
 import { leanIntent, type LeanIntent } from "./lean-defaults.js";
 import { resolveOptions, validateOptions, type Options, type ResolvedOptions } from "./options.js";
+import { writeBundleFiles } from "./output-paths.js";
 import { packageFunctions, type PackageResult } from "./package-functions.js";
 import { terminalProgress } from "./progress.js";
 import { isRelative, resolveRelative } from "./resolve-relative.js";
@@ -464,7 +465,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
         });
         // 4. Write the bundler's files (the adapter kept them in memory to shim them first), only
         // now, with every zip made and verified: a build slimfn fails leaves nothing of it in outdir.
-        if (request.write) await writeFiles(request.output.files);
+        if (request.write) await writeBundleFiles([...request.output.files.values()], root);
         // 5. The summary.
         if (!request.quiet) process.stderr.write(formatSummary(packaged.functions, root, { color: useColor(process.stderr) }, packaged.model.layer));
         return { diagnostics: [...lazy, ...packaged.diagnostics], packaged };
@@ -476,11 +477,3 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
   return session;
 }
 
-async function writeFiles(files: BuildOutput["files"]): Promise<void> {
-  await Promise.all(
-    [...files.values()].map(async (f) => {
-      await fs.mkdir(path.dirname(f.path), { recursive: true });
-      await fs.writeFile(f.path, f.contents);
-    }),
-  );
-}

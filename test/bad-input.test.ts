@@ -58,7 +58,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
     expect(seen(built.failure!.errors)).toEqual([
       {
         code: "ZIP_WRITE_FAILED", plugin: "slimfn", location: null,
-        message: `Cannot write the zip ${path.join(root, "blocker/handler.zip")}: its folder ${path.join(root, "blocker")} cannot be created or written (EEXIST). Choose a writable path with the "zip" option.`,
+        message: `Cannot write the zip ${path.join(root, "blocker/handler.zip")}: its folder ${path.join(root, "blocker")} cannot be created or written (${path.join(root, "blocker")} is a file, not a folder). Choose a writable path with the "zip" option.`,
       },
     ]);
     expect(filesUnder(root).filter((f) => f.endsWith(".zip") || f.endsWith(".tmp"))).toEqual([]);

@@ -74,6 +74,7 @@ export function toBuildOutput(initial: BuildOptions, root: string, metafile: Met
     format: initial.format === "cjs" ? "cjs" : "esm",
     outdir,
     files: new Map(files.map((f) => [f.path, { path: f.path, contents: f.contents }])),
+    inputs: Object.keys(metafile.inputs).map((key) => path.resolve(root, key)),
     functions,
   };
 }

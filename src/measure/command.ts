@@ -189,7 +189,9 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
   let baseExtracted: Awaited<ReturnType<typeof extractZip>> | undefined;
   // Everything about the arguments is checked before anything is extracted or measured.
   let target: { model: SizeModel; fn: FunctionModel } | undefined;
+  let events: ReturnType<typeof loadEvents>;
   try {
+    events = args.events.flatMap((e) => loadEvents(fs.statSync(e, { throwIfNoEntry: false })?.isDirectory() ? e : [e], io.cwd));
     if (args.handler !== undefined) checkHandlerInside(args.handler);
     if (args.report !== undefined) {
       target = await modelFunction(args.report, io.cwd, args.zip);
@@ -201,7 +203,6 @@ export async function runMeasure(argv: readonly string[], io: CommandIO): Promis
     return EXIT.usage;
   }
   try {
-    const events = args.events.flatMap((e) => loadEvents(fs.statSync(e, { throwIfNoEntry: false })?.isDirectory() ? e : [e], io.cwd));
     extracted = await extractZip(args.zip);
     // A slimfn zip records its handler in its comment; else the size model the figures go to
     // knows the handler of the build that wrote this zip.

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { downgraded, error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
+import { MAX_EVENT_BYTES, readTextCappedSync, TooLarge } from "../read-capped.js";
 import { extractZip } from "./extract.js";
 import { loadEvents } from "./events.js";
 import { measureTaskRoot, type Invocation, type Measurement } from "./measure.js";
@@ -192,8 +193,9 @@ function hasUnzip(): boolean {
 export function readEvent(file: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readTextCappedSync(file, MAX_EVENT_BYTES);
   } catch (e) {
+    if (e instanceof TooLarge) throw verifyEventError(file, `larger than 6 MiB, more than Lambda's limit on an invocation's payload; it was not read further`);
     throw verifyEventError(file, (e as NodeJS.ErrnoException).code ?? String(e));
   }
   try {

@@ -3,10 +3,13 @@
  * from it: a wrong file must fail with a message naming the file and the field, never turn into
  * a crash deep in a formatter or a silent zero in a PR comment.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import { SCHEMA_ID, SCHEMA_VERSION, type SizeModel } from "./model.js";
+import { readTextCapped, TooLarge } from "../read-capped.js";
+
+/** The most of a file read as a size model (one with thousands of functions is a few MB). */
+export const MAX_MODEL_BYTES = 64 * 1024 * 1024;
 
 /** A size model and the file it came from (shown in messages and reports). */
 export interface LoadedModel {
@@ -24,8 +27,11 @@ const isCount = (v: unknown): v is number => typeof v === "number" && Number.isI
 export async function readModel(file: string, cwd = process.cwd()): Promise<LoadedModel> {
   let text: string;
   try {
-    text = await readFile(path.resolve(cwd, file), "utf8");
+    text = await readTextCapped(path.resolve(cwd, file), MAX_MODEL_BYTES);
   } catch (e) {
+    if (e instanceof TooLarge) {
+      throw new SlimfnError(invalid(file, `is larger than ${MAX_MODEL_BYTES / 1024 / 1024} MiB, far more than a size model holds, so it was not read further. Pass the size model that report.json (or slimfn build --report) wrote.`));
+    }
     const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "it does not exist" : (e as Error).message;
     throw new SlimfnError(invalid(file, `cannot be read: ${reason}. Pass the size model that report.json (or slimfn build --report) wrote.`));
   }

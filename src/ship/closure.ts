@@ -14,7 +14,7 @@
 import path from "node:path";
 import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
-import { findPackageDir, readPackageJson, type PackageJson } from "./resolve.js";
+import { findPackageDir, readPackageJson, realpath, type PackageJson } from "./resolve.js";
 import { importLocation } from "./import-location.js";
 import { selectPackage } from "./select.js";
 import type { DroppedPackage, PlacedPackage } from "./types.js";
@@ -109,6 +109,19 @@ export function planShipment(roots: ShipRoot[], options: ResolvedOptions): ShipP
     bySlot.set(slot, placed);
     return placed;
   };
+  // A package folder that is the project (node_modules/p1 -> ..) or holds it would ship the
+  // project itself: its sources, its keys and the build's own outputs (the previous zip).
+  const project = realpath(options.root);
+  const isProject = (name: string, realDir: string, via: string) => {
+    if (project !== realDir && !project.startsWith(`${realDir}${path.sep}`)) return false;
+    problems.push(
+      error(
+        "PACKAGE_IS_PROJECT",
+        `Package "${name}" (needed by ${via}) is ${project === realDir ? "the project itself" : "a folder that holds the project"} (${realDir}): shipping it would put the project's own files, its build outputs and any keys in the zip. Import the project's files by relative path, or let the bundler bundle "${name}" (remove it from slimfn's "external").`,
+      ),
+    );
+    return true;
+  };
   const describe = (p: { name: string; realDir: string }) =>
     `${p.name}@${readJson(p.realDir).version ?? "?"} (${p.realDir})`;
 
@@ -140,6 +153,7 @@ export function planShipment(roots: ShipRoot[], options: ResolvedOptions): ShipP
       );
       continue;
     }
+    if (isProject(r.name, found.realDir, where)) continue;
     const slot = slotOf("", r.name);
     const existing = bySlot.get(slot);
     if (existing) {
@@ -196,6 +210,7 @@ export function planShipment(roots: ShipRoot[], options: ResolvedOptions): ShipP
         );
         continue;
       }
+      if (isProject(dep.name, found.realDir, `"${parent.name}"`)) continue;
       // A package left out for one optional edge is asked about again for a required one.
       const droppedBefore = dropped.has(found.realDir);
       if (droppedBefore && dep.optional) continue;

@@ -53,14 +53,14 @@ describe("each failure is named as it is", () => {
     [
       "an import that outlives --timeout",
       `await new Promise((r) => setTimeout(r, 60000));\nexport const handler = async () => 1;\n`,
-      ["--timeout", "400"],
-      failed("did not finish importing within 400 ms when loaded", "(none)"),
+      ["--timeout", "2500"],
+      failed("did not finish importing within 2500 ms when loaded", "(none)"),
     ],
     [
       "a handler that does not answer the event in time",
       `export const handler = () => new Promise((r) => setTimeout(r, 60000));\n`,
-      ["--event", "event.json", "--timeout", "400"],
-      failed("did not answer the event within 400 ms when invoked", "(none)"),
+      ["--event", "event.json", "--timeout", "2500"],
+      failed("did not answer the event within 2500 ms when invoked", "(none)"),
     ],
     [
       "a handler whose promise nothing will settle",
