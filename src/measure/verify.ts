@@ -5,7 +5,6 @@
  * runtime's, because then the measurement is of another Node.
  */
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import { downgraded, error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { MAX_EVENT_BYTES, readTextCappedSync, TooLarge } from "../read-capped.js";
