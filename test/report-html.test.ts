@@ -175,6 +175,25 @@ describe("slimfn report --format html", () => {
     expect(functions.thumbnail!.some((g) => /grew|shrank/.test(g.classes))).toBe(false);
   });
 
+  it("shows the cold totals per event when the model has them", async () => {
+    const withEvents = structuredClone(model);
+    const init = withEvents.functions[0]!.init!;
+    init.events = [
+      { event: "health", runs: 3, initMs: 25.5, firstInvocationMs: 0.25, coldMs: 25.75, minColdMs: 25, maxColdMs: 27, rssBytes: 1, ok: true, lazyLoaded: [] },
+      { event: "create-order", runs: 3, initMs: 26, firstInvocationMs: 40.5, coldMs: 66.5, minColdMs: 60, maxColdMs: 70, rssBytes: 1, ok: true, lazyLoaded: ["zod"], base: { initMs: 98, firstInvocationMs: 2, coldMs: 100, ratio: 0.665, differenceMs: -33.5, noiseMs: 3, slowerRounds: 0, worse: false } },
+    ];
+    fs.writeFileSync(path.join(root, "events.json"), JSON.stringify(withEvents));
+    await html(["events.json"], "events.html");
+    const opened = await openFile(browser, path.join(root, "events.html"));
+    expect(opened.errors).toEqual([]);
+    const rows = await opened.page.evaluate(() => [...document.querySelectorAll('section[data-function="handler"] table.cold tr')].map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(rows).toEqual([
+      ["event", "init", "first invocation", "cold total", "cold total vs base"],
+      ["health", "25.5 ms", "0.25 ms", "25.8 ms", "-"],
+      ["create-order", "26.0 ms", "40.5 ms", "66.5 ms", "0.67x"],
+    ]);
+  });
+
   it("is the same bytes for the same models, and a hostile package name cannot end its script", async () => {
     const first = await html(["dist/size.json"], "a.html");
     const second = await html(["dist/size.json"], "b.html");

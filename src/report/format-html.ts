@@ -69,10 +69,11 @@ function figures(f: FunctionView): string {
 function coldTable(f: FunctionView): string {
   const rows = coldRows(f.row.head!);
   if (!rows.length) return "";
+  const withBase = rows.some((r) => r.ratio !== undefined);
   const body = rows
-    .map((r) => `<tr><td>${escapeHtml(r.event)}</td><td class="n">${formatDuration(r.initMs)}</td><td class="n">${formatDuration(r.firstInvocationMs)}</td><td class="n">${formatDuration(r.coldMs)}</td>${r.ratio === undefined ? "" : `<td class="n">${r.ratio.toFixed(2)}x</td>`}</tr>`)
+    .map((r) => `<tr><td>${escapeHtml(r.event)}</td><td class="n">${formatDuration(r.initMs)}</td><td class="n">${formatDuration(r.firstInvocationMs)}</td><td class="n">${formatDuration(r.coldMs)}</td>${withBase ? `<td class="n">${r.ratio === undefined ? "-" : `${r.ratio.toFixed(2)}x`}</td>` : ""}</tr>`)
     .join("");
-  const ratio = rows.some((r) => r.ratio !== undefined) ? `<th class="n">cold total vs base</th>` : "";
+  const ratio = withBase ? `<th class="n">cold total vs base</th>` : "";
   return `<table class="cold"><thead><tr><th>event</th><th class="n">init</th><th class="n">first invocation</th><th class="n">cold total</th>${ratio}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
