@@ -8,22 +8,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runMeasure } from "../src/measure/command.js";
 import { formatDuration } from "../src/report/sizes.js";
 import type { SizeModel } from "../src/report/model.js";
 import { formatSummary } from "../src/summary.js";
 import { buildFixture } from "./helpers/build.js";
+import { measure } from "./helpers/measure.js";
 import { fixture } from "./helpers/paths.js";
 import { copyFixture, repoTempDir } from "./helpers/tmp.js";
 
 const LAZY = ["@aws-sdk/*", "zod", "@aws-lambda-powertools/*"];
-
-async function measure(argv: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runMeasure(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, cwd });
-  return { code, stdout, stderr };
-}
 
 interface StatsJson {
   median: number;

@@ -8,19 +8,12 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runMeasure } from "../src/measure/command.js";
 import { handlerComment, readArchiveComment, recordedHandler } from "../src/zip/comment.js";
 import { buildZip } from "../src/zip/write.js";
 import { buildFixture } from "./helpers/build.js";
+import { measure } from "./helpers/measure.js";
 import { fixture } from "./helpers/paths.js";
 import { copyFixture, repoTempDir, tempDir } from "./helpers/tmp.js";
-
-async function measure(argv: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runMeasure(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, cwd });
-  return { code, stdout, stderr };
-}
 
 const firstLine = (s: string) => s.split("\n")[0];
 const mod = (body = "export const handler = async () => 1;\n") => Buffer.from(body);
