@@ -145,10 +145,10 @@ describe("slimfn measure --event ... --base", () => {
 
 describe("LAZY_DOES_NOT_PAY", () => {
   it("warns, naming the deferred modules, when the only event needs every deferred module and the lazy build loses", async () => {
-    // 100 small modules, each lazy by annotation (its own chunk, loaded on first use), all
-    // needed by the one event: the lazy build reads 100 chunks where the eager one reads one.
+    // 150 small modules, each lazy by annotation (its own chunk, loaded on first use), all
+    // needed by the one event: the lazy build reads 150 chunks where the eager one reads one.
     const dir = repoTempDir("loses-");
-    const n = 100;
+    const n = 150;
     fs.mkdirSync(path.join(dir, "src/mods"), { recursive: true });
     for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, `src/mods/m${i}.mjs`), `export const v = Array.from({ length: 200 }, (_, k) => k * ${i + 1}).reduce((a, b) => a + b, 0);\n`);
     const source = (lazy: boolean) =>
@@ -161,7 +161,7 @@ describe("LAZY_DOES_NOT_PAY", () => {
       const b = await buildFixture("esbuild", { root: dir, entries: { handler: `src/${name}.mjs` }, outdir: name, slimfn: { runtime: "nodejs22.x", zip: `${name}/[name].zip`, verify: false } });
       expect(b.failure?.errors).toBeUndefined();
     }
-    const run = await measure(["lazy/handler.zip", "--base", "eager/handler.zip", "--event", "all.json", "--runs", "7", "--json"], dir);
+    const run = await measure(["lazy/handler.zip", "--base", "eager/handler.zip", "--event", "all.json", "--runs", "9", "--json"], dir);
     expect(run.code).toBe(0);
     const { cold } = JSON.parse(run.stdout) as { cold: { events: EventJson[]; base: EventJson[]; comparisons: { ratio: number; differenceMs: number; noiseMs: number; slowerRounds: number; worse: boolean }[] } };
     const [head, base, c] = [cold.events[0]!, cold.base[0]!, cold.comparisons[0]!];
@@ -169,7 +169,7 @@ describe("LAZY_DOES_NOT_PAY", () => {
     expect(head.lazyLoaded).toEqual(mods);
     expect(c.worse).toBe(true);
     expect(run.stderr).toBe(
-      `warning: [LAZY_DOES_NOT_PAY] Event "all": lazy/handler.zip's cold total (init + first invocation) is ${formatDuration(head.cold.median)}, ${c.ratio.toFixed(2)}x the base's ${formatDuration(base.cold.median)}: ${formatDuration(c.differenceMs)} slower (median of the paired rounds; slower in ${c.slowerRounds} of 7, this run's noise ${formatDuration(c.noiseMs)}). This request loaded the deferred modules ${mods.slice(0, 10).join(", ")} and 90 more on first use. If requests like it are the common case, mark those imports /* @eager */ or remove them from lazy.\n`,
+      `warning: [LAZY_DOES_NOT_PAY] Event "all": lazy/handler.zip's cold total (init + first invocation) is ${formatDuration(head.cold.median)}, ${c.ratio.toFixed(2)}x the base's ${formatDuration(base.cold.median)}: ${formatDuration(c.differenceMs)} slower (median of the paired rounds; slower in ${c.slowerRounds} of 9, this run's noise ${formatDuration(c.noiseMs)}). This request loaded the deferred modules ${mods.slice(0, 10).join(", ")} and 140 more on first use. If requests like it are the common case, mark those imports /* @eager */ or remove them from lazy.\n`,
     );
   });
 });
