@@ -50,8 +50,9 @@ export interface EventComparison {
   /** Rounds in which the head's cold total was the larger. */
   slowerRounds: number;
   /**
-   * The head is slower beyond the noise: by more than `noiseMs`, or in every round of at least
-   * five (a loaded machine widens the spread, but not the order within a round).
+   * The head is slower beyond the noise: by more than `noiseMs`, or in so many rounds that a
+   * one-sided sign test puts chance below 5% (a loaded machine widens the spread, but not the
+   * order within a round).
    */
   worse: boolean;
 }
@@ -93,12 +94,23 @@ function mad(samples: number[]): number {
   return stats(samples.map((s) => Math.abs(s - m))).median;
 }
 
+/** P(at least k of n rounds slower) when neither side is faster: the sign test's tail. */
+function signTail(k: number, n: number): number {
+  let p = 0;
+  let c = 1;
+  for (let i = 0; i <= n; i++) {
+    if (i >= k) p += c;
+    c = (c * (n - i)) / (i + 1);
+  }
+  return p / 2 ** n;
+}
+
 export function compareEvents(head: EventCold, base: EventCold): EventComparison {
   const diffs = head.cold.samples.map((h, i) => h - base.cold.samples[i]!);
   const differenceMs = stats(diffs).median;
   const noiseMs = 2 * mad(diffs);
   const slowerRounds = diffs.filter((d) => d > 0).length;
-  const worse = differenceMs > 0 && (differenceMs > noiseMs || (diffs.length >= 5 && slowerRounds === diffs.length));
+  const worse = differenceMs > 0 && (differenceMs > noiseMs || signTail(slowerRounds, diffs.length) < 0.05);
   return { event: head.event, ratio: head.cold.median / base.cold.median, differenceMs, noiseMs, slowerRounds, worse };
 }
 

@@ -192,8 +192,8 @@ export interface EventColdModel {
    * With a base artifact measured in the same rounds (`slimfn measure --base`): its medians,
    * the ratio of cold totals (head / base), the median paired difference and the run's noise
    * (twice the median absolute deviation of the differences), the rounds in which the head was
-   * slower; `worse` when the difference exceeds the noise or the head was slower in every round
-   * (of at least five).
+   * slower; `worse` when the difference exceeds the noise or a one-sided sign test over the
+   * rounds puts chance below 5%.
    */
   base?: { initMs: number; firstInvocationMs: number; coldMs: number; ratio: number; differenceMs: number; noiseMs: number; slowerRounds: number; worse: boolean };
 }
