@@ -12,7 +12,7 @@ import { unmatchedIncludeKeys } from "./ship/function-shipment.js";
 
 /** slimfn packages Node.js functions: ESM or CommonJS output for platform node. */
 export function checkOutputShape(platform: string | undefined, format: string | undefined): Diagnostic | undefined {
-  if (format !== "iife" && (platform === undefined || platform === "node")) return undefined;
+  if ((format === undefined || format === "esm" || format === "cjs") && (platform === undefined || platform === "node")) return undefined;
   return error(
     "OUTPUT_FORMAT_UNSUPPORTED",
     `slimfn builds Node.js functions: it needs platform "node" and format "esm" or "cjs" (got platform ${JSON.stringify(platform ?? "node")}, format ${JSON.stringify(format)}). Remove those options to get slimfn's defaults.`,

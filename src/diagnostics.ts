@@ -84,6 +84,7 @@ export type DiagnosticCode =
   | "LAZY_STILL_EAGER"
   | "LAZY_DOES_NOT_PAY"
   | "LAZY_DEFERRED_EXPORT_USE"
+  | "LAZY_NEEDS_SPLITTING"
   // reports and budgets
   | "BUDGET_EXCEEDED"
   | "BUDGET_INVALID"

@@ -10,7 +10,7 @@
 
 /** The text of esbuild's `__require` helper that exists only when the bundle calls `require`. */
 const REQUIRE_HELPER_MARK = 'Dynamic require of "';
-const SHIM =
+export const REQUIRE_SHIM =
   'import{createRequire as __slimfnCreateRequire}from"node:module";const require=__slimfnCreateRequire(import.meta.url);';
 const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 
@@ -47,7 +47,7 @@ export function addRequireShim(code: string, banner?: string): { code: string; l
   if (!needsRequireShim(code) || bannerDeclaresRequire(banner)) return undefined;
   const line = code.startsWith("#!") ? 1 : 0;
   const cut = line === 1 ? code.indexOf("\n") + 1 : 0;
-  let out = `${code.slice(0, cut)}${SHIM}\n${code.slice(cut)}`;
+  let out = `${code.slice(0, cut)}${REQUIRE_SHIM}\n${code.slice(cut)}`;
   const inline = INLINE_MAP.exec(out);
   if (inline) {
     const shifted = shiftSourceMap(Buffer.from(inline[1]!, "base64").toString("utf8"), line);

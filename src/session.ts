@@ -21,10 +21,12 @@ import { checkEntryExists, checkOutputShape, fileEntryPoints } from "./build-che
 import { verdicts } from "./cache/verdicts.js";
 import { addDecoratorMetadata, TsconfigCache } from "./decorators.js";
 import { toDiagnostics, type Diagnostic } from "./diagnostics.js";
-import { isCommonJsEntry } from "./entry-exports.js";
+import { exportsOfSource, isCommonJsEntry } from "./entry-exports.js";
+import { cjsExportNames, rewriteEsmGlobals } from "./esm-globals.js";
 import { checkRequiredChunks, type OutputChunk } from "./lazy/chunk-tla.js";
 import { aliasPrefixes, tsconfigAliases } from "./lazy/aliases.js";
 import { checkLaziness, type ModuleGraph } from "./lazy/graph.js";
+import { checkLazyOutput, type LazyOutputShape } from "./lazy/output-check.js";
 import { originBody, originCache, withLocalResolve, type OriginCache, type OriginIO } from "./lazy/origins.js";
 import { topLevelAwaitReader } from "./lazy/tla.js";
 import { allowlistOf, deferredExports, mayNeedLazy, transformLazy } from "./lazy/transform.js";
@@ -66,6 +68,12 @@ export interface BundlerHost {
    * `external`): not bundled, not shipped. slimfn's `external` still wins for a package it names.
    */
   leavesToRuntime(specifier: string): boolean;
+  /**
+   * Whether the bundler defers a `require()` of a bundled ES module until the call runs
+   * (esbuild's lazy init wrapper). Rollup and Rolldown hoist it to init: sync loads then always
+   * go through their own chunk (`import()` target, `require`d on first use). @default true
+   */
+  requireDefers?: boolean;
 }
 
 /** The user's build, in neutral terms, as the adapter reads it from its bundler's options. */
@@ -112,6 +120,11 @@ export interface TransformAnswer {
   map?: { toString(): string } | string;
   /** Warnings and errors about this file (errors fail the build). */
   diagnostics: Diagnostic[];
+  /**
+   * Other files the answer depends on (a lazy target's top-level await, a module's deferred
+   * exports): a bundler that caches transforms across rebuilds must redo this file when one changes.
+   */
+  dependencies?: string[];
 }
 
 export interface VirtualModule {
@@ -175,6 +188,24 @@ export interface BuildSession {
   loadVirtual(v: VirtualModule, resolveDir: string, required: boolean): Promise<string>;
   /** Decisions of the current build, sorted by importer, line and module. */
   decisions(): LazyDecision[];
+  /**
+   * External specifiers the lazy rewrite loads from `modules` (root-relative) with `require()`
+   * on first use: the output lists no import of them, yet a shipped one must be in the zip and
+   * one left to the runtime is still the runtime's (rollup sees no import of either).
+   */
+  lazyExternals(modules: ReadonlySet<string>): string[];
+  /**
+   * Checks of an output known only after the build (rollup's output options): a format slimfn
+   * cannot package, and LAZY_NEEDS_SPLITTING when a lazy import cannot stay lazy in it (not ES,
+   * or every `import()` target inlined).
+   */
+  checkOutput(output: LazyOutputShape): Diagnostic[];
+  /**
+   * An output chunk as the bundler rendered it, made to load on Lambda: in ES output, free
+   * `__dirname`, `__filename` and `require` of bundled CommonJS work; in CommonJS output, an
+   * entry's exports are visible to `import()`. `entry` is the entry's source file, if it is one.
+   */
+  outputChunk(code: string, file: string, output: { format: "esm" | "cjs"; entry?: string }): { code: string; map?: { toString(): string } } | undefined;
   finish(request: FinishRequest): Promise<FinishResult>;
 }
 
@@ -197,6 +228,8 @@ interface BuildState {
   tsconfigs: TsconfigCache;
   /** tsconfig `paths` aliases: bare specifiers that name the project's own modules. */
   aliases: readonly string[];
+  /** Lazily loaded imports whose target the bundler leaves external, by importing file. */
+  lazyExternals: { specifier: string; importer: string }[];
 }
 
 /** `export ... from "x"` (named, namespace or star). */
@@ -234,6 +267,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
     exporting: new Map(),
     tsconfigs: new TsconfigCache(root),
     aliases: [],
+    lazyExternals: [],
   });
   let state: BuildState | undefined;
   const current = () => (state ??= fresh());
@@ -251,7 +285,8 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
     if (!hit) s.targets.set(key, (hit = host.resolve(specifier, file).catch(() => undefined)));
     return hit;
   };
-  const context = (): LazyTransformContext => {
+  /** The lazy transform's questions about other modules; each file it reads goes into `read`. */
+  const context = (read: Set<string>): LazyTransformContext => {
     const s = current();
     const ctx: LazyTransformContext = {
       root,
@@ -263,12 +298,19 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       exportCache: s.exports,
       hasTopLevelAwait: async (specifier, file) => {
         const r = await resolveTarget(specifier, file);
-        return !r || r.external || !r.onDisk ? undefined : s.hasTopLevelAwait(r.path);
+        if (!r || r.external || !r.onDisk) return undefined;
+        read.add(r.path);
+        return s.hasTopLevelAwait(r.path);
       },
-      isExternal: async (specifier, file) => (await resolveTarget(specifier, file))?.external === true,
+      isExternal: async (specifier, file) => {
+        const external = (await resolveTarget(specifier, file))?.external === true;
+        if (external) s.lazyExternals.push({ specifier, importer: path.relative(root, file).split(path.sep).join("/") });
+        return external;
+      },
       deferredExportsOf: async (specifier, file, chain) => {
         const found = await resolveOwn(specifier, file);
         if (!found) return undefined;
+        read.add(found);
         return deferredExports(await readSource(found), found, resolved().lazy, ctx, chain);
       },
       importsDeferred: async (code, file) => {
@@ -322,8 +364,9 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
     if (!seen.size) s.exporting.set(file, hit);
     return hit;
   };
-  // Node 22.12+ loads ES modules with require(): sync loads can then use their own chunk.
-  const chunkRequire = () => resolved().runtime.nodeMajor >= 22;
+  // Node 22.12+ loads ES modules with require(): sync loads can then use their own chunk. A
+  // bundler that hoists require() has no other way to defer (Node 20.19+ requires ES modules too).
+  const chunkRequire = () => resolved().runtime.nodeMajor >= 22 || host.requireDefers === false;
 
   const session: BuildSession = {
     options,
@@ -400,19 +443,21 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       const code = metadata.output?.code ?? source;
       const withMetadata = (diagnostics: Diagnostic[]): TransformAnswer =>
         metadata.output ? { code, map: metadata.output.map, diagnostics } : { diagnostics };
-      const result = await transformLazy(code, file, resolved().lazy, context());
+      const read = new Set<string>();
+      const result = await transformLazy(code, file, resolved().lazy, context(read));
       if (!result) return metadata.output ? withMetadata([]) : undefined;
+      const dependencies = [...read].filter((f) => f !== file).sort();
       s.decisions.push(...result.decisions);
       for (const e of result.matchedEntries) s.matched.add(e);
       // A file the bundler cannot parse either fails the build with the bundler's own error,
       // which says it all; only a file it did bundle gets LAZY_PARSE_ERROR, after the build.
       s.unparsed.push(...result.diagnostics.filter((d) => d.code === "LAZY_PARSE_ERROR"));
       const diagnostics = result.diagnostics.filter((d) => d.code !== "LAZY_PARSE_ERROR");
-      if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
-      if (result.code === code) return withMetadata(diagnostics);
+      if (diagnostics.some((d) => d.severity === "error")) return { diagnostics, dependencies };
+      if (result.code === code) return { ...withMetadata(diagnostics), dependencies };
       // Metadata only inserts text on the decorated lines, so the lazy rewrite's map stays true
       // to the user's lines.
-      return { code: result.code, map: result.map, diagnostics };
+      return { code: result.code, map: result.map, diagnostics, dependencies };
     },
 
     resolveVirtual(id, resolveDir) {
@@ -442,6 +487,22 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
 
     decisions: () =>
       [...current().decisions].sort((a, b) => a.importer.localeCompare(b.importer) || a.line - b.line || a.module.localeCompare(b.module)),
+
+    lazyExternals: (modules) =>
+      [...new Set(current().lazyExternals.filter((e) => modules.has(e.importer)).map((e) => e.specifier))].sort(),
+
+    checkOutput(output) {
+      const esm = output.format === "es" || output.format === "esm" || output.format === "module";
+      const bad = checkOutputShape("node", esm ? "esm" : output.format);
+      return bad ? [bad] : checkLazyOutput(session.decisions(), output);
+    },
+
+    outputChunk(code, file, output) {
+      if (output.format === "esm") return rewriteEsmGlobals(code, file);
+      if (!output.entry || !isCommonJsEntry(output.entry)) return undefined;
+      const named = cjsExportNames(code, exportsOfSource(output.entry));
+      return named === undefined ? undefined : { code: named };
+    },
 
     async finish(request) {
       const opts = resolved();

@@ -187,7 +187,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
 
   it("a platform or format slimfn cannot package", async () => {
     const root = minimal();
-    const built = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], esbuild: { format: "iife" } });
+    const built = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], esbuild: { format: "iife" }, rollup: { output: { format: "iife" } } });
     expect(seen(built.failure!.errors)).toEqual([
       {
         code: "OUTPUT_FORMAT_UNSUPPORTED", plugin: "slimfn", location: null,

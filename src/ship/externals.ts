@@ -103,8 +103,7 @@ export class ShipRegistry {
     const name = packageNameOf(specifier);
     // The runtime provides what the bundler's `external` names, except a package slimfn's own
     // `external` names: `external: ["@aws-sdk/*"]` in esbuild with a newer client shipped.
-    const shipAsked = name !== undefined && this.options.external.some((p) => matchesExternal(p, specifier) || matchesExternal(p, name));
-    if (!shipAsked && this.leftToRuntime(specifier)) return { kind: "runtime" };
+    if (!shipAsked(this.options, specifier) && this.leftToRuntime(specifier)) return { kind: "runtime" };
     if (!name) return { kind: "bundle" };
     const key = `${resolveDir}\0${name}`;
     let decision = this.decisions.get(key);
@@ -229,4 +228,11 @@ export class ShipRegistry {
   isShipped(specifier: string): boolean {
     return this.shipped.has(specifier);
   }
+}
+
+/** Whether slimfn's own `external` names `specifier` (its package or the specifier itself). */
+export function shipAsked(options: Pick<ResolvedOptions, "external">, specifier: string): boolean {
+  if (!isBareSpecifier(specifier) || isBuiltin(specifier)) return false;
+  const name = packageNameOf(specifier);
+  return options.external.some((p) => matchesExternal(p, specifier) || (name !== undefined && matchesExternal(p, name)));
 }

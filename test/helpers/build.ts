@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Options } from "../../src/options.js";
 import type { SizeModel } from "../../src/report/model.js";
 import { esbuildDriver } from "./drivers/esbuild.js";
+import { rollupDriver } from "./drivers/rollup.js";
 
 export interface BuildRequest {
   /** Project root (the bundler's working directory). */
@@ -32,6 +33,8 @@ export interface BuildRequest {
   slimfn?: Options;
   /** Options only esbuild knows: a test that sets them is about esbuild. */
   esbuild?: Record<string, unknown>;
+  /** Rollup's own input and output options, for what only the rollup driver can say. */
+  rollup?: { input?: Record<string, unknown>; output?: Record<string, unknown> };
 }
 
 /** A message as the bundler reports it: slimfn's code rides in the text (`CODE: message`). */
@@ -62,9 +65,9 @@ export interface Driver {
   context(request: BuildRequest, outdir: string): Promise<{ rebuild(): Promise<DriverBuild>; dispose(): Promise<void> }>;
 }
 
-export type Bundler = "esbuild";
-export const BUNDLERS: Bundler[] = ["esbuild"];
-const DRIVERS: Record<Bundler, Driver> = { esbuild: esbuildDriver };
+export type Bundler = "esbuild" | "rollup";
+export const BUNDLERS: Bundler[] = ["esbuild", "rollup"];
+const DRIVERS: Record<Bundler, Driver> = { esbuild: esbuildDriver, rollup: rollupDriver };
 
 export async function buildFixture(bundler: Bundler, req: BuildRequest): Promise<FixtureBuild> {
   const outdir = path.resolve(req.root, req.outdir ?? "dist");
