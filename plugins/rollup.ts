@@ -11,11 +11,11 @@
  */
 import path from "node:path";
 import type { ExternalOption, InputOptions, NormalizedOutputOptions, OutputOptions, Plugin, PluginContext, RollupLog } from "rollup";
+import { commonFolder, expectedFunctionNames, startChecks } from "../src/build-checks.js";
 import { SlimfnError, type Diagnostic } from "../src/diagnostics.js";
 import { parseVirtualId, VIRTUAL_PREFIX, virtualId } from "../src/lazy/virtual.js";
 import type { LeanIntent } from "../src/lean-defaults.js";
 import { normaliseModuleId } from "../src/module-ids.js";
-import { entryBase } from "../src/naming.js";
 import { resolveOptions, validateOptions, type Options } from "../src/options.js";
 import { createSession, type BuildSession } from "../src/session.js";
 import { shipAsked } from "../src/ship/externals.js";
@@ -173,7 +173,13 @@ export function slimfnRollup(options: Options = {}): Plugin & VitePluginHooks {
       if (configured.diagnostics.length) fail(configured.diagnostics);
       lean = configured.defaults;
       // An `input` object names its functions itself; an array's entries keep their folders.
-      base = Array.isArray(input.input) || typeof input.input === "string" ? entryBase(inputPaths(input.input).map((e) => path.resolve(root, e))) : undefined;
+      const named = input.input !== undefined && typeof input.input === "object" && !Array.isArray(input.input);
+      const files = inputPaths(input.input).map((e) => path.resolve(root, e));
+      base = !named && files.length ? commonFolder(files.map((f) => path.dirname(f))) : undefined;
+      // Budgets naming no function and an unreadable verify.event fail before anything is bundled.
+      const entries = named ? Object.entries(input.input as Record<string, string>).map(([out, p]) => ({ path: p, out })) : inputPaths(input.input).map((p) => ({ path: p }));
+      const early = startChecks(session.options!, expectedFunctionNames(entries, root, undefined));
+      if (early.length) fail(early);
       const user = externalPredicate(input.external);
       const opts = session.options!;
       leftToRuntime = (id) => user(id, undefined, false);
@@ -268,14 +274,15 @@ export function slimfnRollup(options: Options = {}): Plugin & VitePluginHooks {
     generateBundle: {
       // After every other plugin's generateBundle: the zip holds the files as they are written.
       order: "post",
-      async handler(output, bundle) {
+      async handler(output, bundle, isWrite) {
         const name = moduleNamer(root, lazyIds);
         const finished = await session.finish({
           output: toBuildOutput(bundle, output, root, name, (modules) => session.lazyExternals(modules)),
           graph: toGraph(this, name, lazyIds),
           chunks: () => toChunks(bundle, lazyIds, output, root),
-          // Rollup writes its own files (or keeps them in memory for generate()).
-          write: false,
+          // write(): the session writes the files once every zip is made and verified (a build it
+          // fails writes none; one over budget keeps them to inspect), and rollup writes them again.
+          write: isWrite,
           quiet,
         });
         report(this, finished.diagnostics, root);

@@ -56,7 +56,8 @@ export function expectedFunctionNames(entries: readonly EntryBeforeBuild[], root
   });
 }
 
-function commonFolder(folders: readonly string[]): string {
+/** The lowest common folder of `folders` (esbuild's default `outbase` of the entries' folders). */
+export function commonFolder(folders: readonly string[]): string {
   if (!folders.length) return "/";
   let common = folders[0]!.split(path.sep);
   for (const f of folders.slice(1)) {
@@ -96,4 +97,12 @@ export function startChecks(options: ResolvedOptions, names: readonly string[] |
     }
   }
   return out;
+}
+
+/** The rollup preset needs `name`, which is not installed: say what to install (all of `packages`). */
+export function presetPackageMissing(name: string, packages: readonly string[]): Diagnostic {
+  return error(
+    "PRESET_PACKAGE_MISSING",
+    `slimfn/rollup's preset needs ${name}, which is not installed. Install the preset's packages: npm install -D ${packages.join(" ")}. Or use slimfnRollup with plugins of your own.`,
+  );
 }

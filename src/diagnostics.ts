@@ -85,6 +85,7 @@ export type DiagnosticCode =
   | "LAZY_DOES_NOT_PAY"
   | "LAZY_DEFERRED_EXPORT_USE"
   | "LAZY_NEEDS_SPLITTING"
+  | "PRESET_PACKAGE_MISSING"
   // reports and budgets
   | "BUDGET_EXCEEDED"
   | "BUDGET_INVALID"

@@ -77,17 +77,3 @@ export function zipPaths(template: string, outdir: string, names: readonly strin
   }
   return paths;
 }
-
-/**
- * The folder entry output paths are taken relative to when the build names none (esbuild's
- * `outbase` default): the lowest common ancestor of the entry files' folders. `api/get.ts` and
- * `jobs/nightly.ts` become `api/get` and `jobs/nightly` in the output, and in function names.
- */
-export function entryBase(entryFiles: readonly string[]): string | undefined {
-  if (!entryFiles.length) return undefined;
-  let base = path.dirname(entryFiles[0]!);
-  for (const f of entryFiles.slice(1)) {
-    while (path.relative(base, f).startsWith("..")) base = path.dirname(base);
-  }
-  return base;
-}

@@ -124,11 +124,14 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
     const root = minimal();
     fs.writeFileSync(path.join(root, "src/handler.mjs"), 'import { z } from "zod";\nexport const handler = async () => { z.string( };\n');
     const built = await buildFixture(bundler, { root, entries: ["src/handler.mjs"], slimfn: { lazy: ["zod"], verify: false } });
+    const parseError = bundler === "esbuild" ? 'Unexpected "}"' : "src/handler.mjs (2:47): Expression expected (Note that you need plugins to import files that are not JavaScript)";
     expect(seen(built.failure!.errors)).toEqual([
-      { code: "", plugin: "", message: 'Unexpected "}"', location: { file: "src/handler.mjs", line: 2, column: 47 } },
+      { code: "", plugin: "", message: parseError, location: { file: "src/handler.mjs", line: 2, column: 47 } },
     ]);
     expect(seen(built.failure!.warnings)).toEqual([]);
     expect(filesUnder(path.join(root, "dist"))).toEqual([]);
+    // esbuild's loader option makes it bundle TypeScript in a .js file; rollup has no such option.
+    if (bundler !== "esbuild") return;
     // A file esbuild bundles but slimfn's parser cannot read (TypeScript in a .js file with
     // loader ts) builds, and says once, after the build, that its imports stayed eager.
     fs.writeFileSync(path.join(root, "src/handler.mjs"), 'import { z } from "zod";\nconst n: number = 1;\nexport const handler = async () => z.string().parse("a" + n);\n');
@@ -145,7 +148,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
     const root = copyFixture(fixture("multi"), repoTempDir("bad-"));
     const entryPoints = ["src/api/get.mjs", "src/jobs/nightly.mjs"];
     const built = await buildFixture(bundler, {
-      root, entryPoints,
+      root, entries: entryPoints,
       slimfn: { verify: { event: "events/missing.json" }, report: { json: "dist/size.json", budgets: { "api-get/zip": "1MB", "api-gte/zip": "1MB" } } },
     });
     expect(seen(built.failure!.errors)).toEqual([

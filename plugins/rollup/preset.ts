@@ -7,17 +7,26 @@
  * oxc-transform strips types per file in about a millisecond for the whole fixture (no type
  * checking, like esbuild); oxc-minify gives the smallest zip at a fraction of terser's time.
  */
+import { createRequire } from "node:module";
 import path from "node:path";
-import commonjsModule from "@rollup/plugin-commonjs";
-import jsonModule from "@rollup/plugin-json";
-import { nodeResolve } from "@rollup/plugin-node-resolve";
 import type { InputOptions, Plugin } from "rollup";
+import { presetPackageMissing } from "../../src/build-checks.js";
+import { SlimfnError } from "../../src/diagnostics.js";
 import { shiftSourceMap } from "../../src/esm-shims.js";
 
-/** These packages type their default export as CommonJS's `module.exports` under NodeNext. */
-const defaultOf = <T>(m: T | { default: T }): T => ((m as { default?: T }).default ?? (m as T));
-const commonjs = defaultOf(commonjsModule as unknown as typeof import("@rollup/plugin-commonjs").default);
-const json = defaultOf(jsonModule as unknown as typeof import("@rollup/plugin-json").default);
+/** The packages the preset is made of: optional peers, so `slimfnRollup` alone needs none of them. */
+const PRESET_PACKAGES = ["@rollup/plugin-node-resolve", "@rollup/plugin-commonjs", "@rollup/plugin-json", "oxc-transform", "oxc-minify"];
+
+/** Load a preset package (synchronously: the preset is a plain array), or say what to install. */
+function load<T>(name: string): T {
+  try {
+    const m = createRequire(import.meta.url)(name) as T | { default: T };
+    return (m as { default?: T }).default ?? (m as T);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
+    throw new SlimfnError(presetPackageMissing(name, PRESET_PACKAGES));
+  }
+}
 
 /** Plugin names that mean the user brings their own of a kind. */
 const OWN = {
@@ -105,6 +114,12 @@ const isPreset = (p: unknown) => typeof p === "object" && p !== null && (p as Re
  */
 export function presetPlugins(target: string): { plugins: Plugin[]; detect(input: InputOptions, core: Plugin): void } {
   const enabled = new Map<Kind, boolean>();
+  const { nodeResolve } = load<typeof import("@rollup/plugin-node-resolve")>("@rollup/plugin-node-resolve");
+  const commonjs = load<typeof import("@rollup/plugin-commonjs").default>("@rollup/plugin-commonjs");
+  const json = load<typeof import("@rollup/plugin-json").default>("@rollup/plugin-json");
+  // Loaded now, so a missing one is said when the config is read rather than mid-build.
+  load("oxc-transform");
+  load("oxc-minify");
   return {
     plugins: [
       optional("resolve", nodeResolve({ exportConditions: ["node"], preferBuiltins: true, extensions: [".mjs", ".js", ".json", ".node", ".ts", ".tsx", ".mts", ".cts"] }), enabled),
