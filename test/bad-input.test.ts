@@ -164,7 +164,7 @@ describe.each(BUNDLERS)("%s: bad input", (bundler) => {
     expect(filesUnder(path.join(root, "dist"))).toEqual([]);
     // Names slimfn cannot tell before bundling (esbuild entryNames) are checked before anything is verified or written.
     const named = await buildFixture(bundler, {
-      root, entryPoints, esbuild: { entryNames: "[name]-fn" },
+      root, entries: entryPoints, esbuild: { entryNames: "[name]-fn" }, rollup: { output: { entryFileNames: "[name]-fn.mjs" } },
       slimfn: { report: { json: "dist/size.json", budgets: { "api-get/zip": "1MB" } } },
     });
     expect(seen(named.failure!.errors)).toEqual([
