@@ -158,6 +158,8 @@ export const SEVERITY = Object.freeze({
   LAZY_STILL_EAGER: "warning",
   LAZY_DOES_NOT_PAY: "warning",
   LAZY_DEFERRED_EXPORT_USE: "error",
+  LAZY_NEEDS_SPLITTING: "error",
+  PRESET_PACKAGE_MISSING: "error",
   // reports and budgets
   BUDGET_EXCEEDED: "error",
   BUDGET_INVALID: "error",
