@@ -3,7 +3,6 @@
  * by mistake must fail with a clear message instead of eating memory until "Invalid string length".
  */
 import fsSync from "node:fs";
-import fs from "node:fs/promises";
 
 /** Lambda's limit on a synchronous invocation's payload: a bigger event could never arrive. */
 export const MAX_EVENT_BYTES = 6 * 1024 * 1024;
@@ -15,27 +14,15 @@ export class TooLarge extends Error {
   }
 }
 
-/** The file's text (UTF-8), or TooLarge once more than `maxBytes` have been read. */
+/**
+ * The file's text (UTF-8), or TooLarge once more than `maxBytes` have been read. The read is
+ * synchronous underneath: what it reads is small (events, size models) and capped.
+ */
 export async function readTextCapped(file: string, maxBytes: number): Promise<string> {
-  const handle = await fs.open(file, "r");
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > maxBytes) throw new TooLarge(maxBytes);
-      chunks.push(chunk.subarray(0, bytesRead));
-    }
-    return Buffer.concat(chunks).toString("utf8");
-  } finally {
-    await handle.close();
-  }
+  return readTextCappedSync(file, maxBytes);
 }
 
-/** readTextCapped, synchronously. */
+/** The file's text (UTF-8), or TooLarge once more than `maxBytes` have been read. */
 export function readTextCappedSync(file: string, maxBytes: number): string {
   const fd = fsSync.openSync(file, "r");
   try {
