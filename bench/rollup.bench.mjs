@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import * as esbuild from "esbuild";
+import { measureInit, median } from "./init-times.mjs";
 import { rollup } from "rollup";
 import { rolldown } from "rolldown";
 import { build as viteBuild } from "vite";
@@ -84,25 +85,7 @@ const expected = answers(variants[0].file);
 for (const v of variants) if (answers(v.file) !== expected) throw new Error(`${v.name} answers differently from rollup auto`);
 
 // Init time: interleaved, the order rotating every round.
-const runner = path.join(out, "runner.mjs");
-fs.writeFileSync(runner, "if (process.argv[2]) await import(process.argv[2]);\nprocess.stdout.write(String(performance.now()));\n");
-const start = (file) => {
-  const r = spawnSync(process.execPath, [runner, ...(file ? [file] : [])], { env: ENV, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return Number(r.stdout);
-};
-const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-const subjects = [{ name: "bare node", file: undefined }, ...variants];
-const samples = new Map(subjects.map((s) => [s.name, []]));
-for (const s of subjects) start(s.file);
-for (let i = 0; i < RUNS; i++) {
-  for (let j = 0; j < subjects.length; j++) {
-    const s = subjects[(i + j) % subjects.length];
-    samples.get(s.name).push(start(s.file));
-  }
-}
-const bare = median(samples.get("bare node"));
-const init = Object.fromEntries(variants.map((v) => [v.name, median(samples.get(v.name))]));
+const { bare, init } = measureInit(variants, { out, env: ENV, runs: RUNS });
 console.log(`init time, median of ${RUNS} fresh node starts each (bare node ${bare.toFixed(1)} ms):`);
 for (const v of variants) console.log(`  ${v.name.padEnd(14)} ${init[v.name].toFixed(1).padStart(6)} ms  ${(init[v.name] / bare).toFixed(2)}x bare node   zip ${(v.zipBytes / 1000).toFixed(0)} kB`);
 console.log(`  rollup auto / rollup split:   ${(init["rollup auto"] / init["rollup split"]).toFixed(2)}x   (target <= 1.10x)`);
