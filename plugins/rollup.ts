@@ -19,7 +19,7 @@ import { normaliseModuleId } from "../src/module-ids.js";
 import { resolveOptions, validateOptions, type Options } from "../src/options.js";
 import { createSession, type BuildSession } from "../src/session.js";
 import { shipAsked } from "../src/ship/externals.js";
-import { isBareSpecifier, isBuiltin } from "../src/ship/resolve.js";
+import { isBareSpecifier, isBuiltin } from "../src/specifiers.js";
 import { moduleNamer, toBuildOutput, toChunks, toGraph } from "./rollup/bundle.js";
 import { presetPlugins } from "./rollup/preset.js";
 

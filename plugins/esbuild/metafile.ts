@@ -11,7 +11,7 @@ import type { OutputChunk } from "../../src/lazy/chunk-tla.js";
 import type { EdgeKind, ModuleGraph } from "../../src/lazy/graph.js";
 import { parseVirtualId } from "../../src/lazy/virtual.js";
 import { zipsSourceMapFiles } from "../../src/lean-defaults.js";
-import { isBuiltin } from "../../src/ship/resolve.js";
+import { isBuiltin } from "../../src/specifiers.js";
 
 /** Entry points as written in esbuild's `entryPoints` (array, `{ in, out }` items or object). */
 export function entryPaths(entryPoints: BuildOptions["entryPoints"]): string[] {

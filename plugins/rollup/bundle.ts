@@ -12,7 +12,7 @@ import type { EdgeKind, ModuleGraph } from "../../src/lazy/graph.js";
 import { zipsSourceMapFiles } from "../../src/lean-defaults.js";
 import { normaliseModuleId } from "../../src/module-ids.js";
 import { scaleToBytes } from "../../src/report/scale.js";
-import { isBuiltin } from "../../src/ship/resolve.js";
+import { isBuiltin } from "../../src/specifiers.js";
 
 type ModuleContext = Pick<PluginContext, "getModuleIds" | "getModuleInfo">;
 

@@ -8,8 +8,8 @@
  * Relative and absolute specifiers have no package name and never match the allowlist (an
  * annotation can still make them lazy).
  */
-import { builtinModules } from "node:module";
 import { error, type Diagnostic } from "../diagnostics.js";
+import { isBuiltin, packageName } from "../specifiers.js";
 
 /** Characters npm allows in a package name, plus the glob characters. */
 const ENTRY = /^(@[a-z0-9*?~._-]+\/)?[a-z0-9*?~._-][a-z0-9*?~._\-/]*$/i;
@@ -55,20 +55,8 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** The package a bare specifier names (`@scope/name` or `name`), or undefined for paths. */
-export function packageName(specifier: string): string | undefined {
-  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("#") || /^[a-z]+:/i.test(specifier)) {
-    return undefined;
-  }
-  const parts = specifier.split("/");
-  if (specifier.startsWith("@")) return parts.length >= 2 ? `${parts[0]}/${parts[1]}` : undefined;
-  return parts[0];
-}
-
-/** Node built-ins are loaded by the runtime itself: deferring them saves nothing. */
-export function isBuiltin(specifier: string): boolean {
-  return specifier.startsWith("node:") || builtinModules.includes(specifier.split("/")[0]!) || builtinModules.includes(specifier);
-}
+// transform.ts imports them from here.
+export { isBuiltin, packageName };
 
 export interface Allowlist {
   /** The first entry matching `specifier`, or undefined. */

@@ -11,11 +11,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { packageNameOf } from "../ship/resolve.js";
+import { packageName } from "../specifiers.js";
 import type { OpenLayers } from "./layers.js";
 
-/** `@scope/name` or `name` of a bare specifier; undefined for relative or absolute paths. */
-const bareName = (specifier: string) => (/^[./]/.test(specifier) || /^[a-z]+:/i.test(specifier) ? undefined : packageNameOf(specifier));
 
 /** Whether Lambda's Node.js runtime provides the package (the AWS SDK v3). */
 export const providedByLambda = (name: string): boolean => name.startsWith("@aws-sdk/");
@@ -40,7 +38,7 @@ export async function provideRuntimePackages(
   root: string,
   layers?: OpenLayers,
 ): Promise<{ missing: string[]; notProvided: string[] }> {
-  const names = [...new Set(specifiers.map(bareName).filter((n): n is string => n !== undefined))].sort();
+  const names = [...new Set(specifiers.map(packageName).filter((n): n is string => n !== undefined))].sort();
   const missing: string[] = [];
   const notProvided: string[] = [];
   const modules = path.join(path.dirname(taskRoot), "node_modules");

@@ -4,6 +4,7 @@
  * Every formatter renders this one comparison, so text, Markdown and JSON never disagree.
  */
 import { error, SlimfnError } from "../diagnostics.js";
+import { packageName } from "../specifiers.js";
 import type { FunctionModel, PackageModel } from "./model.js";
 import type { LoadedModel } from "./read-model.js";
 
@@ -65,13 +66,6 @@ export function functionPackages(fn: FunctionModel): FunctionPackage[] {
   return [...bundled, ...shipped];
 }
 
-/** `@aws-sdk/client-s3/foo` -> `@aws-sdk/client-s3`; relative and builtin specifiers -> undefined. */
-function packageOfSpecifier(specifier: string): string | undefined {
-  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return undefined;
-  const parts = specifier.split("/");
-  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
-}
-
 /**
  * Packages the function imports lazily: named by a lazy decision (`lazy[]`, one per import)
  * whose mode is not `eager`. A model without decisions has no lazy packages.
@@ -80,7 +74,7 @@ function lazyPackages(fn: FunctionModel): Set<string> {
   const out = new Set<string>();
   for (const d of fn.lazy ?? []) {
     if (typeof d.module !== "string" || d.mode === "eager") continue;
-    const name = packageOfSpecifier(d.module);
+    const name = packageName(d.module);
     if (name) out.add(name);
   }
   return out;

@@ -7,22 +7,14 @@
  * module graph before folding.
  */
 import { initClosure, type EdgeKind, type ModuleGraph } from "../lazy/graph.js";
-import { isBuiltin } from "../lazy/glob.js";
+import { isBuiltin, packageName } from "../specifiers.js";
 import { packageOfModule } from "./attribute.js";
 import type { ImportsModel } from "./model.js";
-
-/** `@aws-sdk/client-s3/dist-cjs/x` -> `@aws-sdk/client-s3`; `node:fs` and relative ones -> undefined. */
-function packageOfSpecifier(specifier: string): string | undefined {
-  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return undefined;
-  const parts = specifier.split("/");
-  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
-}
 
 const nodeOf = (id: string) => packageOfModule(id)?.name ?? id;
 
 /** The folded graph of the function whose bundle holds `modules` (module ids). */
 export function importsModel(graph: ModuleGraph, modules: ReadonlySet<string>): ImportsModel | undefined {
-  const builtins = isBuiltin;
   const entry = graph.entries.find((e) => modules.has(e));
   if (entry === undefined) return undefined;
   const init = initClosure({ ...graph, entries: [entry] });
@@ -48,14 +40,14 @@ export function importsModel(graph: ModuleGraph, modules: ReadonlySet<string>): 
       }
     }
     for (const ext of graph.externals?.get(id) ?? []) {
-      const pkg = builtins(ext.path) ? undefined : packageOfSpecifier(ext.path);
+      const pkg = isBuiltin(ext.path) ? undefined : packageName(ext.path);
       if (pkg) add(from, pkg, ext.kind);
     }
   }
   const atInit = new Set<string>();
   for (const id of init.keys()) if (!graph.virtual.has(id)) atInit.add(nodeOf(id));
-  for (const id of init.keys()) for (const ext of graph.externals?.get(id) ?? []) if (ext.kind !== "dynamic" && !builtins(ext.path)) {
-    const pkg = packageOfSpecifier(ext.path);
+  for (const id of init.keys()) for (const ext of graph.externals?.get(id) ?? []) if (ext.kind !== "dynamic" && !isBuiltin(ext.path)) {
+    const pkg = packageName(ext.path);
     if (pkg) atInit.add(pkg);
   }
   const sorted = [...edges.values()].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : a.kind < b.kind ? -1 : 1));

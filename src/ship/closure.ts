@@ -16,7 +16,8 @@ import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { findPackageDir, readPackageJson, realpath, type PackageJson } from "./resolve.js";
 import { importLocation } from "./import-location.js";
-import { selectPackage } from "./select.js";
+import { choosePackage } from "./platform-select.js";
+import { targetOf } from "./platform.js";
 import type { DroppedPackage, PlacedPackage } from "./types.js";
 
 /** A package the bundle imports and slimfn ships: its name and where it was imported from. */
@@ -214,7 +215,7 @@ export function planShipment(roots: ShipRoot[], options: ResolvedOptions): ShipP
       // A package left out for one optional edge is asked about again for a required one.
       const droppedBefore = dropped.has(found.realDir);
       if (droppedBefore && dep.optional) continue;
-      const choice = selectPackage(readJson(found.realDir), found.realDir, dep.optional, options);
+      const choice = choosePackage(readJson(found.realDir), dep.optional, targetOf(options.arch));
       if (choice.keep && droppedBefore) dropped.delete(found.realDir);
       if (!choice.keep) {
         const pkg = readJson(found.realDir);

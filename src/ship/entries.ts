@@ -17,8 +17,7 @@ import { listPackageTree } from "./files.js";
 import { isLinkedPackage, publishedFiles } from "./published-files.js";
 import { judgePackageFile } from "./secrets.js";
 import { isNativeFile } from "./native.js";
-import type { SelectContext } from "./platform-select.js";
-import { selectFiles } from "./select.js";
+import { chooseFiles, type SelectContext } from "./platform-select.js";
 import { installFolders, outsideLinks, packageLinkScope } from "./symlinks.js";
 import type { FileSelection, PackageFile, PlacedPackage, RemovedFile } from "./types.js";
 
@@ -97,7 +96,7 @@ export function shipmentEntries(
 /** The selection step of one package: what npm would publish of a linked one, then the rules. */
 function selectPackageFiles(pkg: PlacedPackage, files: PackageFile[], options: ResolvedOptions, context: SelectContext): FileSelection {
   const published = publishedFiles(pkg, files, options.strip === false ? [] : options.strip.keep);
-  const selection = selectFiles(pkg, published.keep, options, context);
+  const selection = chooseFiles(pkg, published.keep, options, context);
   const secrets = refuseSecrets(pkg, selection.keep, options);
   const removed = [...published.removed, ...selection.removed, ...secrets.removed].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { keep: secrets.keep, removed };

@@ -16,7 +16,8 @@ import { closureDirs, type ShipRoot } from "./closure.js";
 import { installedPackages, nativeClosureNames, shipFilter } from "./prescan.js";
 import { firstNativeFile } from "./files.js";
 import { isNativeFile } from "./native.js";
-import { findPackageDir, isBareSpecifier, isBuiltin, packageNameOf, readPackageJson, type PackageJson } from "./resolve.js";
+import { findPackageDir, readPackageJson, type PackageJson } from "./resolve.js";
+import { isBareSpecifier, isBuiltin, packageName } from "../specifiers.js";
 
 /** esbuild's `external` pattern semantics: one `*` wildcard; a plain name also covers subpaths. */
 export function matchesExternal(pattern: string, specifier: string): boolean {
@@ -100,7 +101,7 @@ export class ShipRegistry {
   /** Decide what happens to `specifier` imported from `importer` (resolved from `resolveDir`). */
   decide(specifier: string, resolveDir: string, importer?: string): ImportDecision {
     if (!isBareSpecifier(specifier) || isBuiltin(specifier)) return { kind: "bundle" };
-    const name = packageNameOf(specifier);
+    const name = packageName(specifier);
     // The runtime provides what the bundler's `external` names, except a package slimfn's own
     // `external` names: `external: ["@aws-sdk/*"]` in esbuild with a newer client shipped.
     if (!shipAsked(this.options, specifier) && this.leftToRuntime(specifier)) return { kind: "runtime" };
@@ -215,7 +216,7 @@ export class ShipRegistry {
   unmatchedExternals(): Diagnostic[] {
     const specifiers = [...this.shipped.keys()];
     return this.options.external
-      .filter((p) => !specifiers.some((s) => matchesExternal(p, s) || matchesExternal(p, packageNameOf(s) ?? s)))
+      .filter((p) => !specifiers.some((s) => matchesExternal(p, s) || matchesExternal(p, packageName(s) ?? s)))
       .map((p) =>
         warning(
           "EXTERNAL_UNMATCHED",
@@ -233,6 +234,6 @@ export class ShipRegistry {
 /** Whether slimfn's own `external` names `specifier` (its package or the specifier itself). */
 export function shipAsked(options: Pick<ResolvedOptions, "external">, specifier: string): boolean {
   if (!isBareSpecifier(specifier) || isBuiltin(specifier)) return false;
-  const name = packageNameOf(specifier);
+  const name = packageName(specifier);
   return options.external.some((p) => matchesExternal(p, specifier) || (name !== undefined && matchesExternal(p, name)));
 }

@@ -1,7 +1,8 @@
 /**
- * The decisions behind `select.ts`: which installed packages fit the target platform, and which
- * files of a placed package are shipped (platform filtering first, then strip rules, then the
- * header check of every binary left).
+ * What is left out of shipping, and nothing else decides it: which installed packages of a
+ * closure fit the target platform (closure.ts asks before placing one), and which files of a
+ * placed package are shipped (entries.ts asks for each file list: platform filtering first, then
+ * strip rules, then the header check of every binary left).
  */
 import fs from "node:fs";
 import path from "node:path";

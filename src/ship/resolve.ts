@@ -5,31 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { builtinModules } from "node:module";
 import { error, SlimfnError } from "../diagnostics.js";
-
-const BUILTINS = new Set(builtinModules);
-
-/** True for `fs`, `node:fs`, `fs/promises`: modules the runtime provides. */
-export function isBuiltin(specifier: string): boolean {
-  if (specifier.startsWith("node:")) return true;
-  return BUILTINS.has(specifier) || BUILTINS.has(specifier.split("/")[0]!);
-}
-
-/** True for a bare specifier (`sharp`, `@img/x/y`), false for relative, absolute or URL ones. */
-export function isBareSpecifier(specifier: string): boolean {
-  if (specifier === "" || specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("#")) {
-    return false;
-  }
-  return !/^[a-zA-Z][a-zA-Z+.-]*:/.test(specifier) && !path.isAbsolute(specifier);
-}
-
-/** `@scope/name/sub/path` -> `@scope/name`, `name/sub` -> `name`; `undefined` when malformed. */
-export function packageNameOf(specifier: string): string | undefined {
-  const parts = specifier.split("/");
-  if (specifier.startsWith("@")) return parts.length >= 2 && parts[1] ? `${parts[0]}/${parts[1]}` : undefined;
-  return parts[0] || undefined;
-}
 
 /** `fs.realpathSync` with `ELOOP` turned into a `SYMLINK_LOOP` diagnostic naming the path. */
 export function realpath(p: string): string {
