@@ -194,9 +194,15 @@ export function slimfnRollup(options: Options = {}): Plugin & VitePluginHooks {
       if (!lean) return null;
       const out = leanOutput(output, lean, base);
       // Rolldown minifies itself (oxc): syntax and whitespace, names kept, as the preset's minifier.
-      const rolldown = out as OutputOptions & { minify?: unknown };
+      const rolldown = out as OutputOptions & { minify?: unknown; postBanner?: unknown };
       if ((this.meta as Meta).rolldownVersion && host.name !== "vite" && rolldown.minify === undefined) {
         rolldown.minify = { compress: { target: lean.target, keepNames: { function: true, class: true } }, mangle: false };
+        // Its minifier drops a banner's comments: the user's banner goes on top of the minified
+        // code as written (Rolldown's postBanner), as the preset's minifier keeps it under rollup.
+        if (out.banner !== undefined && rolldown.postBanner === undefined) {
+          rolldown.postBanner = out.banner;
+          delete out.banner;
+        }
       }
       return out;
     },

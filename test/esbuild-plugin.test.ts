@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import * as esbuild from "esbuild";
+import { VERSION as rolldownVersion } from "rolldown";
 import { VERSION as rollupVersion } from "rollup";
 import { beforeAll, describe, expect, it } from "vitest";
 import slimfn from "../plugins/esbuild.js";
@@ -63,7 +64,7 @@ describe.each(BUNDLERS)("%s: the realistic fixture", (bundler) => {
     const bytes = fs.readFileSync(zip);
     expect(model.schema).toBe("slimfn/size-model");
     expect(model.schemaVersion).toBe(1);
-    expect(model.bundler).toEqual({ name: bundler, version: bundler === "esbuild" ? esbuild.version : rollupVersion });
+    expect(model.bundler).toEqual({ name: bundler, version: { esbuild: esbuild.version, rollup: rollupVersion, rolldown: rolldownVersion }[bundler] });
     expect(fn.name).toBe("handler");
     expect(fn.handler).toBe("handler.handler");
     expect(fn.runtime).toBe("nodejs22.x");

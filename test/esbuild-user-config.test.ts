@@ -33,7 +33,10 @@ function invokeZip(root: string, zip: string, handler: string, event: unknown = 
 }
 
 describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
-  it("keeps the user's banner that declares require (the createRequire recipe) and adds no second one", async () => {
+  it("keeps the user's banner that declares require (the createRequire recipe) and adds no second one", async (t) => {
+    // Rolldown turns a require() in ES output into its own `import { createRequire }`: the
+    // recipe's binding collides with it with or without slimfn, so no Rolldown config writes it.
+    if (bundler === "rolldown") return t.skip();
     const root = project({
       "src/handler.ts": `import os from "node:os";\nconst path = require("path");\nexport const handler = async () => path.basename("/a/b.txt") + os.EOL.length;\n`,
     });
@@ -62,7 +65,10 @@ describe.each(BUNDLERS)("%s: the user's own esbuild options", (bundler) => {
       banner: "// (c) ACME: do not require this file by hand",
     });
     expect(built.failure?.errors).toBeUndefined();
-    expect(fs.readFileSync(path.join(root, "dist/handler.mjs"), "utf8")).toMatch(/^import\{createRequire as __slimfnCreateRequire\}.*\n\/\/ \(c\) ACME/);
+    // Rolldown loads require() through its own createRequire import: slimfn has no free require
+    // to shim there, and the banner is on top of the minified code (Rolldown's postBanner).
+    const top = bundler === "rolldown" ? /^\/\/ \(c\) ACME.*\nimport\{createRequire\}from"node:module";/ : /^import\{createRequire as __slimfnCreateRequire\}.*\n\/\/ \(c\) ACME/;
+    expect(fs.readFileSync(path.join(root, "dist/handler.mjs"), "utf8")).toMatch(top);
     expect(invokeZip(root, "dist/handler.zip", "handler.handler")).toEqual({ ok: "b.txt" });
     expect(unzipList(path.join(root, "dist/handler.zip"))).toEqual(["handler.mjs"]);
   });

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Options } from "../../src/options.js";
 import type { SizeModel } from "../../src/report/model.js";
 import { esbuildDriver } from "./drivers/esbuild.js";
+import { rolldownDriver } from "./drivers/rolldown.js";
 import { rollupDriver } from "./drivers/rollup.js";
 
 export interface BuildRequest {
@@ -33,7 +34,7 @@ export interface BuildRequest {
   slimfn?: Options;
   /** Options only esbuild knows: a test that sets them is about esbuild. */
   esbuild?: Record<string, unknown>;
-  /** Rollup's own input and output options, for what only the rollup driver can say. */
+  /** Rollup's own input and output options (Rolldown takes them too), for what only those drivers can say. */
   rollup?: { input?: Record<string, unknown>; output?: Record<string, unknown> };
 }
 
@@ -65,9 +66,9 @@ export interface Driver {
   context(request: BuildRequest, outdir: string): Promise<{ rebuild(): Promise<DriverBuild>; dispose(): Promise<void> }>;
 }
 
-export type Bundler = "esbuild" | "rollup";
-export const BUNDLERS: Bundler[] = ["esbuild", "rollup"];
-const DRIVERS: Record<Bundler, Driver> = { esbuild: esbuildDriver, rollup: rollupDriver };
+export type Bundler = "esbuild" | "rollup" | "rolldown";
+export const BUNDLERS: Bundler[] = ["esbuild", "rollup", "rolldown"];
+const DRIVERS: Record<Bundler, Driver> = { esbuild: esbuildDriver, rollup: rollupDriver, rolldown: rolldownDriver };
 
 export async function buildFixture(bundler: Bundler, req: BuildRequest): Promise<FixtureBuild> {
   const outdir = path.resolve(req.root, req.outdir ?? "dist");

@@ -9,10 +9,10 @@ import slimfn from "../../../plugins/rollup.js";
 import type { Diagnostic } from "../../../src/diagnostics.js";
 import type { BuildMessage, BuildRequest, Driver } from "../build.js";
 
-type DriverBuild = Awaited<ReturnType<Driver["build"]>>;
+export type DriverBuild = Awaited<ReturnType<Driver["build"]>>;
 
 /** slimfn's logs carry the neutral diagnostic: read it back as the esbuild driver's messages read. */
-function messages(log: RollupLog & { meta?: { slimfn?: Diagnostic; all?: Diagnostic[] } }, root: string): BuildMessage[] {
+export function messages(log: RollupLog & { meta?: { slimfn?: Diagnostic; all?: Diagnostic[] } }, root: string): BuildMessage[] {
   const all = log.meta?.all ?? (log.meta?.slimfn ? [log.meta.slimfn] : undefined);
   if (!all) {
     const loc = log.loc ? { file: path.relative(root, log.loc.file ?? log.id ?? ""), line: log.loc.line, column: log.loc.column } : null;
@@ -28,7 +28,7 @@ function messages(log: RollupLog & { meta?: { slimfn?: Diagnostic; all?: Diagnos
 }
 
 /** A failed build's messages: slimfn's own (a SlimfnError from `options`, or a logged error) or rollup's. */
-function failure(e: unknown, root: string, warnings: BuildMessage[]): DriverBuild {
+export function failure(e: unknown, root: string, warnings: BuildMessage[]): DriverBuild {
   const log = e as RollupLog & { diagnostics?: Diagnostic[] };
   if (typeof log.message !== "string") throw e;
   const errors = log.diagnostics
@@ -46,7 +46,7 @@ function rollupExternal(pattern: string): RegExp {
 const SOURCEMAP: Record<string, OutputOptions["sourcemap"]> = { true: true, false: false, linked: true, external: "hidden", inline: "inline" };
 
 /** The request as rollup options. `absolute`: entries as absolute paths (a watcher outlives the working directory). */
-function rollupOptions(req: BuildRequest, outdir: string, plugins: Plugin[], onLog: InputOptions["onLog"], absolute = false): { input: InputOptions; output: OutputOptions } {
+export function rollupOptions(req: BuildRequest, outdir: string, plugins: Plugin[], onLog: InputOptions["onLog"], absolute = false): { input: InputOptions; output: OutputOptions } {
   const at = (e: string) => (absolute ? path.resolve(req.root, e) : e);
   // esbuild's outbase, as a rollup user writes it: the input names the output paths.
   const input = req.outbase && Array.isArray(req.entries)
