@@ -9,8 +9,8 @@
  * client needs its import deferred; an import used in a const's initialiser is deferred only if
  * the const is), so the verdicts are found as a fixed point.
  */
+import { isBuiltin } from "../specifiers.js";
 import type { ProjectAnswers, TargetAnswers } from "./answers.js";
-import { isBuiltin } from "./glob.js";
 import { sideEffectIn } from "./initialiser.js";
 import { at, type ImportStatement, type Inventory, type ModuleConst, type Uses } from "./inventory.js";
 import type { Reference } from "./scope.js";

@@ -5,7 +5,7 @@
  * top-level await and whether the bundler leaves them external. The session answers them once
  * per build (types.ts `LazyTransformContext`).
  */
-import { packageName } from "./glob.js";
+import { packageName } from "../specifiers.js";
 import type { ImportStatement, Inventory } from "./inventory.js";
 import { isNode, type Node } from "./scope.js";
 import type { Selection } from "./selection.js";

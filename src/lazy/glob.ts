@@ -55,7 +55,7 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-// transform.ts imports them from here.
+// The lazy tests import them from here.
 export { isBuiltin, packageName };
 
 export interface Allowlist {
