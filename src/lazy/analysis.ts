@@ -89,6 +89,14 @@ export function usedImports(sel: Selection, uses: Uses): ImportStatement[] {
   return sel.chosen.filter((imp) => imp.bindings.size === 0 || [...imp.bindings.keys()].some((l) => uses.of(l).length > 0));
 }
 
+/**
+ * The names whose uses the analysis reads: the chosen imports' bindings, the candidate consts
+ * and the imports of project modules' deferred exports.
+ */
+export function trackedNames(sel: Selection, project: ProjectAnswers): Set<string> {
+  return new Set([...sel.scope.lazyBindings, ...sel.consts.map((c) => c.name), ...project.bindings.keys(), ...project.namespaces.keys()]);
+}
+
 interface ConstState extends ConstVerdict {
   /** Lazy import bindings used in the initialiser. */
   uses: Set<string>;

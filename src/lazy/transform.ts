@@ -12,7 +12,7 @@
  */
 import path from "node:path";
 import MagicString from "magic-string";
-import { analyse, usedImports } from "./analysis.js";
+import { analyse, trackedNames, usedImports } from "./analysis.js";
 import { askAboutTargets, askProjectModules } from "./answers.js";
 import { parseError, record } from "./decisions.js";
 import { compileAllowlist, type Allowlist } from "./glob.js";
@@ -63,7 +63,7 @@ export async function transformLazy(
   const analysed =
     sel.chosen.length > 0 || inv.imports.some((i) => i.defer) || project.bindings.size > 0 || project.namespaces.size > 0
       ? await (async () => {
-          const uses = usesOf(inv, new Set([...sel.scope.lazyBindings, ...sel.consts.map((c) => c.name), ...project.bindings.keys(), ...project.namespaces.keys()]));
+          const uses = usesOf(inv, trackedNames(sel, project));
           const targets = await askAboutTargets([...new Set(usedImports(sel, uses).map((i) => i.spec))], file, context);
           const build = { mode: options.mode, splitting: context.splitting, chunkRequire: context.chunkRequire === true, entry: context.entries?.has(file) === true };
           return { verdicts: analyse(inv, sel, uses, project, targets, build), uses };
