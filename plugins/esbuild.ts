@@ -6,11 +6,9 @@
  */
 import path from "node:path";
 import type { BuildOptions, BuildResult, OutputFile, PartialMessage, Plugin, PluginBuild } from "esbuild";
-import { expectedFunctionNames, startChecks, type EntryBeforeBuild } from "../src/build-checks.js";
+import type { EntryBeforeBuild } from "../src/build-checks.js";
 import { formatDiagnostic, toDiagnostics, type Diagnostic } from "../src/diagnostics.js";
-import { earlyOutputProblems } from "../src/output-paths.js";
 import { parseJsonc } from "../src/lazy/aliases.js";
-import { addRequireShim, shiftSourceMap } from "../src/esm-shims.js";
 import type { LeanIntent } from "../src/lean-defaults.js";
 import { validateOptions, type Options } from "../src/options.js";
 import { createSession, type BuildSession, type BundlerHost } from "../src/session.js";
@@ -18,7 +16,8 @@ import { matchesExternal } from "../src/ship/externals.js";
 import { escapeRegex } from "../src/source-filter.js";
 import { useColor } from "../src/summary.js";
 import { setupLazy } from "./esbuild-lazy.js";
-import { entryPaths, toBuildOutput, toChunks, toGraph } from "./esbuild/metafile.js";
+import { addRequireShim } from "./esbuild/esm-shims.js";
+import { entryPaths, toBundleOutput, toChunks, toGraph } from "./esbuild/metafile.js";
 
 export type { Options } from "../src/options.js";
 
@@ -117,23 +116,14 @@ function shipUnbundled(build: PluginBuild, session: BuildSession): void {
   });
 }
 
-/** Add the `require` shim where ESM output needs it; keep each `.map` file in step. */
-function shimOutputs(files: OutputFile[], format: BuildOptions["format"], banner: string | undefined): OutputFile[] {
-  if (format !== "esm") return files;
-  const byPath = new Map(files.map((f) => [f.path, f]));
-  const replaced = new Map<string, Uint8Array>();
-  for (const f of files) {
-    if (!/\.[cm]?js$/.test(f.path)) continue;
-    const shimmed = addRequireShim(f.text, banner);
-    if (!shimmed) continue;
-    replaced.set(f.path, Buffer.from(shimmed.code));
-    const map = byPath.get(`${f.path}.map`);
-    if (map) replaced.set(map.path, Buffer.from(shiftSourceMap(map.text, shimmed.line)));
-  }
+/** esbuild's output files with the session's shims in place (the `require` esbuild's `__require` helper needs). */
+function shimOutputs(session: BuildSession, files: OutputFile[], banner: string | undefined): OutputFile[] {
+  const replaced = session.shimOutputs(files, (code) => addRequireShim(code, banner));
   return files.map((f) => {
-    const contents = replaced.get(f.path);
-    if (!contents) return f;
-    return { path: f.path, contents, hash: f.hash, get text() { return Buffer.from(contents).toString("utf8"); } };
+    const text = replaced.get(f.path);
+    if (text === undefined) return f;
+    const contents = Buffer.from(text);
+    return { path: f.path, contents, hash: f.hash, get text() { return text; } };
   });
 }
 
@@ -229,12 +219,11 @@ export default function slimfn(options: Options = {}): Plugin {
       initial.write = false;
       build.onStart(() => session.buildStart());
       checkEntriesExist(build, session);
-      const names = expectedFunctionNames(entriesBeforeBuild(initial), root, initial.outbase);
-      // A zip or size model path that names a source, a package.json or a foreign file fails
-      // before anything is bundled; once bundled, every input and output is checked again.
-      const outdir = path.resolve(root, initial.outdir ?? path.dirname(initial.outfile ?? "."));
-      const entryFiles = session.fileEntries.map((e) => path.resolve(root, e));
-      const early = [...startChecks(session.options!, names), ...earlyOutputProblems(session.options!, outdir, entryFiles, names)];
+      // Fails before anything is bundled; once bundled, every input and output is checked again.
+      const early = session.startChecks(entriesBeforeBuild(initial), {
+        ...(initial.outbase !== undefined ? { outbase: initial.outbase } : {}),
+        outdir: initial.outdir ?? path.dirname(initial.outfile ?? "."),
+      });
       if (early.length) build.onStart(() => split(early));
       setupLazy(build, session, toMessage);
       shipUnbundled(build, session);
@@ -249,10 +238,10 @@ export default function slimfn(options: Options = {}): Plugin {
         const metafile = result.metafile;
         let diagnostics: Diagnostic[];
         try {
-          const files = shimOutputs(result.outputFiles, initial.format, initial.banner?.js);
+          const files = shimOutputs(session, result.outputFiles, initial.banner?.js);
           if (!userWrite) result.outputFiles.splice(0, result.outputFiles.length, ...files);
           const finished = await session.finish({
-            output: toBuildOutput(initial, root, metafile, files),
+            output: toBundleOutput(initial, root, metafile, files),
             graph: toGraph(metafile),
             chunks: () => toChunks(metafile, root, files),
             write: userWrite,

@@ -11,7 +11,7 @@
  */
 import path from "node:path";
 import type { ExternalOption, InputOptions, NormalizedOutputOptions, OutputOptions, Plugin, PluginContext, RollupLog } from "rollup";
-import { commonFolder, expectedFunctionNames, startChecks } from "../src/build-checks.js";
+import { commonFolder } from "../src/build-checks.js";
 import { SlimfnError, type Diagnostic } from "../src/diagnostics.js";
 import { parseVirtualId, VIRTUAL_PREFIX, virtualId } from "../src/lazy/virtual.js";
 import type { LeanIntent } from "../src/lean-defaults.js";
@@ -20,7 +20,7 @@ import { resolveOptions, validateOptions, type Options } from "../src/options.js
 import { createSession, type BuildSession } from "../src/session.js";
 import { shipAsked } from "../src/ship/externals.js";
 import { isBareSpecifier, isBuiltin } from "../src/specifiers.js";
-import { moduleNamer, toBuildOutput, toChunks, toGraph } from "./rollup/bundle.js";
+import { moduleNamer, toBundleOutput, toChunks, toGraph } from "./rollup/bundle.js";
 import { presetPlugins } from "./rollup/preset.js";
 
 export type { Options } from "../src/options.js";
@@ -178,7 +178,7 @@ export function slimfnRollup(options: Options = {}): Plugin & VitePluginHooks {
       base = !named && files.length ? commonFolder(files.map((f) => path.dirname(f))) : undefined;
       // Budgets naming no function and an unreadable verify.event fail before anything is bundled.
       const entries = named ? Object.entries(input.input as Record<string, string>).map(([out, p]) => ({ path: p, out })) : inputPaths(input.input).map((p) => ({ path: p }));
-      const early = startChecks(session.options!, expectedFunctionNames(entries, root, undefined));
+      const early = session.startChecks(entries, {});
       if (early.length) fail(early);
       const user = externalPredicate(input.external);
       const opts = session.options!;
@@ -283,7 +283,7 @@ export function slimfnRollup(options: Options = {}): Plugin & VitePluginHooks {
       async handler(output, bundle, isWrite) {
         const name = moduleNamer(root, lazyIds);
         const finished = await session.finish({
-          output: toBuildOutput(bundle, output, root, name, (modules) => session.lazyExternals(modules)),
+          output: toBundleOutput(bundle, output, root, name),
           graph: toGraph(this, name, lazyIds),
           chunks: () => toChunks(bundle, lazyIds, output, root),
           // write(): the session writes the files once every zip is made and verified (a build it

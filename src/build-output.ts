@@ -62,3 +62,46 @@ export interface BuildOutput {
   inputs?: string[];
   functions: FunctionOutput[];
 }
+
+/**
+ * One JavaScript output file as the bundler describes it: the adapter's translation of its
+ * bundler's output, before any rule. The core decides from these which are functions and what
+ * each one ships (src/function-outputs.ts).
+ */
+export interface EmittedChunk {
+  /** Absolute path. */
+  file: string;
+  /** Absolute path of the source module this file is the entry chunk of (esbuild `entryPoint`, rollup `facadeModuleId`). */
+  entryPoint?: string;
+  /**
+   * Whether the bundler says this is one of the build's entries (rollup `isEntry`); undefined
+   * when it cannot tell (esbuild gives `import()` targets an `entryPoint` too).
+   */
+  isEntry?: boolean;
+  /** The file is the target of an `import()` of another output. */
+  importTarget: boolean;
+  /** Names it exports, as the bundler lists them (esbuild lists none for CommonJS output). */
+  exports: readonly string[];
+  /** Absolute paths of the other output files it loads: imports, `import()`s, `require`s, assets. */
+  loads: readonly string[];
+  /** Specifiers it leaves for run time (Node built-ins included: the core leaves those out). */
+  externals: readonly string[];
+  /** Bytes per module in this file. */
+  modules: readonly ModuleBytes[];
+}
+
+/** A finished bundler build in neutral terms: what an adapter hands to the session's `finish`. */
+export interface BundleOutput {
+  /** Module format of the output. */
+  format: "esm" | "cjs";
+  /** Absolute output folder. */
+  outdir: string;
+  /** Every output file of the build, in memory, by absolute path. */
+  files: Map<string, OutputFile>;
+  /** Absolute paths of every source file the bundler read, when it says (esbuild metafile `inputs`). */
+  inputs?: string[];
+  /** The JavaScript output files. */
+  chunks: readonly EmittedChunk[];
+  /** The source map setting the build ran with (`.map` files go into the zip only for some). */
+  sourcemap: boolean | string | undefined;
+}

@@ -1,7 +1,7 @@
 /**
  * ESM output of bundled CommonJS: `__dirname`, `__filename` and `require` exist only inside
  * Node's CommonJS wrapper. esbuild gets them from `define` and its `__require` shim (see
- * esm-shims.ts); bundlers that hoist CommonJS modules into the ES chunk's own scope (rollup with
+ * plugins/esbuild/esm-shims.ts); bundlers that hoist CommonJS modules into the ES chunk's own scope (rollup with
  * @rollup/plugin-commonjs, Rolldown) leave them as free names, and the chunk throws a
  * ReferenceError at the first use. This rewrite works on a whole output chunk, scope-aware:
  * only references that no enclosing scope declares are touched, so a user's own
@@ -12,10 +12,22 @@
  */
 import MagicString from "magic-string";
 import { parseSync } from "oxc-parser";
-import { REQUIRE_SHIM } from "./esm-shims.js";
 import { findReferences, isNode, patternNames, type Node } from "./lazy/scope.js";
 
 const NAMES = new Set(["__dirname", "__filename", "require"]);
+
+/** A `require` for ES output, on one line (aliased, so it never collides with the user's names). */
+export const REQUIRE_SHIM =
+  'import{createRequire as __slimfnCreateRequire}from"node:module";const require=__slimfnCreateRequire(import.meta.url);';
+
+/** Insert an empty line group at `line` (0-based) into a source map's `mappings`: a shim line above. */
+export function shiftSourceMap(mapJson: string, line: number): string {
+  const map = JSON.parse(mapJson) as { mappings: string };
+  const groups = map.mappings.split(";");
+  groups.splice(line, 0, "");
+  map.mappings = groups.join(";");
+  return JSON.stringify(map);
+}
 
 /** Names the program declares at its top level (they shadow the CommonJS globals). */
 function topLevelNames(body: readonly Node[]): Set<string> {

@@ -16,13 +16,14 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { BuildOutput } from "./build-output.js";
-import { checkEntryExists, checkOutputShape, fileEntryPoints } from "./build-checks.js";
+import type { BundleOutput } from "./build-output.js";
+import { checkEntryExists, checkOutputShape, expectedFunctionNames, fileEntryPoints, startChecks, type EntryBeforeBuild } from "./build-checks.js";
 import { verdicts } from "./cache/verdicts.js";
 import { addDecoratorMetadata, TsconfigCache } from "./decorators.js";
 import { toDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { exportsOfSource, isCommonJsEntry } from "./entry-exports.js";
-import { cjsExportNames, rewriteEsmGlobals } from "./esm-globals.js";
+import { functionOutputs } from "./function-outputs.js";
+import { cjsExportNames, rewriteEsmGlobals, shiftSourceMap } from "./esm-globals.js";
 import { checkRequiredChunks, type OutputChunk } from "./lazy/chunk-tla.js";
 import { aliasPrefixes, tsconfigAliases } from "./lazy/aliases.js";
 import { checkLaziness, type ModuleGraph } from "./lazy/graph.js";
@@ -36,7 +37,7 @@ import { parseVirtualId, virtualBody } from "./lazy/virtual.js";
 import { workspaceRoot } from "./lazy/workspace.js";
 import { leanIntent, type LeanIntent } from "./lean-defaults.js";
 import { resolveOptions, validateOptions, type Options, type ResolvedOptions } from "./options.js";
-import { writeBundleFiles } from "./output-paths.js";
+import { earlyOutputProblems, writeBundleFiles } from "./output-paths.js";
 import { packageFunctions, type PackageResult } from "./package-functions.js";
 import { terminalProgress } from "./progress.js";
 import { isRelative, resolveRelative } from "./resolve-relative.js";
@@ -139,7 +140,7 @@ export interface VirtualModule {
 
 export interface FinishRequest {
   /** The neutral build (the adapter's translation of its bundler's result). */
-  output: Omit<BuildOutput, "lazy">;
+  output: BundleOutput;
   /** The module graph, to check that laziness held. */
   graph: ModuleGraph;
   /** Output chunks with their code (asked only when sync loads require chunks). */
@@ -173,6 +174,13 @@ export interface BuildSession {
   checkEntry(specifier: string, resolveDir: string): Promise<Diagnostic | undefined>;
   /** Entries the session checks with `checkEntry` (file paths, not globs or packages). */
   readonly fileEntries: readonly string[];
+  /**
+   * What can be checked before bundling, so a typo fails in a second: budgets and `include` keys
+   * naming no function (when the names can be foretold from `entries` and `outbase`), an
+   * unreadable `verify.event`, and, given the output folder, zip and size model paths that name
+   * a source, a package.json or a foreign file.
+   */
+  startChecks(entries: readonly EntryBeforeBuild[], layout: { outbase?: string; outdir?: string }): Diagnostic[];
   resolveImport(specifier: string, resolveDir: string, importer?: string): ImportAnswer;
   /**
    * The bundler filter for `resolveImport`: the bare imports slimfn may ship (the native-code
@@ -206,6 +214,12 @@ export interface BuildSession {
    * entry's exports are visible to `import()`. `entry` is the entry's source file, if it is one.
    */
   outputChunk(code: string, file: string, output: { format: "esm" | "cjs"; entry?: string }): { code: string; map?: { toString(): string } } | undefined;
+  /**
+   * The output files a bundler's own ES-output shim changes (esbuild's `require` for its
+   * `__require` helper): in ES output, each JavaScript file `shim` rewrites, and its `.map` file
+   * shifted by the line the shim went on. The new texts by path; none in CommonJS output.
+   */
+  shimOutputs(files: readonly { path: string; text: string }[], shim: (code: string) => { code: string; line: number } | undefined): Map<string, string>;
   finish(request: FinishRequest): Promise<FinishResult>;
 }
 
@@ -251,6 +265,8 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
   let tsconfig: { file: string; paths?: Record<string, unknown> } = { file: path.join(root, "tsconfig.json") };
   let shape: EffectiveShape = { format: "esm", splitting: false, sourcemap: false };
   let fileEntries: string[] = [];
+  /** The entry points as written, and resolved. */
+  let written: readonly string[] = [];
   let entries = new Set<string>();
   let builds = 0;
   const fresh = (): BuildState => ({
@@ -386,6 +402,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       const bad = checkOutputShape(user.platform, user.format);
       if (bad) return { defaults: {} as LeanIntent, diagnostics: [bad] };
       fileEntries = fileEntryPoints(user.entries);
+      written = [...user.entries];
       tsconfig = { file: path.resolve(root, user.tsconfig ?? "tsconfig.json"), ...(user.tsconfigPaths ? { paths: user.tsconfigPaths } : {}) };
       entries = new Set(user.entries.map((e) => path.resolve(root, e)));
       const format = user.format === "cjs" || user.format === "esm" ? user.format : undefined;
@@ -415,6 +432,16 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
     readSource,
 
     checkEntry: (specifier, resolveDir) => checkEntryExists(specifier, resolveDir || root),
+
+    startChecks(named, layout) {
+      const opts = resolved();
+      const names = expectedFunctionNames(named, root, layout.outbase);
+      const out = startChecks(opts, names);
+      if (layout.outdir !== undefined) {
+        out.push(...earlyOutputProblems(opts, path.resolve(root, layout.outdir), fileEntries.map((e) => path.resolve(root, e)), names));
+      }
+      return out;
+    },
 
     resolveImport(specifier, resolveDir, importer) {
       try {
@@ -504,6 +531,21 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       return named === undefined ? undefined : { code: named };
     },
 
+    shimOutputs(files, shim) {
+      const replaced = new Map<string, string>();
+      if (shape.format !== "esm") return replaced;
+      const byPath = new Map(files.map((f) => [f.path, f]));
+      for (const f of files) {
+        if (!/\.[cm]?js$/.test(f.path)) continue;
+        const shimmed = shim(f.text);
+        if (!shimmed) continue;
+        replaced.set(f.path, shimmed.code);
+        const map = byPath.get(`${f.path}.map`);
+        if (map) replaced.set(map.path, shiftSourceMap(map.text, shimmed.line));
+      }
+      return replaced;
+    },
+
     async finish(request) {
       const opts = resolved();
       const s = current();
@@ -518,7 +560,15 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
         // 3. Package: ship, zip, verify, size model, budgets.
         const packaged = await packageFunctions({
           options: opts,
-          build: { ...request.output, lazy: session.decisions(), graph: request.graph },
+          build: {
+            format: request.output.format,
+            outdir: request.output.outdir,
+            files: request.output.files,
+            ...(request.output.inputs ? { inputs: request.output.inputs } : {}),
+            functions: functionOutputs(request.output, written, root, session.lazyExternals),
+            lazy: session.decisions(),
+            graph: request.graph,
+          },
           bundler: { name: host.name, version: host.version },
           ship: s.registry,
           watch: session.rebuild,

@@ -1,17 +1,14 @@
 /**
- * esbuild's metafile, read into the core's neutral shapes: the build output (functions, files,
- * per-module bytes, externals), the module graph and the output chunks.
+ * esbuild's metafile, read into the core's neutral shapes: the build output (output files, and
+ * per JavaScript file its entry, exports, loads, externals and module bytes), the module graph
+ * and the output chunks. Translation only: which outputs are functions is the core's rule.
  */
-import { existsSync } from "node:fs";
 import path from "node:path";
 import type { BuildOptions, Metafile } from "esbuild";
-import type { BuildOutput, ExternalImport, FunctionOutput, ModuleBytes, OutputFile } from "../../src/build-output.js";
-import { exportsOfSource, isCommonJsEntry } from "../../src/entry-exports.js";
+import type { BundleOutput, EmittedChunk, OutputFile } from "../../src/build-output.js";
 import type { OutputChunk } from "../../src/lazy/chunk-tla.js";
 import type { EdgeKind, ModuleGraph } from "../../src/lazy/graph.js";
 import { parseVirtualId } from "../../src/lazy/virtual.js";
-import { zipsSourceMapFiles } from "../../src/lean-defaults.js";
-import { isBuiltin } from "../../src/specifiers.js";
 
 /** Entry points as written in esbuild's `entryPoints` (array, `{ in, out }` items or object). */
 export function entryPaths(entryPoints: BuildOptions["entryPoints"]): string[] {
@@ -20,62 +17,33 @@ export function entryPaths(entryPoints: BuildOptions["entryPoints"]): string[] {
   return Object.values(entryPoints);
 }
 
-/** The output files a function needs: its entry, every chunk it imports, and their maps. */
-function functionFiles(metafile: Metafile, entryKey: string, maps: boolean): string[] {
-  const seen = new Set<string>();
-  const visit = (key: string) => {
-    if (seen.has(key) || !metafile.outputs[key]) return;
-    seen.add(key);
-    for (const imp of metafile.outputs[key]!.imports) {
-      if (!imp.external && (imp.kind === "import-statement" || imp.kind === "dynamic-import" || imp.kind === "require-call")) visit(imp.path);
-    }
-  };
-  visit(entryKey);
-  if (maps) for (const key of [...seen]) if (metafile.outputs[`${key}.map`]) seen.add(`${key}.map`);
-  return [...seen];
-}
+/** The kinds of import by which one output file loads another at run time. */
+const LOADS = new Set(["import-statement", "dynamic-import", "require-call"]);
 
-/** Translate esbuild's metafile into the neutral description of the build. */
-export function toBuildOutput(initial: BuildOptions, root: string, metafile: Metafile, files: readonly OutputFile[]): Omit<BuildOutput, "lazy"> {
-  const outdir = path.resolve(root, initial.outdir ?? path.dirname(initial.outfile ?? "."));
+/** Translate esbuild's metafile and output files into the neutral description of the build. */
+export function toBundleOutput(initial: BuildOptions, root: string, metafile: Metafile, files: readonly OutputFile[]): BundleOutput {
   const abs = (key: string) => path.resolve(root, key);
-  // esbuild gives `import()` targets an `entryPoint` too: a function is one of the user's entries.
-  const written = entryPaths(initial.entryPoints);
-  const userEntries = new Set(written.map((e) => path.resolve(root, e)));
-  // Globs and package names cannot be matched by path: fall back to "not an import() target".
-  const unmatched = written.some((e) => /[*?{[]/.test(e) || !existsSync(path.resolve(root, e)));
   const importTargets = new Set(
     Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === "dynamic-import").map((i) => i.path)),
   );
-  const isFunction = (key: string, entryPoint: string) =>
-    userEntries.has(path.resolve(root, entryPoint)) || (unmatched && !importTargets.has(key));
-  const functions: FunctionOutput[] = [];
-  for (const [key, output] of Object.entries(metafile.outputs)) {
-    if (!output.entryPoint || !/\.[cm]?js$/.test(key) || !isFunction(key, output.entryPoint)) continue;
-    const keys = functionFiles(metafile, key, zipsSourceMapFiles(initial.sourcemap));
-    const modules: ModuleBytes[] = [];
-    const externals: ExternalImport[] = [];
-    for (const k of keys) {
-      const out = metafile.outputs[k]!;
-      for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
-        modules.push({ path: input, bytes: bytesInOutput, output: abs(k) });
-      }
-      for (const imp of out.imports ?? []) {
-        if (imp.external && !isBuiltin(imp.path)) externals.push({ specifier: imp.path });
-      }
-    }
-    // CommonJS output lists no exports in the metafile: read them from the entry's source.
-    const exports = initial.format === "cjs" ? exportsOfSource(path.resolve(root, output.entryPoint)) : output.exports;
-    // ESM output of a CommonJS entry exports only `default`; only then is the source read.
-    const commonJsEntryAsEsm = initial.format !== "cjs" && exports.length === 1 && exports[0] === "default" && isCommonJsEntry(path.resolve(root, output.entryPoint));
-    functions.push({ entry: abs(key), exports, files: keys.map(abs), modules, externals, ...(commonJsEntryAsEsm ? { commonJsEntryAsEsm } : {}) });
-  }
+  const chunks: EmittedChunk[] = Object.entries(metafile.outputs)
+    .filter(([key]) => /\.[cm]?js$/.test(key))
+    .map(([key, o]) => ({
+      file: abs(key),
+      ...(o.entryPoint !== undefined ? { entryPoint: abs(o.entryPoint) } : {}),
+      importTarget: importTargets.has(key),
+      exports: o.exports,
+      loads: o.imports.filter((i) => !i.external && LOADS.has(i.kind)).map((i) => abs(i.path)),
+      externals: o.imports.filter((i) => i.external).map((i) => i.path),
+      modules: Object.entries(o.inputs).map(([input, { bytesInOutput }]) => ({ path: input, bytes: bytesInOutput, output: abs(key) })),
+    }));
   return {
     format: initial.format === "cjs" ? "cjs" : "esm",
-    outdir,
+    outdir: path.resolve(root, initial.outdir ?? path.dirname(initial.outfile ?? ".")),
     files: new Map(files.map((f) => [f.path, { path: f.path, contents: f.contents }])),
-    inputs: Object.keys(metafile.inputs).map((key) => path.resolve(root, key)),
-    functions,
+    inputs: Object.keys(metafile.inputs).map(abs),
+    chunks,
+    sourcemap: initial.sourcemap,
   };
 }
 

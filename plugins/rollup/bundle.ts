@@ -1,18 +1,16 @@
 /**
  * Rollup's (and Rolldown's) output bundle and module infos, read into the core's neutral shapes:
- * the build output (functions, files, per-module bytes, externals), the module graph and the
- * output chunks. Translation only.
+ * the build output (files, and per chunk its entry, exports, loads, externals and module bytes),
+ * the module graph and the output chunks. Translation only: which chunks are functions, and
+ * what each ships, is the core's rule (src/function-outputs.ts).
  */
 import path from "node:path";
 import type { NormalizedOutputOptions, OutputBundle, OutputChunk, PluginContext } from "rollup";
-import type { BuildOutput, ExternalImport, FunctionOutput, ModuleBytes } from "../../src/build-output.js";
-import { exportsOfSource, isCommonJsEntry } from "../../src/entry-exports.js";
+import type { BundleOutput, EmittedChunk } from "../../src/build-output.js";
 import type { OutputChunk as NeutralChunk } from "../../src/lazy/chunk-tla.js";
 import type { EdgeKind, ModuleGraph } from "../../src/lazy/graph.js";
-import { zipsSourceMapFiles } from "../../src/lean-defaults.js";
 import { normaliseModuleId } from "../../src/module-ids.js";
 import { scaleToBytes } from "../../src/report/scale.js";
-import { isBuiltin } from "../../src/specifiers.js";
 
 type ModuleContext = Pick<PluginContext, "getModuleIds" | "getModuleInfo">;
 
@@ -71,67 +69,34 @@ export function toChunks(bundle: OutputBundle, lazy: ReadonlyMap<string, string>
   });
 }
 
-/** The output files a function needs: its entry chunk, every chunk it loads, their assets and maps. */
-function functionFiles(bundle: OutputBundle, entry: string, maps: boolean): { chunks: OutputChunk[]; files: string[] } {
-  const seen = new Set<string>();
-  const chunks: OutputChunk[] = [];
-  const visit = (fileName: string) => {
-    const c = bundle[fileName];
-    if (seen.has(fileName) || !c) return;
-    seen.add(fileName);
-    if (c.type !== "chunk") return;
-    chunks.push(c);
-    for (const i of [...c.imports, ...c.dynamicImports]) visit(i);
-    // Rolldown has no referencedFiles (assets of import.meta.ROLLUP_FILE_URL_...).
-    for (const f of (c as { referencedFiles?: readonly string[] }).referencedFiles ?? []) visit(f);
-  };
-  visit(entry);
-  const files = [...seen];
-  if (maps) for (const f of seen) if (bundle[`${f}.map`]) files.push(`${f}.map`);
-  return { chunks, files };
-}
-
-/**
- * Translate the bundle into the neutral build. `lazyExternals` names the external packages the
- * lazy rewrite requires from the given modules: the output has no import of them.
- */
-export function toBuildOutput(
-  bundle: OutputBundle,
-  output: NormalizedOutputOptions,
-  root: string,
-  name: (id: string) => string,
-  lazyExternals: (modules: ReadonlySet<string>) => string[],
-): Omit<BuildOutput, "lazy"> {
+/** Translate the bundle into the neutral build. Which chunks are functions is the core's rule. */
+export function toBundleOutput(bundle: OutputBundle, output: NormalizedOutputOptions, root: string, name: (id: string) => string): BundleOutput {
   const outdir = outputDir(output, root);
   const abs = (fileName: string) => path.join(outdir, fileName);
-  const maps = zipsSourceMapFiles(output.sourcemap === "hidden" ? "external" : output.sourcemap);
-  const functions: FunctionOutput[] = [];
-  for (const entry of chunksOf(bundle).filter((c) => c.isEntry)) {
-    const { chunks, files } = functionFiles(bundle, entry.fileName, maps);
-    const modules: ModuleBytes[] = [];
-    const externals: ExternalImport[] = [];
-    for (const c of chunks) {
-      // renderedLength is measured before minification, in UTF-16 units: scale to the real bytes.
-      const ids = Object.keys(c.modules).filter((id) => c.modules[id]!.renderedLength > 0);
-      const bytes = scaleToBytes(ids.map((id) => c.modules[id]!.renderedLength), Buffer.byteLength(c.code));
-      ids.forEach((id, i) => modules.push({ path: name(id), bytes: bytes[i]!, output: abs(c.fileName) }));
-      for (const i of [...c.imports, ...c.dynamicImports]) if (!bundle[i] && !isBuiltin(i)) externals.push({ specifier: i });
-    }
-    for (const specifier of lazyExternals(new Set(modules.map((m) => m.path)))) {
-      if (!externals.some((e) => e.specifier === specifier)) externals.push({ specifier });
-    }
+  const chunks: EmittedChunk[] = chunksOf(bundle).map((c) => {
+    // renderedLength is measured before minification, in UTF-16 units: scale to the real bytes.
+    const ids = Object.keys(c.modules).filter((id) => c.modules[id]!.renderedLength > 0);
+    const bytes = scaleToBytes(ids.map((id) => c.modules[id]!.renderedLength), Buffer.byteLength(c.code));
+    const imported = [...c.imports, ...c.dynamicImports];
+    // Rolldown has no referencedFiles (assets of import.meta.ROLLUP_FILE_URL_...).
+    const assets = (c as { referencedFiles?: readonly string[] }).referencedFiles ?? [];
     // commonjs names a CommonJS entry `\0<file>?commonjs-entry`: the file is what counts.
-    const source = entry.facadeModuleId ? path.resolve(root, normaliseModuleId(entry.facadeModuleId, root)) : undefined;
-    // CommonJS output of a CommonJS entry is `module.exports = ...`: its names come from the source.
-    const exports = output.format === "cjs" && source ? exportsOfSource(source) : [...entry.exports];
-    // ES output of a CommonJS entry exports only `default`; only then is the source read.
-    const commonJsEntryAsEsm = output.format === "es" && exports.length === 1 && exports[0] === "default" && !!source && isCommonJsEntry(source);
-    functions.push({ entry: abs(entry.fileName), exports, files: files.map(abs), modules, externals, ...(commonJsEntryAsEsm ? { commonJsEntryAsEsm } : {}) });
-  }
-  const files: BuildOutput["files"] = new Map();
+    const source = c.facadeModuleId ? path.resolve(root, normaliseModuleId(c.facadeModuleId, root)) : undefined;
+    return {
+      file: abs(c.fileName),
+      ...(source !== undefined ? { entryPoint: source } : {}),
+      isEntry: c.isEntry,
+      importTarget: c.isDynamicEntry,
+      exports: c.exports,
+      loads: [...imported, ...assets].filter((i) => bundle[i]).map(abs),
+      externals: imported.filter((i) => !bundle[i]),
+      modules: ids.map((id, i) => ({ path: name(id), bytes: bytes[i]!, output: abs(c.fileName) })),
+    };
+  });
+  const files: BundleOutput["files"] = new Map();
   for (const o of Object.values(bundle)) {
     const contents = o.type === "chunk" ? Buffer.from(o.code) : typeof o.source === "string" ? Buffer.from(o.source) : o.source;
     files.set(abs(o.fileName), { path: abs(o.fileName), contents });
   }
-  return { format: output.format === "cjs" ? "cjs" : "esm", outdir, files, functions };
+  return { format: output.format === "cjs" ? "cjs" : "esm", outdir, files, chunks, sourcemap: output.sourcemap === "hidden" ? "external" : output.sourcemap };
 }

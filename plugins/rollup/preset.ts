@@ -12,7 +12,7 @@ import path from "node:path";
 import type { InputOptions, Plugin } from "rollup";
 import { presetPackageMissing } from "../../src/build-checks.js";
 import { SlimfnError } from "../../src/diagnostics.js";
-import { shiftSourceMap } from "../../src/esm-shims.js";
+import { shiftSourceMap } from "../../src/esm-globals.js";
 
 /** The packages the preset is made of: optional peers, so `slimfnRollup` alone needs none of them. */
 const PRESET_PACKAGES = ["@rollup/plugin-node-resolve", "@rollup/plugin-commonjs", "@rollup/plugin-json", "oxc-transform", "oxc-minify"];

@@ -6,12 +6,14 @@
  * exactly one line. (`__dirname` and `__filename` need no shim: they are defined as
  * `import.meta.dirname` / `import.meta.filename`, Node >= 20.11, so they can never collide with
  * a user's own declarations of those names.)
+ *
+ * esbuild-only: it matches the text of esbuild's helper. Which outputs get it is the session's
+ * call (`shimOutputs`); rollup and Rolldown get the scope-aware rewrite of src/esm-globals.ts.
  */
+import { REQUIRE_SHIM, shiftSourceMap } from "../../src/esm-globals.js";
 
 /** The text of esbuild's `__require` helper that exists only when the bundle calls `require`. */
 const REQUIRE_HELPER_MARK = 'Dynamic require of "';
-export const REQUIRE_SHIM =
-  'import{createRequire as __slimfnCreateRequire}from"node:module";const require=__slimfnCreateRequire(import.meta.url);';
 const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 
 export function needsRequireShim(code: string): boolean {
@@ -27,15 +29,6 @@ export function needsRequireShim(code: string): boolean {
 export function bannerDeclaresRequire(banner: string | undefined): boolean {
   if (!banner) return false;
   return /\b(?:const|let|var)\s+require\b|\bfunction\s+require\s*\(|\bas\s+require\b|\bimport\s+require\b|\bimport\s*\*\s*as\s+require\b/.test(banner);
-}
-
-/** Insert an empty line group at `line` (0-based) into a source map's `mappings`. */
-export function shiftSourceMap(mapJson: string, line: number): string {
-  const map = JSON.parse(mapJson) as { mappings: string };
-  const groups = map.mappings.split(";");
-  groups.splice(line, 0, "");
-  map.mappings = groups.join(";");
-  return JSON.stringify(map);
 }
 
 /**
