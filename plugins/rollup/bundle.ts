@@ -5,10 +5,11 @@
  * what each ships, is the core's rule (src/function-outputs.ts).
  */
 import path from "node:path";
-import type { NormalizedOutputOptions, OutputBundle, OutputChunk, PluginContext } from "rollup";
+import type { ModuleInfo, NormalizedOutputOptions, OutputBundle, OutputChunk, PluginContext } from "rollup";
 import type { BundleOutput, EmittedChunk } from "../../src/build-output.js";
 import type { OutputChunk as NeutralChunk } from "../../src/lazy/chunk-tla.js";
 import type { EdgeKind, ModuleGraph } from "../../src/lazy/graph.js";
+import { parseVirtualId } from "../../src/lazy/virtual.js";
 import { normaliseModuleId } from "../../src/module-ids.js";
 import { scaleToBytes } from "../../src/report/scale.js";
 
@@ -31,15 +32,21 @@ export function outputDir(output: NormalizedOutputOptions, root: string): string
 
 const chunksOf = (bundle: OutputBundle) => Object.values(bundle).filter((o): o is OutputChunk => o.type === "chunk");
 
+/** Rolldown's module infos have no `isExternal`: there, an external module is one without code. */
+const isExternal = (info: ModuleInfo) => (info as { isExternal?: boolean }).isExternal ?? info.code == null;
+
 /** The module graph, from rollup's module infos. `lazy` maps virtual lazy ids to what they load. */
 export function toGraph(ctx: ModuleContext, name: (id: string) => string, lazy: ReadonlyMap<string, string>): ModuleGraph {
   const modules: ModuleGraph["modules"] = new Map();
   const entries: string[] = [];
   const virtual = new Map<string, string>();
-  const bundled = (id: string) => ctx.getModuleInfo(id)?.isExternal === false;
+  const bundled = (id: string) => {
+    const info = ctx.getModuleInfo(id);
+    return info !== null && !isExternal(info);
+  };
   for (const id of ctx.getModuleIds()) {
     const info = ctx.getModuleInfo(id);
-    if (!info || info.isExternal) continue;
+    if (!info || isExternal(info)) continue;
     const key = name(id);
     if (info.isEntry) entries.push(key);
     const edge = (target: string, kind: EdgeKind) => {
@@ -65,7 +72,9 @@ export function toChunks(bundle: OutputBundle, lazy: ReadonlyMap<string, string>
   const rel = (fileName: string) => path.relative(root, path.join(outdir, fileName)).split(path.sep).join("/");
   return chunksOf(bundle).map((c) => {
     const spec = c.facadeModuleId ? lazy.get(c.facadeModuleId) : undefined;
-    return { file: rel(c.fileName), ...(spec !== undefined ? { entryPoint: `slimfn-lazy:${spec}` } : {}), imports: c.imports.filter((i) => bundle[i]).map(rel), code: c.code };
+    // A sync load requires its chunk; async mode's (`async:` in the id) only import() it.
+    const required = spec !== undefined && !parseVirtualId(c.facadeModuleId!)?.async ? { required: spec } : {};
+    return { file: rel(c.fileName), ...(spec !== undefined ? { entryPoint: `slimfn-lazy:${spec}` } : {}), ...required, imports: c.imports.filter((i) => bundle[i]).map(rel), code: c.code };
   });
 }
 

@@ -12,6 +12,11 @@ export interface OutputChunk {
   file: string;
   /** The chunk's entry module as the bundler names it, when it is one. */
   entryPoint?: string;
+  /**
+   * The specifier whose sync load requires this chunk, when the adapter knows it from the
+   * virtual module's id (rollup, Rolldown); otherwise read from `entryPoint`'s name (esbuild).
+   */
+  required?: string;
   /** Output files it imports statically. */
   imports: string[];
   code: string;
@@ -36,8 +41,8 @@ export function checkRequiredChunks(chunks: readonly OutputChunk[], ask: Ask = (
   };
   const out: Diagnostic[] = [];
   for (const chunk of chunks) {
-    const m = chunk.entryPoint === undefined ? null : VIRTUAL_NAME.exec(chunk.entryPoint);
-    if (!m) continue;
+    const specifier = chunk.required ?? (chunk.entryPoint === undefined ? undefined : VIRTUAL_NAME.exec(chunk.entryPoint)?.[1]);
+    if (specifier === undefined) continue;
     const seen = new Set<string>();
     const queue = [chunk.file];
     while (queue.length) {
@@ -48,7 +53,7 @@ export function checkRequiredChunks(chunks: readonly OutputChunk[], ask: Ask = (
         out.push(
           error(
             "LAZY_REQUIRE_ASYNC",
-            `"${m[1]}" is loaded synchronously on first use with require(), but ${c.file === chunk.file ? "its chunk" : `the chunk it imports`} ${c.file} has top-level await, which require() cannot load. Use it only directly in async functions (then it loads with import()), or mark the import /* @eager */.`,
+            `"${specifier}" is loaded synchronously on first use with require(), but ${c.file === chunk.file ? "its chunk" : `the chunk it imports`} ${c.file} has top-level await, which require() cannot load. Use it only directly in async functions (then it loads with import()), or mark the import /* @eager */.`,
           ),
         );
         break;
