@@ -14,7 +14,8 @@ function version(): string {
 const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[], io: CommandIO) => Promise<number> }> = {
   build: {
     summary: "bundle handlers with esbuild + slimfn, write zips and a size summary",
-    run: async (argv, io) => (await import("./build-command.js")).runBuild(argv, io),
+    // The esbuild adapter's command, by the package's import map: src/ imports nothing from plugins/.
+    run: async (argv, io) => (await import("#esbuild-build-command")).runBuild(argv, io),
   },
   report: {
     summary: "render size models as text or Markdown, compare with a base, check budgets",

@@ -1,17 +1,20 @@
 /**
  * `slimfn build <entry...>`: esbuild with the slimfn plugin, for users with no build script.
- * It loads the project's own esbuild (a peer dependency) from the working directory.
+ * It loads the project's own esbuild (a peer dependency) from the working directory. The CLI
+ * (src/cli.ts) reaches this file only by the package's import map (`#esbuild-build-command` in
+ * package.json): the core imports nothing from plugins/.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type * as esbuildType from "esbuild";
-import { answerUsage, argsProblem, EXIT, type CommandIO } from "./cli-io.js";
-import { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
-import type { Options } from "./options.js";
-import { parseBudgetArg } from "./report/budgets.js";
-import { RUNTIMES } from "./runtime.js";
+import { answerUsage, argsProblem, EXIT, type CommandIO } from "../../src/cli-io.js";
+import { formatDiagnostic, type Diagnostic } from "../../src/diagnostics.js";
+import type { Options } from "../../src/options.js";
+import { parseBudgetArg } from "../../src/report/budgets.js";
+import { RUNTIMES } from "../../src/runtime.js";
+import slimfn from "../esbuild.js";
 
 export const BUILD_USAGE = `Usage: slimfn build <entry...> [options]
 
@@ -176,7 +179,6 @@ export async function runBuild(argv: readonly string[], io: CommandIO): Promise<
   const args = parseBuildArgs(argv);
   if (typeof args === "string") return answerUsage("build", BUILD_USAGE, args, io);
   const esbuild = await loadEsbuild(io.cwd);
-  const { default: slimfn } = await import("../plugins/esbuild.js");
   try {
     await esbuild.build({
       entryPoints: args.entries,
