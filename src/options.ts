@@ -13,6 +13,7 @@ import { parseBudget, type Budget } from "./report/budgets.js";
 import { ParseError } from "./report/sizes.js";
 import { globProblem } from "./lazy/glob.js";
 import { checkLazy, resolveLazy, type LazyOptions } from "./lazy/options.js";
+import { checkObject, checks, describe, isPlainObject, type Check } from "./option-checks.js";
 import type { ResolvedLazyOptions } from "./lazy/types.js";
 import { RUNTIMES, type Runtime, type RuntimeInfo } from "./runtime.js";
 import { includeGlobProblem } from "./ship/include.js";
@@ -87,7 +88,7 @@ export interface VerifyOptions {
 
 export interface StripOptions {
   /**
-   * Extra globs (fast-glob syntax, relative to each shipped package's root, case-sensitive) of
+   * Extra globs (picomatch syntax, relative to each shipped package's root, case-sensitive) of
    * files to leave out. `pkgname:glob` aims at one package. Never removes package.json, licence
    * files, anything reachable from main/exports/imports/bin, or code (.js/.cjs/.mjs/.json/.node/
    * .so/.wasm), except a binary that cannot load on the target.
@@ -162,7 +163,7 @@ export interface Options {
    */
   external?: string[];
   /**
-   * Globs (fast-glob syntax, relative to the project root) of files the function reads at run
+   * Globs (picomatch syntax, relative to the project root) of files the function reads at run
    * time, added to the zip at the same relative paths. A folder includes every file under it;
    * dotfiles match; the project's node_modules is left out unless the glob names it. A glob
    * that matches nothing warns. An object gives functions their own files: keys are function
@@ -319,95 +320,6 @@ export const OPTION_DOCS = Object.freeze({
   layers: "[{ zip | dir, provides? }]: Lambda layers the functions run with; verification resolves runtime externals from them.",
   layer: "true or a zip path: shipped packages shared by several functions go into one layer zip instead.",
 } satisfies Record<keyof Options, string>);
-
-/**
- * A check returns what was expected when `value` is wrong. Nested checks push their own
- * diagnostics (with full key paths) into `out` instead.
- */
-export type Check = (value: unknown, key: string, out: Diagnostic[]) => string | undefined;
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** Describe a value the way an error message should show it. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
-}
-
-export const checks = {
-  string: ((v) => (typeof v === "string" && v !== "" ? undefined : "a non-empty string")) as Check,
-  boolean: ((v) => (typeof v === "boolean" ? undefined : "true or false")) as Check,
-  oneOf:
-    (values: readonly string[]): Check =>
-    (v) =>
-      typeof v === "string" && values.includes(v) ? undefined : `one of ${values.map((x) => JSON.stringify(x)).join(", ")}`,
-  either:
-    (...alternatives: Check[]): Check =>
-    (v, key, out) => {
-      const failures: string[] = [];
-      for (const check of alternatives) {
-        // The first alternative whose shape fits owns the value, nested messages included.
-        const nested: Diagnostic[] = [];
-        const failure = check(v, key, nested);
-        if (failure === undefined) {
-          out.push(...nested);
-          return undefined;
-        }
-        failures.push(failure);
-      }
-      return failures.join(" or ");
-    },
-  stringArray: ((v) =>
-    Array.isArray(v) && v.every((x) => typeof x === "string" && x !== "")
-      ? undefined
-      : "an array of non-empty strings") as Check,
-  object:
-    (table: Record<string, Check>): Check =>
-    (v, key, out) => {
-      if (!isPlainObject(v)) return "an object";
-      checkObject(v, table, key, out);
-      return undefined;
-    },
-};
-
-/**
- * Check an object against a table of per-key checks: unknown keys and wrong types become
- * diagnostics naming the full key path (`report.json`).
- */
-export function checkObject(
-  value: unknown,
-  table: Record<string, Check>,
-  prefix: string,
-  diagnostics: Diagnostic[],
-): value is Record<string, unknown> {
-  if (!isPlainObject(value)) {
-    diagnostics.push(
-      error("OPTION_INVALID", `slimfn option "${prefix || "options"}" must be an object, got ${describe(value)}.`),
-    );
-    return false;
-  }
-  for (const [key, v] of Object.entries(value)) {
-    const name = prefix ? `${prefix}.${key}` : key;
-    const check = table[key];
-    if (!check) {
-      const known = Object.keys(table).sort().join(", ");
-      diagnostics.push(
-        error("OPTION_UNKNOWN", `Unknown slimfn option "${name}". Known options${prefix ? ` of "${prefix}"` : ""}: ${known}.`),
-      );
-      continue;
-    }
-    if (v === undefined) continue;
-    const expected = check(v, name, diagnostics);
-    if (expected) {
-      diagnostics.push(error("OPTION_INVALID", `slimfn option "${name}" must be ${expected}, got ${describe(v)}.`));
-    }
-  }
-  return true;
-}
 
 const reportChecks: Record<keyof ReportOptions, Check> = {
   json: checks.string,

@@ -1,8 +1,9 @@
 /**
- * The `lazy` option: its shape, validation and resolution. Kept beside the lazy core so
- * src/options.ts only wires it in.
+ * The `lazy` option: its shape, its checks (in the one option-check framework,
+ * src/option-checks.ts) and its resolution. Kept beside the lazy core so src/options.ts only
+ * wires it in.
  */
-import { error, type Diagnostic } from "../diagnostics.js";
+import { checkObject, checks, isPlainObject, type Check } from "../option-checks.js";
 import { checkGlobs } from "./glob.js";
 import type { ResolvedLazyOptions } from "./types.js";
 
@@ -26,41 +27,24 @@ export interface LazyOptions {
 
 export const LAZY_DEFAULTS: ResolvedLazyOptions = Object.freeze({ modules: Object.freeze([]) as readonly string[], mode: "auto" });
 
-const describe = (v: unknown) => (Array.isArray(v) ? "an array" : v === null ? "null" : typeof v === "string" ? JSON.stringify(v) : typeof v);
-
-function checkModules(v: unknown, key: string, out: Diagnostic[]): void {
-  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
-    out.push(error("OPTION_INVALID", `slimfn option "${key}" must be an array of package names or globs, got ${describe(v)}.`));
-    return;
-  }
+const checkModules: Check = (v, key, out) => {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) return "an array of package names or globs";
   out.push(...checkGlobs(v as string[], key));
-}
+  return undefined;
+};
+
+const lazyChecks: Record<keyof LazyOptions, Check> = { modules: checkModules, mode: checks.oneOf(LAZY_MODES) };
 
 /**
- * Validate `lazy` (an array of globs, or `{ modules, mode }`). Pushes diagnostics: malformed
- * globs get LAZY_GLOB_INVALID, wrong shapes OPTION_INVALID, unknown keys OPTION_UNKNOWN.
- * Returns undefined so the generic option check adds nothing of its own.
+ * Validate `lazy` (an array of globs, or `{ modules, mode }`): malformed globs get
+ * LAZY_GLOB_INVALID, wrong shapes OPTION_INVALID, unknown keys OPTION_UNKNOWN.
  */
-export function checkLazy(v: unknown, key: string, out: Diagnostic[]): undefined {
-  if (Array.isArray(v)) {
-    checkModules(v, key, out);
-    return undefined;
-  }
-  if (typeof v !== "object" || v === null) {
-    out.push(error("OPTION_INVALID", `slimfn option "${key}" must be an array of globs or { modules, mode }, got ${describe(v)}.`));
-    return undefined;
-  }
-  for (const [k, value] of Object.entries(v)) {
-    if (value === undefined) continue;
-    if (k === "modules") checkModules(value, `${key}.modules`, out);
-    else if (k === "mode") {
-      if (!LAZY_MODES.includes(value as never)) {
-        out.push(error("OPTION_INVALID", `slimfn option "${key}.mode" must be one of ${LAZY_MODES.map((m) => JSON.stringify(m)).join(", ")}, got ${describe(value)}.`));
-      }
-    } else out.push(error("OPTION_UNKNOWN", `Unknown slimfn option "${key}.${k}". Known options of "${key}": mode, modules.`));
-  }
+export const checkLazy: Check = (v, key, out) => {
+  if (Array.isArray(v)) return checkModules(v, key, out);
+  if (!isPlainObject(v)) return "an array of globs or { modules, mode }";
+  checkObject(v, lazyChecks, key, out);
   return undefined;
-}
+};
 
 /** Resolve a validated `lazy` value into its frozen, defaulted form. */
 export function resolveLazy(v: string[] | LazyOptions | undefined): ResolvedLazyOptions {
