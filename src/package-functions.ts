@@ -110,7 +110,7 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[]; c
     return { name, fn, entryInZip, handler, entries, zipPath: zips?.get(name) ?? null, shipment };
   });
   request.diagnostics?.push(...unusedSecretAllowances(options, plans.flatMap((p) => p.entries.map((e) => e.path))));
-  request.diagnostics?.push(...unmatchedStripGlobs(options, plans.flatMap((p) => p.shipment.packages.map((s) => s.pkg))));
+  request.diagnostics?.push(...unmatchedStripGlobs(options, plans.flatMap((p) => p.shipment.packages)));
   if (options.zip === false) for (const plan of plans) request.diagnostics?.push(...notWritten(plan));
   return plans;
 }

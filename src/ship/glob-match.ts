@@ -1,7 +1,7 @@
 /**
  * Glob matching over paths slimfn already listed, instead of a second walk of the disk: a walk
  * that follows symlinks would read whatever a link points at (a folder outside the package, or
- * a loop it never leaves). Same syntax as fast-glob (picomatch, the matcher fast-glob uses):
+ * a loop it never leaves). Same syntax as fast-glob (picomatch, the matcher fast-glob uses; slimfn needs no fast-glob):
  * dotfiles match, case-sensitive, a `./` prefix means nothing, and a glob that matches a folder
  * covers every path under it.
  */

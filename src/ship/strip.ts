@@ -12,7 +12,6 @@
  *     way is scanned in turn, until nothing new is kept.
  */
 import fs from "node:fs";
-import fg from "fast-glob";
 import { error, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import type { PackageJson } from "./resolve.js";
@@ -28,7 +27,7 @@ export interface UserGlob {
   text: string;
   /** Package name from a `pkgname:` prefix; absent means every shipped package. */
   package?: string;
-  /** fast-glob pattern relative to the package root. */
+  /** Glob (picomatch syntax) relative to the package root. */
   glob: string;
 }
 
@@ -81,22 +80,34 @@ export function matchUserGlobs(
   return out;
 }
 
+/** A shipped package as its walk listed it: zip paths of the files it keeps, and those it left out. */
+export interface ListedPackage {
+  pkg: { name: string; realDir: string; zipDir: string };
+  paths: readonly string[];
+  removed: readonly { rel: string }[];
+}
+
 /**
  * `STRIP_GLOB_UNMATCHED` warnings for the user's strip globs that match no file of any package
  * the build ships (a typo, or a `pkgname:` for a package that is bundled, not shipped): such a
  * glob keeps or removes nothing, which the user would not notice otherwise.
  */
-export function unmatchedStripGlobs(options: ResolvedOptions, shipped: readonly { name: string; realDir: string }[]): Diagnostic[] {
+export function unmatchedStripGlobs(options: ResolvedOptions, shipped: readonly ListedPackage[]): Diagnostic[] {
   if (options.strip === false) return [];
   const out: Diagnostic[] = [];
-  const seen = new Map<string, { name: string; realDir: string }>();
-  for (const p of shipped) seen.set(p.realDir, p);
+  // Every file the walk listed, kept or removed (nested node_modules are packages of their own).
+  const seen = new Map<string, { name: string; files: string[] }>();
+  for (const p of shipped) {
+    const kept = p.paths.map((z) => z.slice(p.pkg.zipDir.length + 1));
+    seen.set(p.pkg.realDir, { name: p.pkg.name, files: [...kept, ...p.removed.map((r) => r.rel)] });
+  }
   const packages = [...seen.values()];
   for (const [list, globs] of [["strip.remove", options.strip.remove], ["strip.keep", options.strip.keep]] as const) {
     for (const g of globs) {
       const aimed = packages.filter((p) => g.package === undefined || p.name === g.package);
-      // Links are not followed: one may lead out of the package (SYMLINK_OUTSIDE) or in a loop.
-      const hit = aimed.some((p) => fg.sync(g.glob, { cwd: p.realDir, dot: true, onlyFiles: false, caseSensitiveMatch: true, followSymbolicLinks: false, ignore: ["**/node_modules/**"] }).length > 0);
+      // Over the files already listed, not a second walk of the disk (links are not followed).
+      const covers = globCovers(g.glob);
+      const hit = aimed.some((p) => p.files.some(covers));
       if (hit) continue;
       const why =
         aimed.length === 0
