@@ -256,6 +256,16 @@ describe.each(BUNDLERS)("%s: fixtures/lazy-order, split ES output", (bundler) =>
     expect(answer!.result).toEqual(ok(eager.run("basic", [{ case: "calls" }]))[0]!.result);
   });
 
+  it("a package slimfn ships (its external) and loads lazily is in the zip, though no static import lists it", async () => {
+    const b = await build(bundler, ["basic"], { lazy: ["heavy-a"], external: ["heavy-a"] });
+    expect(b.model.functions[0]!.files.map((f) => f.path).filter((f) => f.startsWith("node_modules/"))).toEqual(["node_modules/heavy-a/index.js", "node_modules/heavy-a/package.json"]);
+    expect(zipFilesEvaluating(b, "basic", "heavy-a")).toEqual(["node_modules/heavy-a/index.js"]);
+    // No NODE_PATH: the zip's own node_modules.
+    const [answer] = ok(b.run("basic", [{ case: "calls" }]));
+    expect([answer!.before, answer!.after]).toEqual([["basic"], ["basic", "heavy-a"]]);
+    expect(answer!.result).toEqual(ok(eager.run("basic", [{ case: "calls" }]))[0]!.result);
+  });
+
   it("top-level await deeper in a target required on first use fails LAZY_REQUIRE_ASYNC, writing nothing", async () => {
     const root = project();
     const failed = await buildFixture(bundler, { root, entries: ["src/tla-deep.ts"], slimfn: { lazy: ["tla-deep"], verify: false } });
