@@ -142,7 +142,10 @@ export function buildInputs(build: BuildOutput, root: string): OutputContext {
   for (const input of build.inputs ?? []) inputs.set(input, undefined);
   for (const fn of build.functions) {
     const name = functionName(build.outdir, fn.entry);
-    for (const m of fn.modules) if (inputs.get(path.resolve(root, m.path)) === undefined) inputs.set(path.resolve(root, m.path), name);
+    for (const m of fn.modules) {
+      const file = path.resolve(root, m.path);
+      if (inputs.get(file) === undefined) inputs.set(file, name);
+    }
   }
   return { root, outdir: build.outdir, inputs, bundle: [...build.files.keys()] };
 }

@@ -75,7 +75,8 @@ function planFunctions(request: PackageRequest & { diagnostics?: Diagnostic[]; c
   const layer = layerPath(options, build.outdir);
   const outputs = [build.outdir, ...(zips?.values() ?? []), ...(layer ? [layer] : []), ...(options.report.json ? [options.report.json] : [])];
   const zipTargets: [string | undefined, string][] = [...(zips ?? []), ...(layer ? [["the shared layer", layer] as [string, string]] : [])];
-  const refused = checkOutputPaths(outputTargets(zipTargets, options.report.json), buildInputs(build, options.root));
+  const targets = outputTargets(zipTargets, options.report.json);
+  const refused = targets.length ? checkOutputPaths(targets, buildInputs(build, options.root)) : [];
   if (refused.length) throw new SlimfnError(refused);
   const include = readIncludes(options, outputs, names);
   request.diagnostics?.push(...include.diagnostics);

@@ -14,7 +14,6 @@
  *
  * Caches live for one build: a watch rebuild after an edit answers like a fresh build.
  */
-import fs from "node:fs/promises";
 import path from "node:path";
 import type { BundleOutput } from "./build-output.js";
 import { checkEntryExists, checkOutputShape, expectedFunctionNames, fileEntryPoints, startChecks, type EntryBeforeBuild } from "./build-checks.js";
@@ -40,9 +39,9 @@ import { resolveOptions, validateOptions, type Options, type ResolvedOptions } f
 import { earlyOutputProblems, writeBundleFiles } from "./output-paths.js";
 import { packageFunctions, type PackageResult } from "./package-functions.js";
 import { terminalProgress } from "./progress.js";
-import { isRelative, resolveRelative } from "./resolve-relative.js";
+import { lookAhead, type LookAhead } from "./lookahead.js";
 import { ShipRegistry } from "./ship/externals.js";
-import { sourceFilter } from "./source-filter.js";
+import { isSourceFile, sourceFilter } from "./source-filter.js";
 import { formatSummary, useColor } from "./summary.js";
 
 /** What the bundler answers for an import it resolved. */
@@ -232,13 +231,10 @@ interface BuildState {
   unparsed: Diagnostic[];
   hasTopLevelAwait: (file: string) => Promise<boolean>;
   targets: Map<string, Promise<HostResolution | undefined>>;
-  local: Map<string, Promise<string | undefined>>;
   exports: NonNullable<LazyTransformContext["exportCache"]>;
   origins: OriginCache;
-  /** Source text read in this build, by path (the look-ahead and the bundler's load share it). */
-  sources: Map<string, Promise<string>>;
-  /** Whether a project file may export deferred consts (text test, through its re-exports). */
-  exporting: Map<string, Promise<boolean>>;
+  /** Source text read in this build and the text tests on it (the bundler's load shares it). */
+  ahead: LookAhead;
   tsconfigs: TsconfigCache;
   /** tsconfig `paths` aliases: bare specifiers that name the project's own modules. */
   aliases: readonly string[];
@@ -246,22 +242,14 @@ interface BuildState {
   lazyExternals: { specifier: string; importer: string }[];
 }
 
-/** `export ... from "x"` (named, namespace or star). */
-const REEXPORT = /\bexport\s*(?:type\s*)?(?:\*(?:\s*as\s+[\w$]+)?|\{[^}]*\})\s*from\s*["']([^"']+)["']/g;
-/** Static imports and re-exports: `from "x"`, `import "x"`. */
-const IMPORTED = /\b(?:from|import)\s*["']([^"']+)["']/g;
-const isOwnSpecifier = (spec: string, aliases: readonly string[]) =>
-  isRelative(spec) || spec.startsWith("/") || spec.startsWith("#") || aliases.some((a) => spec.startsWith(a));
-/** The specifiers of the project's own modules a file imports or re-exports. */
-const ownSpecifiers = (code: string, aliases: readonly string[]) =>
-  [...new Set([...code.matchAll(IMPORTED)].map((m) => m[1]!))].filter((spec) => isOwnSpecifier(spec, aliases));
-
 export function createSession(userOptions: Options, host: BundlerHost): BuildSession {
   const root = path.resolve(host.root);
   const problems = validateOptions(userOptions);
   const options = problems.length ? undefined : resolveOptions(userOptions, root);
   // The project's files and its workspace siblings' (never anything under node_modules).
-  const filter = sourceFilter(workspaceRoot(root));
+  const workspace = workspaceRoot(root);
+  const filter = sourceFilter(workspace);
+  const isSource = isSourceFile(workspace);
   let tsconfig: { file: string; paths?: Record<string, unknown> } = { file: path.join(root, "tsconfig.json") };
   let shape: EffectiveShape = { format: "esm", splitting: false, sourcemap: false };
   let fileEntries: string[] = [];
@@ -269,22 +257,29 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
   let written: readonly string[] = [];
   let entries = new Set<string>();
   let builds = 0;
-  const fresh = (): BuildState => ({
-    registry: new ShipRegistry(options!, (s) => host.leavesToRuntime(s)),
-    decisions: [],
-    matched: new Set(),
-    unparsed: [],
-    hasTopLevelAwait: topLevelAwaitReader(),
-    targets: new Map(),
-    local: new Map(),
-    exports: new Map(),
-    origins: originCache(),
-    sources: new Map(),
-    exporting: new Map(),
-    tsconfigs: new TsconfigCache(root),
-    aliases: [],
-    lazyExternals: [],
-  });
+  const fresh = (): BuildState => {
+    const s: BuildState = {
+      registry: new ShipRegistry(options!, (spec) => host.leavesToRuntime(spec)),
+      decisions: [],
+      matched: new Set(),
+      unparsed: [],
+      hasTopLevelAwait: topLevelAwaitReader(),
+      targets: new Map(),
+      exports: new Map(),
+      origins: originCache(),
+      ahead: lookAhead({
+        mentionsLazy: (code) => mayNeedLazy(code, allowlistOf(resolved().lazy)),
+        resolve: (specifier, file) => resolveTarget(specifier, file).then((r) => (!r || r.external || !r.onDisk ? undefined : r.path)),
+        isSource,
+        // Set by buildStart once tsconfig is read, before the bundler loads anything.
+        aliases: () => s.aliases,
+      }),
+      tsconfigs: new TsconfigCache(root),
+      aliases: [],
+      lazyExternals: [],
+    };
+    return s;
+  };
   let state: BuildState | undefined;
   const current = () => (state ??= fresh());
 
@@ -329,57 +324,12 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
         read.add(found);
         return deferredExports(await readSource(found), found, resolved().lazy, ctx, chain);
       },
-      importsDeferred: async (code, file) => {
-        const own = ownSpecifiers(code, s.aliases);
-        const targets = await Promise.all(own.map((spec) => resolveOwn(spec, file)));
-        const answers = await Promise.all(targets.map((t) => (t ? mayExportDeferred(t) : false)));
-        return answers.some(Boolean);
-      },
+      importsDeferred: (code, file) => s.ahead.importsDeferred(code, file),
     };
     return ctx;
   };
-  /** The project file (never node_modules) an import of the user's own module names. */
-  const resolveOwn = (specifier: string, file: string): Promise<string | undefined> => {
-    const s = current();
-    const key = `${path.dirname(file)}\n${specifier}`;
-    let target = s.local.get(key);
-    if (!target) {
-      target = resolveRelative(specifier, path.dirname(file))
-        .then(async (local) => {
-          if (local) return local;
-          const r = await resolveTarget(specifier, file);
-          return !r || r.external || !r.onDisk ? undefined : r.path;
-        })
-        .then((p) => (p !== undefined && filter.test(p) ? p : undefined));
-      s.local.set(key, target);
-    }
-    return target;
-  };
-  const readSource = (file: string): Promise<string> => {
-    const s = current();
-    let text = s.sources.get(file);
-    if (!text) s.sources.set(file, (text = fs.readFile(file, "utf8")));
-    return text;
-  };
-  /** Text test: `file` mentions something lazy, or re-exports a project module that may. */
-  const mayExportDeferred = (file: string, seen: ReadonlySet<string> = new Set()): Promise<boolean> => {
-    const s = current();
-    let hit = s.exporting.get(file);
-    if (hit) return hit;
-    hit = (async () => {
-      const code = await readSource(file).catch(() => "");
-      if (mayNeedLazy(code, allowlistOf(resolved().lazy))) return true;
-      const chain = new Set([...seen, file]);
-      for (const m of code.matchAll(REEXPORT)) {
-        const target = isOwnSpecifier(m[1]!, s.aliases) ? await resolveOwn(m[1]!, file) : undefined;
-        if (target && !chain.has(target) && (await mayExportDeferred(target, chain))) return true;
-      }
-      return false;
-    })();
-    // A cycle's inner answers depend on where it was entered: only the outermost is kept.
-    if (!seen.size) s.exporting.set(file, hit);
-    return hit;
-  };
+  const resolveOwn = (specifier: string, file: string) => current().ahead.resolveOwn(specifier, file);
+  const readSource = (file: string) => current().ahead.readSource(file);
   // Node 22.12+ loads ES modules with require(): sync loads can then use their own chunk. A
   // bundler that hoists require() has no other way to defer (Node 20.19+ requires ES modules too).
   const chunkRequire = () => resolved().runtime.nodeMajor >= 22 || host.requireDefers === false;
@@ -462,7 +412,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
     },
 
     async transform(source, file) {
-      if (!filter.test(file)) return undefined;
+      if (!isSource(file)) return undefined;
       const s = current();
       // Decorator metadata first: the lazy rewrite then sees what the metadata uses at init.
       const metadata = addDecoratorMetadata(source, file, s.tsconfigs, root);

@@ -28,3 +28,22 @@ export function sourceFilter(root: string): RegExp {
   const base = escapeRegex(root.split(path.sep).join("/").replace(/\/$/, ""));
   return new RegExp(`^${base}/(?:${notNodeModulesSegment()}/)*[^/]+\\.(?:${SOURCE_EXTENSIONS.join("|")})$`);
 }
+
+/**
+ * The same test as `sourceFilter(root)`, in plain string operations: the session asks it of
+ * every file the bundler loads, and V8 spends ~3 µs a path backtracking through the Go-safe
+ * spelling of "not node_modules".
+ */
+export function isSourceFile(root: string): (file: string) => boolean {
+  const base = `${root.split(path.sep).join("/").replace(/\/$/, "")}/`;
+  const extensions = new Set(SOURCE_EXTENSIONS);
+  return (file) => {
+    if (!file.startsWith(base)) return false;
+    const slash = file.lastIndexOf("/");
+    const dot = file.lastIndexOf(".");
+    if (dot <= slash + 1 || !extensions.has(file.slice(dot + 1))) return false;
+    // Every folder below the root is a real segment (none empty), and none is node_modules.
+    const folders = file.slice(base.length - 1, slash + 1);
+    return !folders.includes("//") && !folders.includes("/node_modules/");
+  };
+}
