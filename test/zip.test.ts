@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import zlib from "node:zlib";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readCentralDirectory } from "../src/zip/read.js";
@@ -140,5 +141,33 @@ describe("zip writer records", () => {
       const pre = await buildZip(entries.map((e) => ({ path: e.path, deflated: deflateEntry(e.data, level) })), { level });
       expect(pre.sha256).toBe(ours.sha256);
     }
+  });
+});
+
+describe("large entries, deflated in pieces on the thread pool", () => {
+  it("give one valid stream Info-ZIP extracts, the same bytes every run and from the sync and pooled paths", async () => {
+    const { deflateAll, deflateEntry } = await import("../src/zip/deflate.js");
+    // 3.3 MiB: four pieces, the last one short; text, then a real binary (node's own).
+    const typescript = fs.readFileSync(path.join(REPO, "node_modules/typescript/lib/typescript.js")).subarray(0, 3 << 20);
+    const large = Buffer.concat([typescript, fs.readFileSync(process.execPath).subarray(0, 300_000)]);
+    const entries = [
+      { path: "lib/large.js", data: large },
+      { path: "lib/small.js", data: text("export const x = 1;\n") },
+    ];
+    const first = await buildZip(entries);
+    const again = await buildZip([...entries].reverse());
+    expect(again.sha256).toBe(first.sha256);
+    const [pooled] = await deflateAll([large], 9);
+    const sync = deflateEntry(large, 9);
+    expect(Buffer.from(pooled!.bytes).equals(Buffer.from(sync.bytes))).toBe(true);
+    expect(zlib.inflateRawSync(sync.bytes).equals(large)).toBe(true);
+    // Within 0.5% of one level-9 stream.
+    expect(sync.bytes.byteLength / zlib.deflateRawSync(large, { level: 9 }).byteLength).toBeLessThan(1.005);
+    const dir = tempDir("slimfn-zip-large-");
+    const file = path.join(dir, "large.zip");
+    fs.writeFileSync(file, first.bytes);
+    unzipTest(file);
+    const out = extractZip(file);
+    expect(fs.readFileSync(path.join(out, "lib/large.js")).equals(large)).toBe(true);
   });
 });

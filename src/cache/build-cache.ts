@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ResolvedOptions } from "../options.js";
-import { deflateAll, type Deflated } from "../zip/deflate.js";
+import { DEFLATE_SCHEME, deflateAll, type Deflated } from "../zip/deflate.js";
 import type { ZipEntryInput } from "../zip/write.js";
 import { CacheStore, sha256, type CacheCounts } from "./store.js";
 
@@ -39,6 +39,9 @@ export function decisionRulesVersion(): string {
   rulesVersion = sha256(parts.join("\0"));
   return rulesVersion;
 }
+
+/** Deflated bytes are kept by content, level and the way they were deflated. */
+const blobKey = (hash: string, level: number) => `${hash}-${level}${DEFLATE_SCHEME}`;
 
 function encodeBlob(d: Deflated): Buffer {
   const head = Buffer.alloc(14);
@@ -81,7 +84,7 @@ export class BuildCache {
 
   /** The deflated bytes of content `hash` at `level`, from this build or the folder. */
   deflatedOf(hash: string, level: number): Deflated | undefined {
-    const key = `${hash}-${level}`;
+    const key = blobKey(hash, level);
     let d = this.blobs.get(key);
     if (!d) {
       const raw = this.store.read("blob", key);
@@ -125,8 +128,8 @@ export class BuildCache {
     const made = await deflateAll(todo.map((t) => t.data), level);
     for (const [j, t] of todo.entries()) {
       const d = made[j]!;
-      this.blobs.set(`${t.hash}-${level}`, d);
-      this.store.write("blob", `${t.hash}-${level}`, encodeBlob(d));
+      this.blobs.set(blobKey(t.hash, level), d);
+      this.store.write("blob", blobKey(t.hash, level), encodeBlob(d));
       this.deflated++;
       for (const i of pending.get(t.hash)!) out[i] = { ...out[i]!, deflated: d };
       this.reused += pending.get(t.hash)!.length - 1;
