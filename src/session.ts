@@ -28,6 +28,7 @@ import { aliasPrefixes, tsconfigAliases } from "./lazy/aliases.js";
 import { checkLaziness, type ModuleGraph } from "./lazy/graph.js";
 import { checkLazyOutput, type LazyOutputShape } from "./lazy/output-check.js";
 import { originBody, originCache, withLocalResolve, type OriginCache, type OriginIO } from "./lazy/origins.js";
+import { moduleTypeReader } from "./lazy/module-type.js";
 import { topLevelAwaitReader } from "./lazy/tla.js";
 import { allowlistOf, deferredExports, mayNeedLazy, transformLazy } from "./lazy/transform.js";
 import type { LazyDecision, LazyTransformContext } from "./lazy/types.js";
@@ -230,6 +231,8 @@ interface BuildState {
   /** LAZY_PARSE_ERROR of files the bundler did bundle, said after the build. */
   unparsed: Diagnostic[];
   hasTopLevelAwait: (file: string) => Promise<boolean>;
+  /** Whether a file is an ES module in Node's sense (its package.json `type`). */
+  isNodeEsm: (file: string) => Promise<boolean>;
   targets: Map<string, Promise<HostResolution | undefined>>;
   exports: NonNullable<LazyTransformContext["exportCache"]>;
   origins: OriginCache;
@@ -264,6 +267,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       matched: new Set(),
       unparsed: [],
       hasTopLevelAwait: topLevelAwaitReader(),
+      isNodeEsm: moduleTypeReader(),
       targets: new Map(),
       exports: new Map(),
       origins: originCache(),
@@ -307,6 +311,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       aliases: s.aliases,
       format: shape.format,
       exportCache: s.exports,
+      isNodeEsm: s.isNodeEsm,
       hasTopLevelAwait: async (specifier, file) => {
         const r = await resolveTarget(specifier, file);
         if (!r || r.external || !r.onDisk) return undefined;

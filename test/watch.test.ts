@@ -65,4 +65,45 @@ describe.each(BUNDLERS)("%s: a rebuild answers like a fresh build", (bundler) =>
     expect(answer(watched, rebuilt)).toEqual({ ok: "v2" });
     expect(answer(fresh, clean)).toEqual({ ok: "v2" });
   });
+
+  it('after package.json gains "type": "module" (a lazy default import of CommonJS is then module.exports)', async () => {
+    // `__esModule` makes the default `exports.default` for a CommonJS importer; for a Node ES
+    // module importer the default is `module.exports` itself. The virtual module that defers
+    // the import must read it as the importer's package.json says now.
+    const handler = `import value from "cjs-default";\nexport const handler = async () => (typeof value === "string" ? value : "module.exports");\n`;
+    const files = {
+      "package.json": `{ "name": "typed", "private": true }\n`,
+      "node_modules/cjs-default/package.json": `{ "name": "cjs-default", "version": "1.0.0", "main": "index.js" }\n`,
+      "node_modules/cjs-default/index.js": `Object.defineProperty(exports, "__esModule", { value: true });\nexports.default = "exports.default";\n`,
+      "src/handler.ts": handler,
+    };
+    // The handler is touched too: rollup's and Rolldown's watchers see module files only.
+    const edited = { "package.json": `{ "name": "typed", "private": true, "type": "module" }\n`, "src/handler.ts": `// now an ES module\n${handler}` };
+    const request = (root: string): BuildRequest => ({
+      root,
+      entries: ["src/handler.ts"],
+      format: "esm",
+      slimfn: { runtime: "nodejs20.x", lazy: { modules: ["cjs-default"], mode: "sync" }, verify: { runs: 1, watch: true }, report: { json: "dist/size.json" } },
+    });
+
+    const watched = project(files);
+    const ctx = await contextFixture(bundler, request(watched));
+    let rebuilt: FixtureBuild;
+    try {
+      const first = await ctx.rebuild();
+      expect(messages(first)).toEqual({ errors: [], warnings: [] });
+      expect(first.model!.functions[0]!.lazy!.map((d) => [d.module, d.mode])).toEqual([["cjs-default", "sync"]]);
+      expect(answer(watched, first)).toEqual({ ok: "exports.default" });
+      for (const [file, text] of Object.entries(edited)) fs.writeFileSync(path.join(watched, file), text);
+      rebuilt = await ctx.rebuild();
+    } finally {
+      await ctx.dispose();
+    }
+
+    const fresh = project({ ...files, ...edited });
+    const clean = await buildFixture(bundler, request(fresh));
+    expect(messages(rebuilt)).toEqual(messages(clean));
+    expect(rebuilt.model!.functions[0]!.lazy).toEqual(clean.model!.functions[0]!.lazy);
+    expect(answer(watched, rebuilt)).toEqual(answer(fresh, clean));
+  });
 });

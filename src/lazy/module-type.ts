@@ -8,28 +8,32 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 
-const typeOfDir = new Map<string, Promise<string | undefined>>();
-
-function packageType(dir: string): Promise<string | undefined> {
-  let hit = typeOfDir.get(dir);
-  if (!hit) {
-    hit = fs.readFile(path.join(dir, "package.json"), "utf8").then(
-      (text) => {
-        const type = (JSON.parse(text) as { type?: unknown }).type;
-        return typeof type === "string" ? type : "commonjs";
-      },
-      () => (path.dirname(dir) === dir ? undefined : packageType(path.dirname(dir))),
-    );
-    typeOfDir.set(dir, hit);
-  }
-  return hit;
-}
-
-export async function isNodeEsm(file: string): Promise<boolean> {
-  const ext = path.extname(file);
-  if (ext === ".mjs" || ext === ".mts") return true;
-  if (ext === ".cjs" || ext === ".cts") return false;
-  return (await packageType(path.dirname(file))) === "module";
+/**
+ * The answer for files, package.json reads remembered for one build: a watch rebuild after an
+ * edit of `"type"` must read it as it is now (the session makes one reader per build).
+ */
+export function moduleTypeReader(): (file: string) => Promise<boolean> {
+  const typeOfDir = new Map<string, Promise<string | undefined>>();
+  const packageType = (dir: string): Promise<string | undefined> => {
+    let hit = typeOfDir.get(dir);
+    if (!hit) {
+      hit = fs.readFile(path.join(dir, "package.json"), "utf8").then(
+        (text) => {
+          const type = (JSON.parse(text) as { type?: unknown }).type;
+          return typeof type === "string" ? type : "commonjs";
+        },
+        () => (path.dirname(dir) === dir ? undefined : packageType(path.dirname(dir))),
+      );
+      typeOfDir.set(dir, hit);
+    }
+    return hit;
+  };
+  return async (file) => {
+    const ext = path.extname(file);
+    if (ext === ".mjs" || ext === ".mts") return true;
+    if (ext === ".cjs" || ext === ".cts") return false;
+    return (await packageType(path.dirname(file))) === "module";
+  };
 }
 
 /**

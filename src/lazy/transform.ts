@@ -13,13 +13,13 @@
 import path from "node:path";
 import MagicString from "magic-string";
 import { analyse, trackedNames, usedImports } from "./analysis.js";
-import { askAboutTargets, askProjectModules } from "./answers.js";
+import { askAboutTargets, askProjectModules, type ProjectAnswers } from "./answers.js";
 import { parseError, record } from "./decisions.js";
 import { compileAllowlist, type Allowlist } from "./glob.js";
-import { takeInventory, usesOf } from "./inventory.js";
-import { isNodeEsm } from "./module-type.js";
+import { takeInventory, usesOf, type Inventory } from "./inventory.js";
+import { moduleTypeReader } from "./module-type.js";
 import { rewrite } from "./rewrite.js";
-import { select } from "./selection.js";
+import { select, type Selection } from "./selection.js";
 import type { LazyTransformContext, LazyTransformResult, ResolvedLazyOptions } from "./types.js";
 
 /** Cheap text test: could this file need the transform at all? */
@@ -58,19 +58,9 @@ export async function transformLazy(
   }
   const sel = select(inv, allowlist);
   const project = await askProjectModules(inv, sel, context);
-  // Nothing chosen, no `import defer` to rewrite, no project module's deferred const imported:
-  // only barrel re-exports can change, and no reference needs finding.
-  const analysed =
-    sel.chosen.length > 0 || inv.imports.some((i) => i.defer) || project.bindings.size > 0 || project.namespaces.size > 0
-      ? await (async () => {
-          const uses = usesOf(inv, trackedNames(sel, project));
-          const targets = await askAboutTargets([...new Set(usedImports(sel, uses).map((i) => i.spec))], file, context);
-          const build = { mode: options.mode, splitting: context.splitting, chunkRequire: context.chunkRequire === true, entry: context.entries?.has(file) === true };
-          return { verdicts: analyse(inv, sel, uses, project, targets, build), uses };
-        })()
-      : undefined;
+  const analysed = needsAnalysis(inv, sel, project) ? await analyseWithAnswers(inv, sel, project, options, context) : undefined;
   // The virtual modules must see CommonJS as this file does (see virtualId).
-  const nodeEsm = analysed !== undefined && analysed.verdicts.loaders.length > 0 && (await isNodeEsm(file));
+  const nodeEsm = analysed !== undefined && analysed.verdicts.loaders.length > 0 && (await (context.isNodeEsm ?? moduleTypeReader())(file));
   const { out, deferredExports: exported } = rewrite({ inv, sel, project, analysis: analysed, nodeEsm, format: context.format });
   const { decisions, diagnostics } = record(inv, sel, analysed?.verdicts);
   if (!out.hasChanged() && diagnostics.length === 0 && sel.matchedEntries.size === 0 && exported.length === 0) return undefined;
@@ -82,6 +72,21 @@ export async function transformLazy(
     matchedEntries: [...sel.matchedEntries].sort(),
     deferredExports: exported,
   };
+}
+
+/**
+ * Nothing chosen, no `import defer` to rewrite, no project module's deferred const imported:
+ * then only barrel re-exports can change, and no reference needs finding.
+ */
+const needsAnalysis = (inv: Inventory, sel: Selection, project: ProjectAnswers) =>
+  sel.chosen.length > 0 || inv.imports.some((i) => i.defer) || project.bindings.size > 0 || project.namespaces.size > 0;
+
+/** Where the chosen names are used, then the answers about the used imports' targets, then the pure analysis. */
+async function analyseWithAnswers(inv: Inventory, sel: Selection, project: ProjectAnswers, options: ResolvedLazyOptions, context: LazyTransformContext) {
+  const uses = usesOf(inv, trackedNames(sel, project));
+  const targets = await askAboutTargets([...new Set(usedImports(sel, uses).map((i) => i.spec))], inv.file, context);
+  const build = { mode: options.mode, splitting: context.splitting, chunkRequire: context.chunkRequire === true, entry: context.entries?.has(inv.file) === true };
+  return { verdicts: analyse(inv, sel, uses, project, targets, build), uses };
 }
 
 /**

@@ -59,6 +59,11 @@ export interface LazyTransformContext {
    * module in its own chunk, like async mode, instead of wrapping it in the entry.
    */
   chunkRequire?: boolean;
+  /**
+   * Whether `file` is an ES module in Node's sense (module-type.ts), remembered for one build.
+   * Without it, each transform reads the package.json files afresh.
+   */
+  isNodeEsm?: (file: string) => Promise<boolean>;
   /** Whether the bundler leaves `specifier` external (not bundled), imported from `file`. */
   isExternal?: (specifier: string, file: string) => Promise<boolean>;
   /**
