@@ -1,7 +1,7 @@
 /**
  * The differential lazy corpus (issue 15): real npm packages of every module shape
  * (test/lazy-corpus-packages.ts) x every import form x modes (auto, sync, async) x formats
- * (split esm, cjs, esm outfile). Each build holds every package and form as separate modules of
+ * (split esm, cjs, esm outfile under esbuild; split esm under rollup and Rolldown). Each build holds every package and form as separate modules of
  * two functions: `lazy` (forms used only inside functions: default, named, namespace, mixed) and
  * `eager` (a re-export from a project module, and a use at module scope, which must stay eager
  * and say so). One call of each function returns every answer; run from the extracted zip in a
@@ -14,7 +14,7 @@ import type * as esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics.js";
 import type { LazyDecision } from "../src/lazy/types.js";
-import { buildFixture } from "./helpers/build.js";
+import { buildFixture, type Bundler } from "./helpers/build.js";
 import { handlerModule, invokeHandler } from "./helpers/invoke.js";
 import { fixture } from "./helpers/paths.js";
 import { repoTempDir } from "./helpers/tmp.js";
@@ -131,7 +131,7 @@ interface CorpusBuild {
 const FORMAT_OPTIONS: Record<Format, esbuild.BuildOptions> = { esm: { format: "esm" }, cjs: { format: "cjs" }, outfile: { format: "esm" } };
 
 /** Build both functions (outfile: one build each), zip, extract with unzip and call each once. */
-async function buildAndRun(format: Format, lazy: { modules: string[]; mode: Mode } | undefined): Promise<CorpusBuild> {
+async function buildAndRun(format: Format, lazy: { modules: string[]; mode: Mode } | undefined, bundler: Bundler = "esbuild"): Promise<CorpusBuild> {
   const project = writeProject(format);
   const out: CorpusBuild = { answers: {}, warnings: [], decisions: [] };
   // outfile holds one entry: one build per function, and the eager forms (which stay eager in
@@ -139,14 +139,14 @@ async function buildAndRun(format: Format, lazy: { modules: string[]; mode: Mode
   const groups = format !== "outfile" ? [["lazy", "eager"]] : lazy && lazy.mode !== "auto" ? [["lazy"]] : [["lazy"], ["eager"]];
   await Promise.all(
     groups.map(async (names) => {
-      const b = await buildFixture("esbuild", {
+      const b = await buildFixture(bundler, {
         root: project.root,
         entries: Object.fromEntries(names.map((n) => [n, `src/${n}.ts`])),
         slimfn: { verify: false, report: { json: `dist/${names.join("-")}.json` }, ...(lazy ? { lazy } : {}) },
         esbuild: { ...FORMAT_OPTIONS[format], ...(format === "outfile" ? { outfile: `dist/${names[0]}.mjs` } : {}) },
       });
       expect(b.failure?.errors ?? []).toEqual([]);
-      out.warnings.push(...b.result!.warnings.map(toDiagnostic).filter((d) => d.code.startsWith("LAZY_")));
+      out.warnings.push(...b.result!.warnings.map((w) => toDiagnostic(w as esbuild.Message)).filter((d) => d.code.startsWith("LAZY_")));
       for (const fn of b.model!.functions) {
         out.decisions.push(...(fn.lazy ?? []));
         const dir = extractZip(path.join(project.root, "dist", `${fn.name}.zip`));
@@ -170,16 +170,28 @@ function expectedMode(p: CorpusPackage, mode: Mode, format: Format): "deferred" 
 }
 
 
-describe.each(["esm", "cjs", "outfile"] as const)("lazy corpus, %s output", (format) => {
+// esbuild in each of its shapes; rollup and Rolldown in the one they can defer in (split ES
+// output, where sync loads require their own chunk as esbuild's do on nodejs22.x), in the modes
+// that choose between require and import() (async mode's import() under every bundler is in
+// test/lazy-bundlers.test.ts): a rollup build of the corpus takes ~3x esbuild's.
+const SHAPES: { bundler: Bundler; format: Format; modes: Mode[] }[] = [
+  { bundler: "esbuild", format: "esm", modes: ["auto", "sync", "async"] },
+  { bundler: "esbuild", format: "cjs", modes: ["auto", "sync", "async"] },
+  { bundler: "esbuild", format: "outfile", modes: ["auto", "sync", "async"] },
+  { bundler: "rollup", format: "esm", modes: ["auto", "sync"] },
+  { bundler: "rolldown", format: "esm", modes: ["auto", "sync"] },
+];
+
+describe.each(SHAPES)("lazy corpus, $bundler, $format output", ({ bundler, format, modes }) => {
   let eager: CorpusBuild;
-  it.each(["auto", "sync", "async"] as const)("mode %s: every answer equals the eager build's; what cannot defer stays eager and says so", async (mode) => {
-    eager ??= await buildAndRun(format, undefined);
+  it.each(modes)("mode %s: every answer equals the eager build's; what cannot defer stays eager and says so", async (mode) => {
+    eager ??= await buildAndRun(format, undefined, bundler);
     // The probes themselves work: no answer of the eager build is an error.
     for (const fn of ["lazy", "eager"]) {
       const threw = Object.entries(eager.answers[fn]!).filter(([, v]) => (v as { threw?: string } | null)?.threw !== undefined);
       expect(threw).toEqual([]);
     }
-    const lazy = await buildAndRun(format, { modules: inFormat(format).map((p) => p.name), mode });
+    const lazy = await buildAndRun(format, { modules: inFormat(format).map((p) => p.name), mode }, bundler);
     const project = (lazy as CorpusBuild & { project: ReturnType<typeof writeProject> }).project;
     expect(lazy.answers).toEqual(Object.fromEntries(Object.keys(lazy.answers).map((fn) => [fn, eager.answers[fn]])));
     const builtEager = "eager" in lazy.answers;
