@@ -35,6 +35,8 @@ export interface ExternalImport {
 export interface FunctionOutput {
   /** Absolute path of the entry's output file. */
   entry: string;
+  /** Absolute path of the entry's source module, when known. */
+  source?: string;
   /** Names the entry exports (metafile `exports`). */
   exports: string[];
   /** The entry is a CommonJS module built as ESM: its output exports only `default`. */

@@ -68,7 +68,7 @@ export function functionOutputs(
     const exports = bundle.format === "cjs" ? exportsOfSource(source) : [...chunk.exports];
     // ES output of a CommonJS entry exports only `default`; only then is the source read.
     const commonJsEntryAsEsm = bundle.format === "esm" && exports.length === 1 && exports[0] === "default" && isCommonJsEntry(source);
-    functions.push({ entry: chunk.file, exports, files, modules, externals, ...(commonJsEntryAsEsm ? { commonJsEntryAsEsm } : {}) });
+    functions.push({ entry: chunk.file, source, exports, files, modules, externals, ...(commonJsEntryAsEsm ? { commonJsEntryAsEsm } : {}) });
   }
   return functions;
 }

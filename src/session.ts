@@ -141,8 +141,8 @@ export interface VirtualModule {
 export interface FinishRequest {
   /** The neutral build (the adapter's translation of its bundler's result). */
   output: BundleOutput;
-  /** The module graph, to check that laziness held. */
-  graph: ModuleGraph;
+  /** The module graph, to check that laziness held; its entries are the functions' (the core decides which). */
+  graph: Omit<ModuleGraph, "entries">;
   /** Output chunks with their code (asked only when sync loads require chunks). */
   chunks: () => readonly OutputChunk[];
   /** Write `output.files` to disk (the adapter asked its bundler to keep them in memory). */
@@ -505,8 +505,12 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       const opts = resolved();
       const s = current();
       try {
+        // Which outputs are functions; their entry modules are the graph's entries.
+        const functions = functionOutputs(request.output, written, root, session.lazyExternals);
+        const entryModules = functions.map((f) => path.relative(root, f.source!).split(path.sep).join("/"));
+        const graph: ModuleGraph = { ...request.graph, entries: [...new Set(entryModules)] };
         // 1. Did laziness hold? A lazy load that cannot work at run time fails the build here.
-        const lazy = checkLaziness(request.graph, s.decisions);
+        const lazy = checkLaziness(graph, s.decisions);
         if (chunkRequire() && shape.splitting) lazy.push(...checkRequiredChunks(request.chunks(), verdicts(opts.cache)));
         lazy.push(...unmatchedEntries(opts.lazy.modules, s.matched));
         lazy.push(...s.unparsed);
@@ -520,9 +524,9 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
             outdir: request.output.outdir,
             files: request.output.files,
             ...(request.output.inputs ? { inputs: request.output.inputs } : {}),
-            functions: functionOutputs(request.output, written, root, session.lazyExternals),
+            functions,
             lazy: session.decisions(),
-            graph: request.graph,
+            graph,
           },
           bundler: { name: host.name, version: host.version },
           ship: s.registry,

@@ -47,8 +47,8 @@ export function toBundleOutput(initial: BuildOptions, root: string, metafile: Me
   };
 }
 
-/** The neutral module graph of an esbuild metafile. */
-export function toGraph(metafile: Metafile): ModuleGraph {
+/** The neutral module graph of an esbuild metafile (its entries are the core's to say). */
+export function toGraph(metafile: Metafile): Omit<ModuleGraph, "entries"> {
   const bytes = new Map<string, number>();
   for (const out of Object.values(metafile.outputs)) {
     // A module's bytes in one function's bundle: without splitting, every entry's output holds
@@ -71,13 +71,7 @@ export function toGraph(metafile: Metafile): ModuleGraph {
       });
     modules.set(id, { bytes: bytes.get(id) ?? 0, imports });
   }
-  const entries = Object.values(metafile.outputs).flatMap((o) => (o.entryPoint && !isImportTarget(metafile, o.entryPoint) ? [o.entryPoint] : []));
-  return { modules, entries, virtual, externals };
-}
-
-/** esbuild gives `import()` targets an `entryPoint` too; those are not the user's entries. */
-function isImportTarget(metafile: Metafile, input: string): boolean {
-  return Object.values(metafile.inputs).some((i) => i.imports.some((imp) => imp.kind === "dynamic-import" && imp.path === input));
+  return { modules, virtual, externals };
 }
 
 /** The output chunks with their code, as the core's required-chunk check reads them. */

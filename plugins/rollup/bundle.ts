@@ -35,10 +35,12 @@ const chunksOf = (bundle: OutputBundle) => Object.values(bundle).filter((o): o i
 /** Rolldown's module infos have no `isExternal`: there, an external module is one without code. */
 const isExternal = (info: ModuleInfo) => (info as { isExternal?: boolean }).isExternal ?? info.code == null;
 
-/** The module graph, from rollup's module infos. `lazy` maps virtual lazy ids to what they load. */
-export function toGraph(ctx: ModuleContext, name: (id: string) => string, lazy: ReadonlyMap<string, string>): ModuleGraph {
+/**
+ * The module graph, from rollup's module infos (its entries are the core's to say). `lazy` maps
+ * virtual lazy ids to what they load.
+ */
+export function toGraph(ctx: ModuleContext, name: (id: string) => string, lazy: ReadonlyMap<string, string>): Omit<ModuleGraph, "entries"> {
   const modules: ModuleGraph["modules"] = new Map();
-  const entries: string[] = [];
   const virtual = new Map<string, string>();
   const bundled = (id: string) => {
     const info = ctx.getModuleInfo(id);
@@ -48,7 +50,6 @@ export function toGraph(ctx: ModuleContext, name: (id: string) => string, lazy: 
     const info = ctx.getModuleInfo(id);
     if (!info || isExternal(info)) continue;
     const key = name(id);
-    if (info.isEntry) entries.push(key);
     const edge = (target: string, kind: EdgeKind) => {
       const spec = lazy.get(target);
       const p = name(target);
@@ -63,7 +64,7 @@ export function toGraph(ctx: ModuleContext, name: (id: string) => string, lazy: 
     const prev = modules.get(key);
     modules.set(key, { bytes: 0, imports: prev ? [...prev.imports, ...imports] : imports });
   }
-  return { modules, entries, virtual };
+  return { modules, virtual };
 }
 
 /** Output chunks for the core's chunk check; a lazy chunk is named by the specifier it loads. */
