@@ -67,3 +67,50 @@ describe("native-code prescan", () => {
     expect(invokeHandler(file, exportName, [{}])).toEqual([{ ok: { type: "application/json", hash: expect.stringMatching(/^[0-9a-f]+$/) } }]);
   }, 120_000);
 });
+
+describe("the prescan's view of the install", () => {
+  it("finds each dependency where Node's lookup on disk does: nested, scoped, pnpm and workspace links, broken links", async () => {
+    const { scanInstall } = await import("../src/ship/prescan.js");
+    const { findPackageDir } = await import("../src/ship/resolve.js");
+    const root = tempDir("slimfn-install-");
+    const pkg = (dir: string, name: string) => {
+      fs.mkdirSync(path.join(root, dir), { recursive: true });
+      fs.writeFileSync(path.join(root, dir, "package.json"), JSON.stringify({ name, version: "1.0.0" }));
+    };
+    pkg("node_modules/a", "a");
+    pkg("node_modules/b", "b");
+    pkg("node_modules/a/node_modules/b", "b");
+    pkg("node_modules/@s/c", "@s/c");
+    pkg("node_modules/@s/c/node_modules/@s/d", "@s/d");
+    pkg("node_modules/.pnpm/e@1.0.0/node_modules/e", "e");
+    pkg("node_modules/.pnpm/f@1.0.0/node_modules/f", "f");
+    fs.symlinkSync("../../f@1.0.0/node_modules/f", path.join(root, "node_modules/.pnpm/e@1.0.0/node_modules/f"));
+    fs.symlinkSync(".pnpm/e@1.0.0/node_modules/e", path.join(root, "node_modules/e"));
+    pkg("packages/w", "w");
+    fs.symlinkSync("../packages/w", path.join(root, "node_modules/w"));
+    pkg("packages/w/node_modules/g", "g");
+    fs.symlinkSync("../missing", path.join(root, "node_modules/broken"));
+    fs.mkdirSync(path.join(root, "node_modules/nojson"));
+    const scan = scanInstall(root);
+    const names = ["a", "b", "@s/c", "@s/d", "e", "f", "g", "w", "broken", "nojson", "absent", "@s/absent", "@t/absent"];
+    const from = [...new Set(scan.packages.map((p) => p.realDir)), root, path.join(root, "packages/w")];
+    let answered = 0;
+    for (const dir of from) {
+      for (const name of names) {
+        const listed = scan.find(name, dir);
+        if (listed === undefined) continue;
+        answered++;
+        let disk: ReturnType<typeof findPackageDir> | "throws";
+        try {
+          disk = findPackageDir(name, dir);
+        } catch {
+          disk = "throws";
+        }
+        expect({ name, dir, found: listed ?? undefined }).toEqual({ name, dir, found: disk });
+      }
+    }
+    // The listing answers almost every question (the disk only where a folder was not listed).
+    expect(answered).toBeGreaterThan(from.length * names.length * 0.8);
+    expect(scan.packages.map((p) => p.name).sort()).toEqual(["@s/c", "@s/d", "a", "b", "b", "e", "e", "f", "f", "g", "w"]);
+  });
+});

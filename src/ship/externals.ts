@@ -13,7 +13,7 @@ import { info, SlimfnError, warning, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { NativeIndex } from "../cache/native-index.js";
 import { closureDirs, type ShipRoot } from "./closure.js";
-import { installedPackages, nativeClosureNames, shipFilter } from "./prescan.js";
+import { nativeClosureNames, scanInstall, shipFilter } from "./prescan.js";
 import { firstNativeFile } from "./files.js";
 import { isNativeFile } from "./native.js";
 import { findPackageDir, readPackageJson, type PackageJson } from "./resolve.js";
@@ -88,7 +88,16 @@ export class ShipRegistry {
    */
   shipFilter(): RegExp {
     if (this.options.cache === false) return /^[^./]/;
-    const names = this.index.prescan(() => nativeClosureNames(installedPackages(this.options.root), this.lookup, (dir) => this.nativeFileOf(dir)));
+    const names = this.index.prescan(() => {
+      const install = scanInstall(this.options.root);
+      // Dependencies found in the folders the scan listed; the disk only where it did not list.
+      const find = (name: string, fromDir: string) => {
+        const listed = install.find(name, fromDir);
+        return listed === undefined ? this.lookup.find(name, fromDir) : (listed ?? undefined);
+      };
+      const lookup = { read: this.lookup.read, find };
+      return nativeClosureNames(install.packages, lookup, (dir) => this.nativeFileOf(dir));
+    });
     this.index.save();
     return shipFilter(names, this.options.external);
   }

@@ -33,13 +33,16 @@ interface WalkedFile {
 
 /**
  * Walk the files of the package at `realDir`, folders in name order, following symlinks and
- * skipping nested `node_modules`. With `withStat` false it reads directory entries only (no
- * `stat` per plain file), which is what the per-package native check needs to stay cheap.
+ * skipping nested `node_modules`, handing each file to `visit` until it returns true. With
+ * `withStat` false it reads directory entries only (no `stat` per plain file), which is what
+ * the per-package native check needs to stay cheap. A callback, not a generator: the prescan
+ * walks every installed package (28,000 files here), and each item of a generator nested in
+ * generators is resumed through every level of the folder tree.
  */
-function* walkPackage(realDir: string, withStat: boolean, scope: LinkScope): Generator<WalkedFile> {
+function walkPackage(realDir: string, withStat: boolean, scope: LinkScope, visit: (f: WalkedFile) => boolean | void): boolean {
   // Real paths of the folders on the current walk path: a link into one of them loops.
   const walking = new Set<string>();
-  function* walk(absDir: string, realAbs: string, relDir: string): Generator<WalkedFile> {
+  const walk = (absDir: string, realAbs: string, relDir: string): boolean => {
     walking.add(realAbs);
     let entries: fs.Dirent[];
     try {
@@ -50,7 +53,8 @@ function* walkPackage(realDir: string, withStat: boolean, scope: LinkScope): Gen
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name === "node_modules" && (entry.isDirectory() || entry.isSymbolicLink())) continue;
-      const abs = path.join(absDir, entry.name);
+      // absDir is normalised already: joining by hand spares path.join's normalising per file.
+      const abs = `${absDir}${path.sep}${entry.name}`;
       const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
       let real = abs;
       let stat: fs.Stats | undefined;
@@ -60,7 +64,7 @@ function* walkPackage(realDir: string, withStat: boolean, scope: LinkScope): Gen
         if (entry.isSymbolicLink()) {
           real = realpath(abs);
           if (!scope(real)) {
-            yield { rel, real: abs, outside: real };
+            if (visit({ rel, real: abs, outside: real })) return true;
             continue;
           }
         }
@@ -82,14 +86,15 @@ function* walkPackage(realDir: string, withStat: boolean, scope: LinkScope): Gen
             ),
           );
         }
-        yield* walk(abs, real, rel);
+        if (walk(abs, real, rel)) return true;
       } else if (isFile) {
-        yield withStat ? { rel, real, stat } : { rel, real };
+        if (visit(withStat ? { rel, real, stat } : { rel, real })) return true;
       }
     }
     walking.delete(realAbs);
-  }
-  yield* walk(realDir, realDir, "");
+    return false;
+  };
+  return walk(realDir, realDir, "");
 }
 
 /** Size, times and inode: any write to the file changes one of them (ctime cannot be set back). */
@@ -105,10 +110,10 @@ const ownFolder = (realDir: string): LinkScope => (target) => isInside(target, r
 export function listPackageTree(realDir: string, scope: LinkScope = ownFolder(realDir)): { files: PackageFile[]; outside: OutsideLink[] } {
   const files: PackageFile[] = [];
   const outside: OutsideLink[] = [];
-  for (const f of walkPackage(realDir, true, scope)) {
+  walkPackage(realDir, true, scope, (f) => {
     if (f.outside !== undefined) outside.push({ rel: f.rel, target: f.outside });
     else files.push({ rel: f.rel, abs: f.real, size: f.stat!.size, diskMode: f.stat!.mode & 0o777, stamp: fileStamp(f.stat!) });
-  }
+  });
   return { files: files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)), outside };
 }
 
@@ -123,6 +128,11 @@ export function listPackageFiles(realDir: string): PackageFile[] {
  */
 export function firstNativeFile(realDir: string, isNative: (rel: string, abs: string) => boolean): string | null {
   // Links out of the package are not followed here; shipping the package reports them.
-  for (const f of walkPackage(realDir, false, ownFolder(realDir))) if (f.outside === undefined && isNative(f.rel, f.real)) return f.rel;
-  return null;
+  let hit: string | null = null;
+  walkPackage(realDir, false, ownFolder(realDir), (f) => {
+    if (f.outside !== undefined || !isNative(f.rel, f.real)) return false;
+    hit = f.rel;
+    return true;
+  });
+  return hit;
 }

@@ -83,7 +83,8 @@ export function readHead(file: string): Uint8Array {
  * extension is not a known text format. `data` may be given when the file is already in memory.
  */
 export function isNativeFile(relPath: string, absPath: string, data?: Uint8Array): boolean {
-  if (isNativeName(relPath)) return true;
+  // The name test on the file name alone: an end-anchored regex retries at every offset of a long path.
+  if (isNativeName(relPath.slice(relPath.lastIndexOf("/") + 1))) return true;
   if (!needsMagicCheck(relPath)) return false;
   return binaryFormat(data ?? readHead(absPath)) !== undefined;
 }

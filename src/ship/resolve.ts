@@ -7,10 +7,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { error, SlimfnError } from "../diagnostics.js";
 
-/** `fs.realpathSync` with `ELOOP` turned into a `SYMLINK_LOOP` diagnostic naming the path. */
+/**
+ * realpath(3) with `ELOOP` turned into a `SYMLINK_LOOP` diagnostic naming the path. One system
+ * call: Node's JavaScript `realpathSync` lstat's every segment, and the prescan asks this of
+ * every installed package.
+ */
 export function realpath(p: string): string {
   try {
-    return fs.realpathSync(p);
+    return fs.realpathSync.native(p);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ELOOP") {
@@ -37,7 +41,8 @@ export function findPackageDir(name: string, fromDir: string): { dir: string; re
       const candidate = path.join(dir, "node_modules", name);
       let stat: fs.Stats | undefined;
       try {
-        stat = fs.lstatSync(candidate);
+        // Most levels do not hold it: no exception built for each miss.
+        stat = fs.lstatSync(candidate, { throwIfNoEntry: false });
       } catch {
         stat = undefined;
       }
