@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUNDLERS, buildFixture, contextFixture, type BuildRequest, type FixtureBuild } from "./helpers/build.js";
+import { BUNDLERS, buildFixture, contextFixture, type Bundler, type BuildRequest, type FixtureBuild } from "./helpers/build.js";
 import { handlerModule, invokeHandler } from "./helpers/invoke.js";
 import { repoTempDir } from "./helpers/tmp.js";
 import { extractZip } from "./helpers/zip.js";
@@ -29,6 +29,33 @@ function answer(root: string, built: FixtureBuild) {
 
 const messages = (b: FixtureBuild) => ({ errors: (b.failure?.errors ?? []).map((m) => m.text), warnings: (b.result?.warnings ?? b.failure?.warnings ?? []).map((m) => m.text) });
 
+/**
+ * `files` built in a watch context (the first build checked by `first`), `edits` written, the
+ * context rebuilt; and the edited project built fresh, to compare with.
+ */
+async function rebuildAfter(
+  bundler: Bundler,
+  files: Record<string, string>,
+  edits: Record<string, string>,
+  request: (root: string) => BuildRequest,
+  first: (built: FixtureBuild, root: string) => void,
+) {
+  const watched = project(files);
+  const ctx = await contextFixture(bundler, request(watched));
+  let rebuilt: FixtureBuild;
+  try {
+    const built = await ctx.rebuild();
+    expect(messages(built)).toEqual({ errors: [], warnings: [] });
+    first(built, watched);
+    for (const [file, text] of Object.entries(edits)) fs.writeFileSync(path.join(watched, file), text);
+    rebuilt = await ctx.rebuild();
+  } finally {
+    await ctx.dispose();
+  }
+  const fresh = project({ ...files, ...edits });
+  return { watched, rebuilt, fresh, clean: await buildFixture(bundler, request(fresh)) };
+}
+
 describe.each(BUNDLERS)("%s: a rebuild answers like a fresh build", (bundler) => {
   it("after a lazily imported module gains top-level await (sync mode must then keep it eager)", async () => {
     const files = {
@@ -42,22 +69,10 @@ describe.each(BUNDLERS)("%s: a rebuild answers like a fresh build", (bundler) =>
       slimfn: { runtime: "nodejs20.x", lazy: { modules: [], mode: "sync" }, verify: { runs: 1, watch: true }, report: { json: "dist/size.json" } },
     });
 
-    const watched = project(files);
-    const ctx = await contextFixture(bundler, request(watched));
-    let rebuilt: FixtureBuild;
-    try {
-      const first = await ctx.rebuild();
-      expect(messages(first)).toEqual({ errors: [], warnings: [] });
+    const { watched, rebuilt, fresh, clean } = await rebuildAfter(bundler, files, { "src/heavy.ts": edited }, request, (first, root) => {
       expect(first.model!.functions[0]!.lazy!.map((d) => d.mode)).toEqual(["sync"]);
-      expect(answer(watched, first)).toEqual({ ok: "v1" });
-      fs.writeFileSync(path.join(watched, "src/heavy.ts"), edited);
-      rebuilt = await ctx.rebuild();
-    } finally {
-      await ctx.dispose();
-    }
-
-    const fresh = project({ ...files, "src/heavy.ts": edited });
-    const clean = await buildFixture(bundler, request(fresh));
+      expect(answer(root, first)).toEqual({ ok: "v1" });
+    });
     // The fresh build keeps the import eager and says why; the rebuild must say and do the same.
     expect(clean.model!.functions[0]!.lazy!.map((d) => [d.module, d.mode])).toEqual([["./heavy.js", "eager"]]);
     expect(messages(rebuilt)).toEqual(messages(clean));
@@ -86,22 +101,10 @@ describe.each(BUNDLERS)("%s: a rebuild answers like a fresh build", (bundler) =>
       slimfn: { runtime: "nodejs20.x", lazy: { modules: ["cjs-default"], mode: "sync" }, verify: { runs: 1, watch: true }, report: { json: "dist/size.json" } },
     });
 
-    const watched = project(files);
-    const ctx = await contextFixture(bundler, request(watched));
-    let rebuilt: FixtureBuild;
-    try {
-      const first = await ctx.rebuild();
-      expect(messages(first)).toEqual({ errors: [], warnings: [] });
+    const { watched, rebuilt, fresh, clean } = await rebuildAfter(bundler, files, edited, request, (first, root) => {
       expect(first.model!.functions[0]!.lazy!.map((d) => [d.module, d.mode])).toEqual([["cjs-default", "sync"]]);
-      expect(answer(watched, first)).toEqual({ ok: "exports.default" });
-      for (const [file, text] of Object.entries(edited)) fs.writeFileSync(path.join(watched, file), text);
-      rebuilt = await ctx.rebuild();
-    } finally {
-      await ctx.dispose();
-    }
-
-    const fresh = project({ ...files, ...edited });
-    const clean = await buildFixture(bundler, request(fresh));
+      expect(answer(root, first)).toEqual({ ok: "exports.default" });
+    });
     expect(messages(rebuilt)).toEqual(messages(clean));
     expect(rebuilt.model!.functions[0]!.lazy).toEqual(clean.model!.functions[0]!.lazy);
     expect(answer(watched, rebuilt)).toEqual(answer(fresh, clean));
