@@ -51,6 +51,13 @@ export function esbuildHost(build: PluginBuild): BundlerHost {
         r.errors.length ? undefined : { path: r.path, external: r.external, onDisk: r.namespace === "file" },
       ),
     leavesToRuntime: (specifier) => (initial.external ?? []).some((p) => matchesExternal(p, specifier)),
+    // Told the target has no top-level await, esbuild fails on every form of it (await, for
+    // await, await using, in blocks: test/chunk-tla.test.ts); its own output parses otherwise.
+    mayHaveTopLevelAwait: (code) =>
+      build.esbuild.transform(code, { format: "esm", supported: { "top-level-await": false }, logLevel: "silent" }).then(
+        () => false,
+        () => true,
+      ),
   };
 }
 

@@ -75,6 +75,12 @@ export interface BundlerHost {
    * go through their own chunk (`import()` target, `require`d on first use). @default true
    */
   requireDefers?: boolean;
+  /**
+   * A quick answer about an output chunk, from the bundler's own parser off the main thread:
+   * false only when `code` surely has no top-level await (true: maybe; slimfn then parses it).
+   * Without it every chunk a sync load requires is parsed.
+   */
+  mayHaveTopLevelAwait?(code: string): Promise<boolean>;
 }
 
 /** The user's build, in neutral terms, as the adapter reads it from its bundler's options. */
@@ -511,7 +517,10 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
         const graph: ModuleGraph = { ...request.graph, entries: [...new Set(entryModules)] };
         // 1. Did laziness hold? A lazy load that cannot work at run time fails the build here.
         const lazy = checkLaziness(graph, s.decisions);
-        if (chunkRequire() && shape.splitting) lazy.push(...checkRequiredChunks(request.chunks(), verdicts(opts.cache)));
+        if (chunkRequire() && shape.splitting) {
+          const mayHave = host.mayHaveTopLevelAwait && ((code: string) => host.mayHaveTopLevelAwait!(code));
+          lazy.push(...(await checkRequiredChunks(request.chunks(), verdicts(opts.cache), mayHave)));
+        }
         lazy.push(...unmatchedEntries(opts.lazy.modules, s.matched));
         lazy.push(...s.unparsed);
         // 2. Stop on errors, before anything is written.

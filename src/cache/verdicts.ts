@@ -9,16 +9,25 @@ import { CacheStore, sha256 } from "./store.js";
 
 const seen = new Map<string, boolean>();
 
-/** `ask(question, code, compute)`: the cached answer, or `compute()`'s, then kept. */
-export function verdicts(cache: ResolvedOptions["cache"]): (question: string, code: string, compute: () => boolean) => boolean {
+/** `ask(question, code, compute)`: the cached answer, or `compute()`'s, then kept; `known` only peeks. */
+export interface Verdicts {
+  (question: string, code: string, compute: () => boolean): boolean;
+  /** The answer this process or the cache folder holds, without computing it. */
+  known(question: string, code: string): boolean | undefined;
+}
+
+export function verdicts(cache: ResolvedOptions["cache"]): Verdicts {
   const store = cache === false ? undefined : new CacheStore(cache.dir);
-  return (question, code, compute) => {
-    const key = sha256(`${question}\0${decisionRulesVersion()}\0${code}`);
-    let answer = seen.get(key);
-    if (answer === undefined) {
-      const stored = store?.read("verdict", key);
-      answer = stored?.length === 1 ? stored[0] === 1 : undefined;
-    }
+  const keyOf = (question: string, code: string) => sha256(`${question}\0${decisionRulesVersion()}\0${code}`);
+  const lookup = (key: string): boolean | undefined => {
+    const answer = seen.get(key);
+    if (answer !== undefined) return answer;
+    const stored = store?.read("verdict", key);
+    return stored?.length === 1 ? stored[0] === 1 : undefined;
+  };
+  const ask = (question: string, code: string, compute: () => boolean): boolean => {
+    const key = keyOf(question, code);
+    let answer = lookup(key);
     if (answer === undefined) {
       answer = compute();
       store?.write("verdict", key, Buffer.from([answer ? 1 : 0]));
@@ -26,4 +35,12 @@ export function verdicts(cache: ResolvedOptions["cache"]): (question: string, co
     seen.set(key, answer);
     return answer;
   };
+  return Object.assign(ask, {
+    known: (question: string, code: string) => {
+      const key = keyOf(question, code);
+      const answer = lookup(key);
+      if (answer !== undefined) seen.set(key, answer);
+      return answer;
+    },
+  });
 }

@@ -29,14 +29,41 @@ export interface OutputChunk {
 const VIRTUAL_NAME = /^slimfn-lazy:(.*?)(?:\.m?js)?\?(?!async:)/;
 
 /** `ask` may answer from the build cache (an unchanged chunk is not parsed again). */
-export type Ask = (question: string, code: string, compute: () => boolean) => boolean;
+export type Ask = ((question: string, code: string, compute: () => boolean) => boolean) & {
+  known?: (question: string, code: string) => boolean | undefined;
+};
 
-export function checkRequiredChunks(chunks: readonly OutputChunk[], ask: Ask = (_q, _c, compute) => compute()): Diagnostic[] {
+const QUESTION = "top-level await";
+
+/**
+ * `mayHave`: the bundler's quick answer (off the main thread), false only when a chunk surely
+ * has no top-level await; the chunks it cannot clear, and all of them without it, are parsed.
+ */
+export async function checkRequiredChunks(
+  chunks: readonly OutputChunk[],
+  ask: Ask = (_q, _c, compute) => compute(),
+  mayHave?: (code: string) => Promise<boolean>,
+): Promise<Diagnostic[]> {
   const byFile = new Map(chunks.map((c) => [c.file, c]));
+  const cleared = new Set<string>();
+  if (mayHave) {
+    // Every chunk a sync load may reach whose answer is not known yet: asked all at once.
+    const reached = new Set<string>();
+    const queue = chunks.filter((c) => c.entryPoint !== undefined && VIRTUAL_NAME.test(c.entryPoint)).map((c) => c.file);
+    while (queue.length) {
+      const c = byFile.get(queue.shift()!);
+      if (!c || reached.has(c.file)) continue;
+      reached.add(c.file);
+      queue.push(...c.imports);
+    }
+    const open = [...reached].map((f) => byFile.get(f)!).filter((c) => /\bawait\b/.test(c.code) && ask.known?.(QUESTION, c.code) === undefined);
+    const answers = await Promise.all(open.map((c) => mayHave(c.code).catch(() => true)));
+    open.forEach((c, i) => answers[i] === false && cleared.add(c.file));
+  }
   const awaits = new Map<string, boolean>();
   const hasTla = (c: OutputChunk) => {
     let hit = awaits.get(c.file);
-    if (hit === undefined) awaits.set(c.file, (hit = ask("top-level await", c.code, () => hasTopLevelAwait(c.code, c.file))));
+    if (hit === undefined) awaits.set(c.file, (hit = ask(QUESTION, c.code, () => !cleared.has(c.file) && hasTopLevelAwait(c.code, c.file))));
     return hit;
   };
   const out: Diagnostic[] = [];
