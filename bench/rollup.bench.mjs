@@ -5,7 +5,8 @@
 //     bare `node` starts, medians;
 //  2. zip bytes: the rollup-built zip vs the esbuild-built zip of the same build (lazy auto);
 //  3. build time: esbuild, rollup (the preset), Rolldown and Vite 8 (slimfnRollup) building the
-//     same handler with slimfn (zip on, verification off), interleaved, medians.
+//     same handler with slimfn (zip on, verification off), and rollup with the same plugins but
+//     no slimfn, interleaved, medians.
 // Every variant first answers the fixture's events; they must agree with each other.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -55,6 +56,15 @@ const builders = {
       await b.write({ dir });
       await b.close();
     }),
+  // Rollup with the preset's resolve, CommonJS, JSON and TypeScript plugins and no slimfn (no
+  // lazy rewrite, minifier or zip): what rollup itself costs on this handler.
+  "rollup, no slimfn": (root, dir) =>
+    inRoot(root, async () => {
+      const preset = slimfnPreset({ zip: false, verify: false }).slice(1, 5);
+      const b = await rollup({ input: "src/handler.ts", logLevel: "silent", plugins: preset });
+      await b.write({ dir, format: "es" });
+      await b.close();
+    }),
   "vite 8": (root, dir, lazy) =>
     inRoot(root, () => viteBuild({ root, configFile: false, logLevel: "silent", build: { ssr: "src/handler.ts", outDir: dir, emptyOutDir: true }, plugins: [slimfnRollup(slimfnOptions(lazy, dir))] })),
 };
@@ -98,7 +108,7 @@ console.log(`zip bytes, rollup / esbuild (lazy auto): ${(zip("rollup auto") / zi
 const times = Object.fromEntries(Object.keys(builders).map((k) => [k, []]));
 for (let i = 0; i < BUILD_RUNS; i++) {
   for (const [name, run] of Object.entries(builders)) {
-    const dir = path.join(out, `build-${name.replace(/ /g, "-")}`);
+    const dir = path.join(out, `build-${name.replace(/[ ,]+/g, "-")}`);
     const t = process.hrtime.bigint();
     await run(realistic, dir, true);
     times[name].push(Number(process.hrtime.bigint() - t) / 1e6);
@@ -107,6 +117,7 @@ for (let i = 0; i < BUILD_RUNS; i++) {
 const base = median(times.esbuild);
 console.log(`build time (lazy auto, zip, no verification), median of ${BUILD_RUNS} interleaved builds (esbuild ${base.toFixed(0)} ms):`);
 for (const name of Object.keys(builders)) {
-  const zipBytes = fs.statSync(path.join(out, `build-${name.replace(/ /g, "-")}`, "handler.zip")).size;
-  console.log(`  ${name.padEnd(9)} ${median(times[name]).toFixed(0).padStart(6)} ms  ${(median(times[name]) / base).toFixed(2)}x esbuild   zip ${(zipBytes / 1000).toFixed(0)} kB`);
+  const zipFile = path.join(out, `build-${name.replace(/[ ,]+/g, "-")}`, "handler.zip");
+  const zip = fs.existsSync(zipFile) ? `zip ${(fs.statSync(zipFile).size / 1000).toFixed(0)} kB` : "no zip";
+  console.log(`  ${name.padEnd(17)} ${median(times[name]).toFixed(0).padStart(6)} ms  ${(median(times[name]) / base).toFixed(2)}x esbuild   ${zip}`);
 }
