@@ -72,67 +72,96 @@ export function rollupOptions(req: BuildRequest, outdir: string, plugins: Plugin
   };
 }
 
-/** The preset, made in the project root (slimfn resolves its paths against the working directory). */
-function presetIn(req: BuildRequest): Plugin[] {
+/** slimfn's plugins, made in the project root (slimfn resolves its paths against the working directory). */
+export function pluginsIn(req: BuildRequest, make: (options: BuildRequest["slimfn"]) => Plugin | Plugin[]): Plugin[] {
   const cwd = process.cwd();
   process.chdir(req.root);
   try {
-    return slimfn(req.slimfn);
+    return [make(req.slimfn)].flat();
   } finally {
     process.chdir(cwd);
   }
 }
 
-export const rollupDriver: Driver = {
-  async build(req, outdir) {
-    const cwd = process.cwd();
-    process.chdir(req.root);
-    const warnings: BuildMessage[] = [];
-    try {
-      const { input, output } = rollupOptions(req, outdir, slimfn(req.slimfn), (level, log) => {
-        if (level === "warn" && log.plugin === "slimfn") warnings.push(...messages(log, req.root));
-      });
-      const bundle = await rollup(input);
-      try {
-        const out = req.write === false ? await bundle.generate(output) : await bundle.write(output);
-        return { result: { warnings, outputFiles: out.output.map((o) => ({ path: path.join(outdir, o.fileName) })) } };
-      } finally {
-        await bundle.close();
-      }
-    } catch (e) {
-      return failure(e, req.root, warnings);
-    } finally {
-      process.chdir(cwd);
-    }
-  },
+interface Bundle {
+  generate(output: OutputOptions): Promise<{ output: { fileName: string }[] }>;
+  write(output: OutputOptions): Promise<{ output: { fileName: string }[] }>;
+  close(): Promise<void>;
+}
+type WatchEvent = { code: string; result?: { close(): Promise<void> } | null; error?: unknown };
 
-  /** rollup.watch: it builds at once and after every edit; each `rebuild()` takes the next build's result. */
-  async context(req, outdir) {
-    let warnings: BuildMessage[] = [];
-    const done: DriverBuild[] = [];
-    const waiting: ((b: DriverBuild) => void)[] = [];
-    const settle = (b: DriverBuild) => {
-      warnings = [];
-      const next = waiting.shift();
-      if (next) next(b);
-      else done.push(b);
-    };
-    const { input, output } = rollupOptions(req, outdir, presetIn(req), (level, log) => {
-      if (level === "warn" && log.plugin === "slimfn") warnings.push(...messages(log, req.root));
-    }, true);
-    const watcher = watch({ ...input, output, watch: { skipWrite: req.write === false, buildDelay: 100 } });
-    watcher.on("event", (e) => {
-      if (e.code === "BUNDLE_END") {
-        void e.result.close();
-        settle({ result: { warnings } });
-      } else if (e.code === "ERROR") {
-        void e.result?.close();
-        settle(failure(e.error, req.root, warnings));
+/** What a driver of rollup's shape needs: its plugins, its bundle and watch APIs, its failures read as messages. */
+export interface RollupLike {
+  plugins(req: BuildRequest): Plugin[];
+  bundle(input: InputOptions): Promise<Bundle>;
+  watch(options: InputOptions & { output: OutputOptions; watch: { skipWrite: boolean; buildDelay: number } }): { on(event: "event", listener: (e: WatchEvent) => void): unknown; close(): Promise<void> };
+  failure(e: unknown, root: string, warnings: BuildMessage[]): DriverBuild;
+  /** Input options of its own, beside rollup's. */
+  input?(req: BuildRequest): Record<string, unknown>;
+}
+
+/** A driver for rollup or a bundler that takes rollup's options, plugins and logs (Rolldown). */
+export function rollupLikeDriver(api: RollupLike): Driver {
+  const options = (req: BuildRequest, outdir: string, onWarn: (m: BuildMessage[]) => void, absolute = false) => {
+    const { input, output } = rollupOptions(req, outdir, api.plugins(req), (level, log) => {
+      if (level === "warn" && log.plugin === "slimfn") onWarn(messages(log, req.root));
+    }, absolute);
+    return { input: { ...input, ...api.input?.(req) }, output };
+  };
+  return {
+    async build(req, outdir) {
+      const cwd = process.cwd();
+      process.chdir(req.root);
+      const warnings: BuildMessage[] = [];
+      try {
+        const { input, output } = options(req, outdir, (m) => warnings.push(...m));
+        const bundle = await api.bundle(input);
+        try {
+          const out = req.write === false ? await bundle.generate(output) : await bundle.write(output);
+          return { result: { warnings, outputFiles: out.output.map((o) => ({ path: path.join(outdir, o.fileName) })) } };
+        } finally {
+          await bundle.close();
+        }
+      } catch (e) {
+        return api.failure(e, req.root, warnings);
+      } finally {
+        process.chdir(cwd);
       }
-    });
-    return {
-      rebuild: () => (done.length ? Promise.resolve(done.shift()!) : new Promise<DriverBuild>((resolve) => waiting.push(resolve))),
-      dispose: () => watcher.close(),
-    };
-  },
-};
+    },
+
+    /** The bundler's watch(): it builds at once and after every edit; each `rebuild()` takes the next build's result. */
+    async context(req, outdir) {
+      let warnings: BuildMessage[] = [];
+      const done: DriverBuild[] = [];
+      const waiting: ((b: DriverBuild) => void)[] = [];
+      const settle = (b: DriverBuild) => {
+        warnings = [];
+        const next = waiting.shift();
+        if (next) next(b);
+        else done.push(b);
+      };
+      const { input, output } = options(req, outdir, (m) => warnings.push(...m), true);
+      const watcher = api.watch({ ...input, output, watch: { skipWrite: req.write === false, buildDelay: 100 } });
+      watcher.on("event", (e) => {
+        if (e.code === "BUNDLE_END") {
+          void e.result!.close();
+          settle({ result: { warnings } });
+        } else if (e.code === "ERROR") {
+          void e.result?.close();
+          settle(api.failure(e.error, req.root, warnings));
+        }
+      });
+      return {
+        rebuild: () => (done.length ? Promise.resolve(done.shift()!) : new Promise<DriverBuild>((resolve) => waiting.push(resolve))),
+        dispose: () => watcher.close(),
+      };
+    },
+  };
+}
+
+export const rollupDriver: Driver = rollupLikeDriver({
+  plugins: (req) => pluginsIn(req, slimfn),
+  bundle: rollup,
+  watch: (options) => watch(options),
+  failure,
+});
