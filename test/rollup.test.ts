@@ -52,12 +52,12 @@ describe("rollup: the preset", () => {
     }
   });
 
-  it("fails LAZY_NEEDS_SPLITTING, writing no zip, when the output cannot keep a lazy import lazy", async () => {
+  it.each(["rollup", "rolldown"] as const)("%s: fails LAZY_NEEDS_SPLITTING, writing no zip, when the output cannot keep a lazy import lazy", async (bundler) => {
     // A small project: the check runs when rendering starts, after bundling.
     const root = repoTempDir("inline-");
     fs.mkdirSync(path.join(root, "src"));
     fs.writeFileSync(path.join(root, "src/handler.ts"), 'import { z } from "zod";\nexport const handler = async () => z.string().parse("a");\n');
-    const built = await buildFixture("rollup", {
+    const built = await buildFixture(bundler, {
       root,
       entries: ["src/handler.ts"],
       slimfn: { lazy: ["zod"], verify: false },
