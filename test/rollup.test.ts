@@ -34,7 +34,7 @@ beforeAll(async () => {
   fromSource = invokeHandler(path.join(await transpileSource(fixture("realistic")), "handler.mjs"), "handler", fixtureEvents(fixture("realistic")).events);
 });
 
-describe("rollup: the preset", () => {
+describe("rollup and Rolldown: the preset, and outputs that cannot keep a lazy import lazy", () => {
   it("steps aside for a plugin the config lists itself: the user's json plugin (no named exports) is the only one", async () => {
     const root = repoTempDir("preset-");
     fs.mkdirSync(path.join(root, "src"));
