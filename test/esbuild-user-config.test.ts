@@ -13,17 +13,10 @@ import type { SizeModel } from "../src/report/model.js";
 import { BUNDLERS, buildFixture } from "./helpers/build.js";
 import { handlerModule, invokeHandler } from "./helpers/invoke.js";
 import { REPO } from "./helpers/paths.js";
-import { repoTempDir } from "./helpers/tmp.js";
+import { repoTempDir, writeFiles } from "./helpers/tmp.js";
 import { extractZip, unzipList } from "./helpers/zip.js";
 
-function project(files: Record<string, string>): string {
-  const root = repoTempDir("user-config-");
-  for (const [file, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), text);
-  }
-  return root;
-}
+const project = (files: Record<string, string>): string => writeFiles(repoTempDir("user-config-"), files);
 
 /** Extract the function's zip and call its handler string with one event, as Lambda would. */
 function invokeZip(root: string, zip: string, handler: string, event: unknown = {}) {

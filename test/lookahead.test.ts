@@ -9,16 +9,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { lookAhead } from "../src/lookahead.js";
 import { isSourceFile, sourceFilter } from "../src/source-filter.js";
-import { tempDir } from "./helpers/tmp.js";
+import { tempDir, writeFiles } from "./helpers/tmp.js";
 
-function project(files: Record<string, string>): string {
-  const root = tempDir("slimfn-lookahead-");
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  return root;
-}
+const project = (files: Record<string, string>): string => writeFiles(tempDir("slimfn-lookahead-"), files);
 
 const ahead = (root: string, resolved: string[] = []) =>
   lookAhead({

@@ -9,17 +9,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUNDLERS, buildFixture, contextFixture, type Bundler, type BuildRequest, type FixtureBuild } from "./helpers/build.js";
 import { handlerModule, invokeHandler } from "./helpers/invoke.js";
-import { repoTempDir } from "./helpers/tmp.js";
+import { repoTempDir, writeFiles } from "./helpers/tmp.js";
 import { extractZip } from "./helpers/zip.js";
 
-function project(files: Record<string, string>): string {
-  const root = repoTempDir("watch-");
-  for (const [file, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), text);
-  }
-  return root;
-}
+const project = (files: Record<string, string>): string => writeFiles(repoTempDir("watch-"), files);
 
 function answer(root: string, built: FixtureBuild) {
   const fn = built.model!.functions[0]!;

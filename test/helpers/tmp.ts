@@ -33,3 +33,12 @@ export function copyFixture(src: string, dest: string): string {
   fs.cpSync(src, dest, { recursive: true, filter: (p) => !/[\\/](dist|node_modules)$/.test(p) });
   return dest;
 }
+
+/** Write `files` (relative path -> text) under `root`, folders made as needed; returns `root`. */
+export function writeFiles(root: string, files: Record<string, string>): string {
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+  return root;
+}
