@@ -10,7 +10,7 @@
 import path from "node:path";
 import type { Loader, PartialMessage, PluginBuild } from "esbuild";
 import type { Diagnostic } from "../src/diagnostics.js";
-import { VIRTUAL_PREFIX } from "../src/lazy/virtual.js";
+import { VIRTUAL_PREFIX, virtualExtension } from "../src/lazy/virtual.js";
 import type { BuildSession, VirtualModule } from "../src/session.js";
 import { escapeRegex } from "../src/source-filter.js";
 
@@ -42,10 +42,10 @@ export function setupLazy(build: PluginBuild, session: BuildSession, toMessage: 
   build.onResolve({ filter: new RegExp(`^${escapeRegex(VIRTUAL_PREFIX).replace("\0", "\\x00")}`) }, (args) => {
     const v = session.resolveVirtual(args.path, args.resolveDir)!;
     // The names ride in the suffix: chunks are named after the package, not the list. The
-    // extension gives the module the importer's CommonJS interop (esbuild reads it from there).
+    // extension gives the module the importer's CommonJS interop (see virtualExtension).
     const stem = v.target.replace(/\.[cm]?[jt]sx?$/, "");
     return {
-      path: `${stem}${v.nodeEsm ? ".mjs" : ".js"}`,
+      path: `${stem}${virtualExtension(v)}`,
       suffix: `?${v.async ? "async:" : ""}${v.names.join(",")}`,
       namespace: NAMESPACE,
       pluginData: { resolveDir: args.resolveDir, virtual: v, required: args.kind === "require-call" },

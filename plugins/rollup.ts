@@ -13,8 +13,7 @@ import path from "node:path";
 import type { ExternalOption, InputOptions, NormalizedOutputOptions, OutputOptions, Plugin, PluginContext, RollupLog } from "rollup";
 import { commonFolder } from "../src/build-checks.js";
 import { SlimfnError, type Diagnostic } from "../src/diagnostics.js";
-import { packageJsonOf } from "../src/lazy/module-type.js";
-import { parseVirtualId, VIRTUAL_PREFIX, virtualId } from "../src/lazy/virtual.js";
+import { parseVirtualId, resolvedVirtualId, VIRTUAL_PREFIX } from "../src/lazy/virtual.js";
 import type { LeanIntent } from "../src/lean-defaults.js";
 import { normaliseModuleId } from "../src/module-ids.js";
 import { resolveOptions, validateOptions, type Options } from "../src/options.js";
@@ -224,13 +223,10 @@ export function slimfnRollup(options: Options = {}): Plugin & VitePluginHooks {
         // The virtual module re-exports from the target's resolved id: it has no folder of its own.
         const target = await this.resolve(v.target, importer, { skipSelf: true });
         if (!target || target.external) return null;
-        const id = virtualId(target.id, v.names, { nodeEsm: v.nodeEsm, async: v.async });
+        // Its name gives it the importer's CommonJS interop (see virtualExtension).
+        const id = resolvedVirtualId(target.id, v.names, v);
         lazyIds.set(id, parseVirtualId(source)!.specifier);
-        // Rolldown reads CommonJS the Node way (default = module.exports) in ES modules in Node's
-        // sense, known from the package.json its resolver found: the virtual module, standing in
-        // for its importer, gets the importer's.
-        const pkg = v.nodeEsm && (this.meta as Meta).rolldownVersion && importer ? await packageJsonOf(fileOf(importer)) : undefined;
-        return pkg ? { id, packageJsonPath: pkg } : id;
+        return id;
       }
       if (opts.isEntry) {
         // Written without an extension, the entry is node-resolve's to find.

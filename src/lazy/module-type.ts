@@ -36,14 +36,3 @@ export function moduleTypeReader(): (file: string) => Promise<boolean> {
   };
 }
 
-/**
- * The nearest package.json above a source file, the one that gives it its module type
- * (Rolldown takes a module's type from the package.json its resolver names).
- */
-export async function packageJsonOf(file: string): Promise<string | undefined> {
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, "package.json");
-    if (await fs.access(candidate).then(() => true, () => false)) return candidate;
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}

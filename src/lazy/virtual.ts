@@ -33,6 +33,34 @@ export function virtualId(specifier: string, names: readonly string[], flags: Vi
   return `${VIRTUAL_PREFIX}${flags.nodeEsm ? "esm:" : ""}${flags.async ? "async:" : ""}${[...new Set(all)].sort().join(",")}|${specifier}`;
 }
 
+/**
+ * The extension of the name a bundler knows a virtual module by. Bundlers take a module's
+ * CommonJS interop from its name: esbuild and Rolldown read CommonJS the Node way (the default
+ * is `module.exports`, even with `__esModule`) only in a module whose name ends in `.mjs` (or
+ * whose package.json, which a virtual module has none of, says `"type": "module"`); the
+ * importer's package.json is not the answer (an `.mts` file is an ES module whatever it says).
+ * Other importers' get `.js`: a name ending in its target's `.cjs` made Rolldown refuse the
+ * virtual module's `import` statements.
+ */
+export const virtualExtension = (v: VirtualFlags): string => (v.nodeEsm ? ".mjs" : ".js");
+/** A path's extension (`""` when it has none). */
+const extensionOf = (file: string) => /\.[^./\\]*$/.exec(file)?.[0] ?? "";
+
+/**
+ * The id a rollup-shaped bundler knows a virtual module by once its target is resolved: the
+ * resolved target in place of the specifier, ending in the interop's extension (see
+ * virtualExtension). A target with another extension gets this one in its place, and its own
+ * rides in the id (`ext=.cjs:`): the chunk is still named after the target (`index` after its
+ * folder), as the bundler names a chunk after its module's file name.
+ */
+export function resolvedVirtualId(target: string, names: readonly string[], flags: VirtualFlags): string {
+  const ext = extensionOf(target);
+  const wanted = virtualExtension(flags);
+  if (ext === wanted) return virtualId(target, names, flags);
+  const id = virtualId(`${target.slice(0, target.length - ext.length)}${wanted}`, names, flags);
+  return `${VIRTUAL_PREFIX}ext=${ext}:${id.slice(VIRTUAL_PREFIX.length)}`;
+}
+
 export interface VirtualFlags {
   /** The importer is an ES module in Node's sense. */
   nodeEsm?: boolean;
@@ -49,12 +77,16 @@ export function parseVirtualId(id: string): ({ specifier: string; names: string[
     if (has) rest = rest.slice(name.length + 1);
     return has;
   };
+  // The target's own extension, when a resolved id ends in another (see resolvedVirtualId).
+  const ext = /^ext=([^:]*):/.exec(rest);
+  if (ext) rest = rest.slice(ext[0].length);
   const nodeEsm = flag("esm");
   const async = flag("async");
   const bar = rest.indexOf("|");
   if (bar === -1) return undefined;
   const list = rest.slice(0, bar);
-  return { specifier: rest.slice(bar + 1), names: list === "" ? [] : list.split(","), nodeEsm, async };
+  const specifier = rest.slice(bar + 1);
+  return { specifier: ext ? `${specifier.slice(0, specifier.length - extensionOf(specifier).length)}${ext[1]}` : specifier, names: list === "" ? [] : list.split(","), nodeEsm, async };
 }
 
 /**
