@@ -8,14 +8,13 @@
  * functions (`import()` in auto mode) and synchronously (required on first use), in both kinds
  * of importer, one build per bundler and mode.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseVirtualId, resolvedVirtualId } from "../src/lazy/virtual.js";
 import type { Options } from "../src/options.js";
 import { BUNDLERS, buildFixture, type Bundler, type FixtureBuild } from "./helpers/build.js";
 import { handlerModule, invokeHandler } from "./helpers/invoke.js";
-import { repoTempDir } from "./helpers/tmp.js";
+import { repoTempDir, writeFiles } from "./helpers/tmp.js";
 import { extractZip } from "./helpers/zip.js";
 
 /** TypeScript's CommonJS output of `export default`, a named export and a live getter (read twice: it counts up). */
@@ -74,11 +73,7 @@ function project(): string {
       files[`${dir}/${c}${ext}`] = `// @ts-nocheck\n${KINDS[kind].imports}\n${SHOW}\n${USES[use](KINDS[kind].use)}`;
     }
   }
-  for (const [file, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), text);
-  }
-  return root;
+  return writeFiles(root, files);
 }
 
 /** Each folder's answer, from its function's extracted zip in a fresh node. */
