@@ -1,8 +1,9 @@
 /**
  * The install line of the README, as a new user runs it: the package packed with `npm pack`
  * (its `prepare` script builds dist/ from a copy of the sources, never this checkout's dist/),
- * installed into a fresh project from npm's cache (`--offline`: every dependency must be a
- * registry package this machine has seen), and a handler built with `slimfn/esbuild`, zipped,
+ * installed into a fresh project (`--prefer-offline`: npm's cache first, the registry only for
+ * what `npm ci` did not fetch, such as esbuild's package metadata on a fresh machine: `--offline`
+ * failed there with ENOTCACHED), and a handler built with `slimfn/esbuild`, zipped,
  * and run from the extracted zip. The CLI answers from the installed package too.
  */
 import { execFileSync } from "node:child_process";
@@ -18,7 +19,7 @@ const npm = (args: string[], cwd: string) =>
   execFileSync("npm", args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" } });
 
 describe("npm pack, then install the tarball into a fresh project", () => {
-  it("packs dist/src, dist/plugins and the docs, installs offline, and builds a handler with slimfn/esbuild", () => {
+  it("packs dist/src, dist/plugins and the docs, installs the tarball, and builds a handler with slimfn/esbuild", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
     expect(manifest.private).toBeUndefined();
     const pkg = path.join(tempDir("pack-src-"), "slimfn");
@@ -34,7 +35,7 @@ describe("npm pack, then install the tarball into a fresh project", () => {
     const app = tempDir("pack-app-");
     fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true, type: "module" }));
     const esbuildVersion = JSON.parse(fs.readFileSync(path.join(REPO, "node_modules/esbuild/package.json"), "utf8")).version;
-    npm(["install", "--offline", "--save-dev", path.join(out, packed!.filename), `esbuild@${esbuildVersion}`], app);
+    npm(["install", "--prefer-offline", "--save-dev", path.join(out, packed!.filename), `esbuild@${esbuildVersion}`], app);
     fs.mkdirSync(path.join(app, "src"));
     fs.writeFileSync(path.join(app, "src/handler.mjs"), "export const handler = async (event) => ({ statusCode: 200, body: `hello ${event.name}` });\n");
     fs.writeFileSync(
