@@ -100,6 +100,14 @@ describe("stays eager, with the import, its location and the reason", () => {
   });
 });
 
+describe("import defer whose namespace is never read", () => {
+  it("is removed: its module is never evaluated, and esbuild refused the untouched statement", async () => {
+    const r = await lazy(`import defer * as ns from "x";\nexport const f = () => 1;`, []);
+    expect(r!.code).toBe(`\nexport const f = () => 1;`);
+    expect(r!.code).not.toMatch(/defer/);
+  });
+});
+
 describe("never rewritten", () => {
   it("type-only imports and type positions", async () => {
     const code = `import type { T } from "heavy";\nimport { type U, h } from "heavy";\nexport async function f(x: T, y: typeof h): Promise<U> { let z: h = x as unknown as h; return h(z); }`;

@@ -121,10 +121,17 @@ export function rewrite({ inv, sel, project, analysis: analysed, nodeEsm, format
     else s.appendLeft(init.end, "));}");
     if (c.exported) exported.add(c.name);
   }
-  // `import defer` that stays eager: drop `defer`, which bundlers refuse or ignore.
+  // `import defer` that stays eager: drop `defer`, which bundlers refuse or ignore. One whose
+  // namespace is never read has no loader: under the proposal its module is never evaluated, so
+  // the statement goes (left in place, esbuild refused the whole build).
   const eager = new Set(analysis.imports.filter((v) => v.mode === "eager").map((v) => v.imp));
+  const loaded = new Set(analysis.loaders.flatMap((l) => l.imports));
   for (const imp of inv.imports) {
-    if (!imp.defer || (sel.why.has(imp) && !eager.has(imp))) continue;
+    if (!imp.defer) continue;
+    if (sel.why.has(imp) && !eager.has(imp)) {
+      if (!loaded.has(imp)) s.remove(imp.node.start, imp.node.end);
+      continue;
+    }
     const m = /^import\s+defer\s+/.exec(inv.code.slice(imp.node.start, imp.node.end));
     if (m) s.overwrite(imp.node.start, imp.node.start + m[0].length, "import ");
   }
