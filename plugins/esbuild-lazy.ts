@@ -1,14 +1,15 @@
 /**
  * The esbuild hooks of lazy imports: hook mapping only, every decision is in the session.
  *
- * - `onLoad` over the project's own source files, with the session's filter (files under a
- *   `node_modules` segment never reach JavaScript). esbuild has no transform chain, so the
+ * - `onLoad` over the project's own source files that may need the transform, with the filter
+ *   the session fixes at setup (exact paths; every source file when its scan cannot know; files
+ *   under a `node_modules` segment never reach JavaScript). esbuild has no transform chain, so the
  *   returned contents keep the loader the user's `loader` option gives the extension, and the
  *   file's own folder.
  * - `onResolve`/`onLoad` in the `slimfn-lazy` namespace for the virtual modules sync mode requires.
  */
 import path from "node:path";
-import type { Loader, PartialMessage, PluginBuild } from "esbuild";
+import type { BuildOptions, Loader, PartialMessage, PluginBuild } from "esbuild";
 import type { Diagnostic } from "../src/diagnostics.js";
 import { VIRTUAL_PREFIX, virtualExtension } from "../src/lazy/virtual.js";
 import type { BuildSession, VirtualModule } from "../src/session.js";
@@ -17,9 +18,10 @@ import { escapeRegex } from "../src/source-filter.js";
 const NAMESPACE = "slimfn-lazy";
 const DEFAULT_LOADERS: Record<string, Loader> = { ts: "ts", mts: "ts", cts: "ts", tsx: "tsx", js: "js", mjs: "js", cjs: "js", jsx: "jsx" };
 
-export function setupLazy(build: PluginBuild, session: BuildSession, toMessage: (d: Diagnostic) => PartialMessage): void {
+export async function setupLazy(build: PluginBuild, session: BuildSession, toMessage: (d: Diagnostic) => PartialMessage): Promise<void> {
   const initial = build.initialOptions;
-  build.onLoad({ filter: session.sourceFilter }, async (args) => {
+  // Only the files the session's scan says may need the transform reach JavaScript.
+  build.onLoad({ filter: await session.fixSourceFilter(scanDoubt(initial)) }, async (args) => {
     if (args.namespace !== "file") return undefined;
     const code = await session.readSource(args.path);
     const result = await session.transform(code, args.path);
@@ -56,4 +58,16 @@ export function setupLazy(build: PluginBuild, session: BuildSession, toMessage: 
     const data = args.pluginData as { resolveDir: string; virtual: VirtualModule; required: boolean };
     return { contents: await session.loadVirtual(data.virtual, data.resolveDir, data.required), loader: "js", resolveDir: data.resolveDir };
   });
+}
+
+/**
+ * esbuild options that resolve imports in ways slimfn's scan does not follow: with any of them
+ * set, every source file goes through the transform's own text test, as before the scan.
+ */
+function scanDoubt(initial: BuildOptions): string | undefined {
+  const given = (v: unknown) => (Array.isArray(v) ? v.length > 0 : typeof v === "object" && v !== null ? Object.keys(v).length > 0 : v !== undefined && v !== false);
+  const set: string[] = (["alias", "inject", "nodePaths", "resolveExtensions", "preserveSymlinks", "stdin"] as const).filter((k) => given(initial[k]));
+  const raw = initial.tsconfigRaw;
+  if (raw !== undefined && (typeof raw === "string" ? /"baseUrl"/.test(raw) : raw.compilerOptions?.baseUrl !== undefined)) set.push("tsconfigRaw baseUrl");
+  return set.length ? `esbuild's ${set.join(", ")}` : undefined;
 }

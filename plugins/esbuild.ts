@@ -224,7 +224,7 @@ export default function slimfn(options: Options = {}): Plugin {
       applyDefaults(initial, configured.defaults);
       // slimfn writes the files itself after adding shims, so it sees them first in memory.
       initial.write = false;
-      build.onStart(() => session.buildStart());
+      build.onStart(async () => split(await session.buildStart()));
       checkEntriesExist(build, session);
       // Fails before anything is bundled; once bundled, every input and output is checked again.
       const early = session.startChecks(entriesBeforeBuild(initial), {
@@ -232,7 +232,7 @@ export default function slimfn(options: Options = {}): Plugin {
         outdir: initial.outdir ?? path.dirname(initial.outfile ?? "."),
       });
       if (early.length) build.onStart(() => split(early));
-      setupLazy(build, session, toMessage);
+      await setupLazy(build, session, toMessage);
       shipUnbundled(build, session);
 
       build.onEnd(async (result: BuildResult) => {

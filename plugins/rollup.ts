@@ -207,13 +207,14 @@ export function slimfnRollup(options: Options = {}): Plugin & VitePluginHooks {
       return out;
     },
 
-    buildStart() {
+    async buildStart() {
       ctx = this;
       const meta = this.meta as Meta;
       if (host.name !== "vite") host = { name: meta.rolldownVersion ? "rolldown" : "rollup", version: meta.rolldownVersion ?? meta.rollupVersion };
       else host = { name: "vite", version: meta.rolldownVersion ?? meta.rollupVersion };
       lazyIds = new Map();
-      session.buildStart();
+      // Rollup runs every plugin's transform in JavaScript: no filter is fixed, nothing to re-check.
+      await session.buildStart();
     },
 
     async resolveId(source, importer, opts) {

@@ -68,6 +68,9 @@ export interface MetadataOutput {
 /* oxc's ESTree-shaped AST, only what is read here. */
 type Node = { type: string; start: number; end: number; [key: string]: any };
 
+/** Cheap text test: could this file need decorator metadata (a TypeScript file with a decorator)? */
+export const mayNeedMetadata = (code: string, file: string) => TS_FILE.test(file) && code.includes("@") && DECORATOR.test(code);
+
 /**
  * Add decorator metadata to `code` when its tsconfig asks for it and it has decorators;
  * undefined output when the bundler can compile it as it is. A case that cannot be supported
@@ -79,7 +82,7 @@ export function addDecoratorMetadata(
   tsconfigs: TsconfigCache,
   root: string,
 ): { output?: MetadataOutput; diagnostics: Diagnostic[] } {
-  if (!TS_FILE.test(file) || !code.includes("@") || !DECORATOR.test(code)) return { diagnostics: [] };
+  if (!mayNeedMetadata(code, file)) return { diagnostics: [] };
   const settings = tsconfigs.settingsFor(file);
   if (!settings?.emitDecoratorMetadata) return { diagnostics: [] };
   const shown = path.relative(root, file).split(path.sep).join("/");

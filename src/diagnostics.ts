@@ -85,6 +85,8 @@ export type DiagnosticCode =
   | "LAZY_DOES_NOT_PAY"
   | "LAZY_DEFERRED_EXPORT_USE"
   | "LAZY_NEEDS_SPLITTING"
+  | "LAZY_RESTART_NEEDED"
+  | "LAZY_FILE_UNSEEN"
   | "PRESET_PACKAGE_MISSING"
   // reports and budgets
   | "BUDGET_EXCEEDED"
@@ -159,6 +161,8 @@ export const SEVERITY = Object.freeze({
   LAZY_DOES_NOT_PAY: "warning",
   LAZY_DEFERRED_EXPORT_USE: "error",
   LAZY_NEEDS_SPLITTING: "error",
+  LAZY_RESTART_NEEDED: "error",
+  LAZY_FILE_UNSEEN: "warning",
   PRESET_PACKAGE_MISSING: "error",
   // reports and budgets
   BUDGET_EXCEEDED: "error",

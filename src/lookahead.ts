@@ -17,9 +17,9 @@ import path from "node:path";
 import { isRelative, resolveRelativeSync } from "./resolve-relative.js";
 
 /** `export ... from "x"` (named, namespace or star). */
-const REEXPORT = /\bexport\s*(?:type\s*)?(?:\*(?:\s*as\s+[\w$]+)?|\{[^}]*\})\s*from\s*["']([^"']+)["']/g;
+export const REEXPORT = /\bexport\s*(?:type\s*)?(?:\*(?:\s*as\s+[\w$]+)?|\{[^}]*\})\s*from\s*["']([^"']+)["']/g;
 /** Static imports and re-exports: `from "x"`, `import "x"`. */
-const IMPORTED = /\b(?:from|import)\s*["']([^"']+)["']/g;
+export const IMPORTED = /\b(?:from|import)\s*["']([^"']+)["']/g;
 
 export interface LookAheadHost {
   /** The cheap text test of the lazy transform (`mayNeedLazy` with the build's allowlist). */
@@ -35,6 +35,10 @@ export interface LookAheadHost {
 export interface LookAhead {
   /** A source file's text, read once per build. */
   readSource(file: string): Promise<string>;
+  /** The same text, synchronously; undefined when the file cannot be read. */
+  readSourceSync(file: string): string | undefined;
+  /** The file a relative import names, found in this build's folder listings; undefined when none is. */
+  resolveRelative(specifier: string, fromDir: string): string | undefined;
   /** The project file (never node_modules) an import of the user's own module names. */
   resolveOwn(specifier: string, file: string): Promise<string | undefined>;
   /** True when a project module `code` (of `file`) imports may export deferred consts. */
@@ -42,7 +46,7 @@ export interface LookAhead {
 }
 
 export function lookAhead(host: LookAheadHost): LookAhead {
-  const sources = new Map<string, Promise<string>>();
+  const sources = new Map<string, { text: string } | { failed: unknown }>();
   // One listing per folder instead of a stat per candidate path (./x.js is x.ts: two stats).
   const listings = new Map<string, Map<string, fs.Dirent> | null>();
   const isFile = (file: string): boolean => {
@@ -64,25 +68,34 @@ export function lookAhead(host: LookAheadHost): LookAhead {
   const exporting = new Map<string, Promise<boolean>>();
   const isOwn = (spec: string) => isRelative(spec) || spec.startsWith("/") || spec.startsWith("#") || host.aliases().some((a) => spec.startsWith(a));
 
-  const readSource = (file: string): Promise<string> => {
-    let text = sources.get(file);
-    if (!text) {
+  const read = (file: string): { text: string } | { failed: unknown } => {
+    let got = sources.get(file);
+    if (!got) {
       try {
-        text = Promise.resolve(fs.readFileSync(file, "utf8"));
-      } catch (e) {
-        text = Promise.reject(e);
-        text.catch(() => undefined);
+        got = { text: fs.readFileSync(file, "utf8") };
+      } catch (failed) {
+        got = { failed };
       }
-      sources.set(file, text);
+      sources.set(file, got);
     }
-    return text;
+    return got;
   };
+  const readSource = (file: string): Promise<string> => {
+    const got = read(file);
+    return "text" in got ? Promise.resolve(got.text) : Promise.reject(got.failed);
+  };
+  const readSourceSync = (file: string): string | undefined => {
+    const got = read(file);
+    return "text" in got ? got.text : undefined;
+  };
+
+  const resolveRelative = (specifier: string, fromDir: string) => resolveRelativeSync(specifier, fromDir, undefined, isFile);
 
   const resolveOwn = (specifier: string, file: string): Promise<string | undefined> => {
     const key = `${path.dirname(file)}\n${specifier}`;
     let target = local.get(key);
     if (!target) {
-      const relative = resolveRelativeSync(specifier, path.dirname(file), undefined, isFile);
+      const relative = resolveRelative(specifier, path.dirname(file));
       target = (relative !== undefined ? Promise.resolve(relative) : host.resolve(specifier, file)).then((p) =>
         p !== undefined && host.isSource(p) ? p : undefined,
       );
@@ -117,5 +130,5 @@ export function lookAhead(host: LookAheadHost): LookAhead {
     return answers.some(Boolean);
   };
 
-  return { readSource, resolveOwn, importsDeferred };
+  return { readSource, readSourceSync, resolveRelative, resolveOwn, importsDeferred };
 }

@@ -14,12 +14,13 @@
  *
  * Caches live for one build: a watch rebuild after an edit answers like a fresh build.
  */
+import fs from "node:fs";
 import path from "node:path";
 import type { BundleOutput } from "./build-output.js";
 import { checkEntryExists, checkOutputShape, expectedFunctionNames, fileEntryPoints, startChecks, type EntryBeforeBuild } from "./build-checks.js";
 import { verdicts } from "./cache/verdicts.js";
-import { addDecoratorMetadata, TsconfigCache } from "./decorators.js";
-import { toDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { addDecoratorMetadata, mayNeedMetadata, TsconfigCache } from "./decorators.js";
+import { error, toDiagnostics, warning, type Diagnostic } from "./diagnostics.js";
 import { exportsOfSource, isCommonJsEntry } from "./entry-exports.js";
 import { functionOutputs } from "./function-outputs.js";
 import { cjsExportNames, rewriteEsmGlobals, shiftSourceMap } from "./esm-globals.js";
@@ -29,6 +30,7 @@ import { checkLaziness, type ModuleGraph } from "./lazy/graph.js";
 import { checkLazyOutput, type LazyOutputShape } from "./lazy/output-check.js";
 import { originBody, originCache, withLocalResolve, type OriginCache, type OriginIO } from "./lazy/origins.js";
 import { moduleTypeReader } from "./lazy/module-type.js";
+import { findReach } from "./lazy/reach.js";
 import { topLevelAwaitReader } from "./lazy/tla.js";
 import { allowlistOf, deferredExports, mayNeedLazy, transformLazy } from "./lazy/transform.js";
 import type { LazyDecision, LazyTransformContext } from "./lazy/types.js";
@@ -41,8 +43,8 @@ import { earlyOutputProblems, writeBundleFiles } from "./output-paths.js";
 import { packageFunctions, type PackageResult } from "./package-functions.js";
 import { terminalProgress } from "./progress.js";
 import { lookAhead, type LookAhead } from "./lookahead.js";
-import { ShipRegistry } from "./ship/externals.js";
-import { isSourceFile, sourceFilter } from "./source-filter.js";
+import { ShipRegistry, shipAsked } from "./ship/externals.js";
+import { exactFilter, isSourceFile, sourceFilter } from "./source-filter.js";
 import { formatSummary, useColor } from "./summary.js";
 
 /** What the bundler answers for an import it resolved. */
@@ -169,13 +171,23 @@ export interface BuildSession {
   readonly options: ResolvedOptions | undefined;
   /** Source files the lazy transform looks at: under the root, never under node_modules. */
   readonly sourceFilter: RegExp;
+  /**
+   * For a bundler that fixes its load filter when the build is set up (esbuild): exactly the
+   * source files the transform must see, found by following imports from the entries
+   * (src/lazy/reach.ts), or the broad `sourceFilter` when the scan cannot know. `doubt` names
+   * what in the bundler's own options resolves imports the scan cannot follow. From then on each
+   * build checks that the set still holds (`buildStart`) and that the bundler loaded no source
+   * file the scan missed (`finish`).
+   */
+  fixSourceFilter(doubt?: string): Promise<RegExp>;
   /** The user's build shape in, lean defaults out (only for what the user left unset). */
   configure(shape: BuildShape): { defaults: LeanIntent; diagnostics: Diagnostic[] };
   /** The shape the build runs with, once configured. */
   readonly shape: EffectiveShape;
   /** Whether the current build is a rebuild (watch, serve, `rebuild()`). */
   readonly rebuild: boolean;
-  buildStart(): Promise<void>;
+  /** A fresh build; errors when the source filter fixed at setup no longer covers what the transform must see. */
+  buildStart(): Promise<Diagnostic[]>;
   /** ENTRY_NOT_FOUND when a file entry does not exist. */
   checkEntry(specifier: string, resolveDir: string): Promise<Diagnostic | undefined>;
   /** Entries the session checks with `checkEntry` (file paths, not globs or packages). */
@@ -251,6 +263,13 @@ interface BuildState {
   lazyExternals: { specifier: string; importer: string }[];
 }
 
+/** What changes when a file is edited, replaced or rewritten in place. */
+function stampOf(file: string): string | undefined {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st && `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+const stamped = (files: Iterable<string>) => new Map([...files].map((f) => [f, stampOf(f)]));
+
 export function createSession(userOptions: Options, host: BundlerHost): BuildSession {
   const root = path.resolve(host.root);
   const problems = validateOptions(userOptions);
@@ -266,6 +285,10 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
   let written: readonly string[] = [];
   let entries = new Set<string>();
   let builds = 0;
+  /** The files the bundler's load filter names, when it was fixed at setup (`fixSourceFilter`). */
+  let fixed: ReadonlySet<string> | undefined;
+  /** The files the latest scan read, with their stamps: an unchanged project is not scanned again. */
+  let scanned = new Map<string, string | undefined>();
   const fresh = (): BuildState => {
     const s: BuildState = {
       registry: new ShipRegistry(options!, (spec) => host.leavesToRuntime(spec)),
@@ -332,6 +355,8 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       deferredExportsOf: async (specifier, file, chain) => {
         const found = await resolveOwn(specifier, file);
         if (!found) return undefined;
+        // A module the bundler's fixed filter leaves out is never transformed: it defers nothing.
+        if (fixed && !fixed.has(found)) return new Set<string>();
         read.add(found);
         return deferredExports(await readSource(found), found, resolved().lazy, ctx, chain);
       },
@@ -341,9 +366,40 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
   };
   const resolveOwn = (specifier: string, file: string) => current().ahead.resolveOwn(specifier, file);
   const readSource = (file: string) => current().ahead.readSource(file);
+  /** The transform's text tests of a file's own text (transform.ts, decorators.ts). */
+  const mayNeed = (code: string, file: string) => mayNeedLazy(code, allowlistOf(resolved().lazy)) || mayNeedMetadata(code, file);
+  const reachOf = (ahead: LookAhead, aliases: readonly string[]) =>
+    findReach([...entries], {
+      root,
+      mentionsLazy: (code) => mayNeedLazy(code, allowlistOf(resolved().lazy)),
+      needsMetadata: mayNeedMetadata,
+      isSource,
+      aliases,
+      leavesToRuntime: (spec) => host.leavesToRuntime(spec) || shipAsked(resolved(), spec),
+      ahead,
+    });
+  const rel = (file: string) => path.relative(root, file).split(path.sep).join("/");
   // Node 22.12+ loads ES modules with require(): sync loads can then use their own chunk. A
   // bundler that hoists require() has no other way to defer (Node 20.19+ requires ES modules too).
   const chunkRequire = () => resolved().runtime.nodeMajor >= 22 || host.requireDefers === false;
+
+  /**
+   * With the filter fixed at setup: source files the bundler loaded that the scan never read (a
+   * resolution it could not foresee, such as another plugin's) and that the transform would
+   * have changed. Their imports stayed eager, which computes the same, but not lazily.
+   */
+  const unseenSources = async (graph: ModuleGraph): Promise<Diagnostic[]> => {
+    if (!fixed) return [];
+    const out: Diagnostic[] = [];
+    for (const id of [...graph.modules.keys()].sort()) {
+      const file = path.resolve(root, id);
+      if (!isSource(file) || scanned.has(file) || fixed.has(file)) continue;
+      const code = await readSource(file).catch(() => "");
+      if (!mayNeed(code, file) && !(await current().ahead.importsDeferred(code, file))) continue;
+      out.push(warning("LAZY_FILE_UNSEEN", `${rel(file)} was bundled, but slimfn's scan of the imports from the entries did not find it, so its lazy imports and annotations were left as written (eager). Import it by a relative path from a file the entries reach.`));
+    }
+    return out;
+  };
 
   const session: BuildSession = {
     options,
@@ -383,11 +439,39 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       return { defaults, diagnostics: [] };
     },
 
+    async fixSourceFilter(doubt) {
+      if (doubt || fileEntries.length !== written.length) return filter;
+      const aliases = tsconfig.paths ? aliasPrefixes(tsconfig.paths) : await tsconfigAliases(tsconfig.file);
+      // The bundler's resolver cannot be asked during setup: relative imports are all the scan follows.
+      const ahead = lookAhead({ mentionsLazy: (code) => mayNeedLazy(code, allowlistOf(resolved().lazy)), resolve: async () => undefined, isSource, aliases: () => aliases });
+      const reach = reachOf(ahead, aliases);
+      if ("unknown" in reach) return filter;
+      fixed = reach.needed;
+      scanned = stamped([...reach.scanned, tsconfig.file]);
+      return exactFilter(fixed);
+    },
+
     async buildStart() {
       builds++;
       state = fresh();
       // tsconfig `paths` aliases name the project's own modules (the bundler's tsconfig, else the root's).
       state.aliases = tsconfig.paths ? aliasPrefixes(tsconfig.paths) : await tsconfigAliases(tsconfig.file);
+      // The filter was fixed when the build (or context) was set up; files edited since may
+      // need the transform now. Their imports cannot be rewritten: fail, rather than build
+      // what a fresh build would not (a deferred const's importers must use its accessor).
+      if (!fixed || [...scanned].every(([file, stamp]) => stampOf(file) === stamp)) return [];
+      const reach = reachOf(state.ahead, state.aliases);
+      const advice = "esbuild fixes which files a plugin sees when the build context is created: create the context again (restart the watch or serve) to build it.";
+      // The stamps stay those of the last good scan, so every later build looks again.
+      if ("unknown" in reach) {
+        return [error("LAZY_RESTART_NEEDED", `Since the build was set up, ${reach.unknown}, so slimfn can no longer tell which files its lazy transform must see. ${advice}`)];
+      }
+      const missed = [...reach.needed].filter((f) => !fixed!.has(f)).map(rel).sort();
+      if (!missed.length) {
+        scanned = stamped([...reach.scanned, tsconfig.file]);
+        return [];
+      }
+      return [error("LAZY_RESTART_NEEDED", `${missed.join(", ")} now need${missed.length === 1 ? "s" : ""} slimfn's lazy transform (a lazy import or annotation, or an import of a deferred export), added since the build was set up. ${advice}`)];
     },
 
     readSource,
@@ -522,6 +606,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
           lazy.push(...(await checkRequiredChunks(request.chunks(), verdicts(opts.cache), mayHave)));
         }
         lazy.push(...unmatchedEntries(opts.lazy.modules, s.matched));
+        lazy.push(...(await unseenSources(graph)));
         lazy.push(...s.unparsed);
         // 2. Stop on errors, before anything is written.
         if (lazy.some((d) => d.severity === "error")) return { diagnostics: lazy };

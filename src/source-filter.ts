@@ -47,3 +47,9 @@ export function isSourceFile(root: string): (file: string) => boolean {
     return !folders.includes("//") && !folders.includes("/node_modules/");
   };
 }
+
+/** A filter of exactly `files` (absolute paths); one that never matches when there are none. */
+export function exactFilter(files: ReadonlySet<string>): RegExp {
+  if (files.size === 0) return /^\x00never$/;
+  return new RegExp(`^(?:${[...files].sort().map((f) => escapeRegex(f.split(path.sep).join("/"))).join("|")})$`);
+}
