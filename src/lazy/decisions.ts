@@ -35,6 +35,13 @@ export function record(inv: Inventory, sel: Selection, analysis: Analysis | unde
     );
   }
   for (const c of sel.notConstructions) diagnostics.push(notConstruction(inv, c));
+  for (const { c, binding } of sel.overEagerImports) {
+    diagnostics.push(
+      warning("LAZY_STAYS_EAGER", `\`${c.name}\` is marked /* @lazy */ but it constructs from \`${binding}\`, whose import is marked /* @eager */, so it is built at init with its module. Drop one of the two annotations.`, {
+        loc: inv.loc(c.node.start),
+      }),
+    );
+  }
   for (const r of sel.eagerReexports) {
     const spec = (r.source as Node).value as string;
     diagnostics.push(
@@ -44,8 +51,6 @@ export function record(inv: Inventory, sel: Selection, analysis: Analysis | unde
     );
   }
   if (!analysis) return { decisions: [], diagnostics };
-  // Only said of a module that was analysed (as before the transform was split in parts).
-  for (const c of sel.overEagerImports) diagnostics.push(notConstruction(inv, c));
   for (const { ref, what, spec } of analysis.misuses) {
     diagnostics.push(
       error(

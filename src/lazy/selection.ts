@@ -23,8 +23,8 @@ export interface Selection {
   consts: ModuleConst[];
   /** /* @lazy *\/ consts that construct nothing an import exports. */
   notConstructions: ModuleConst[];
-  /** /* @lazy *\/ consts that construct from an import marked /* @eager *\/. */
-  overEagerImports: ModuleConst[];
+  /** /* @lazy *\/ consts that construct from an import marked /* @eager *\/, with the binding they construct from. */
+  overEagerImports: { c: ModuleConst; binding: string }[];
   /** Re-exports of allowlisted packages: evaluated with this module, so they stay eager. */
   eagerReexports: Node[];
   /** Allowlist entries matched by an import or re-export of this module. */
@@ -52,6 +52,7 @@ export function select(inv: Inventory, allowlist: Allowlist): Selection {
   const all: InitialiserScope = { lazyBindings: new Set(bindingOwner.keys()), constants: inv.constants, declared: inv.declared };
   const notConstructions: ModuleConst[] = [];
   const asked: ModuleConst[] = [];
+  const roots = new Map<ModuleConst, string>();
   for (const c of inv.consts) {
     if (c.tag !== "lazy") {
       asked.push(c);
@@ -64,6 +65,7 @@ export function select(inv: Inventory, allowlist: Allowlist): Selection {
       continue;
     }
     asked.push(c);
+    roots.set(c, root!);
     if (!why.has(imp) && imp.tag !== "eager") why.set(imp, "client-annotation");
   }
   const chosen = inv.imports.filter((imp) => why.has(imp));
@@ -72,10 +74,10 @@ export function select(inv: Inventory, allowlist: Allowlist): Selection {
   const scope: InitialiserScope = { lazyBindings, constants: inv.constants, declared: inv.declared };
   // Candidate consts: shaped like a client construction over a chosen import.
   const consts: ModuleConst[] = [];
-  const overEagerImports: ModuleConst[] = [];
+  const overEagerImports: Selection["overEagerImports"] = [];
   for (const c of asked) {
     if (initialiserRoot(c.init, scope)) consts.push(c);
-    else if (c.tag === "lazy") overEagerImports.push(c);
+    else if (c.tag === "lazy") overEagerImports.push({ c, binding: roots.get(c)! });
   }
   const eagerReexports: Node[] = [];
   for (const r of inv.reexports) {
