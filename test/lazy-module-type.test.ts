@@ -51,11 +51,14 @@ const USES = {
   sync: (use: string) => `const now = () => ${use};\nexport const run = async () => now();\n`,
   async: (use: string) => `export const run = async () => ${use};\n`,
 };
-/** Folders with their package.json, and the extension of their modules: `.mts` says its type itself. */
+/** Folders with their package.json, and the extension of their modules: `.mts` and `.cts` say their type themselves. */
 const FOLDERS = {
   module: { pkg: `{ "name": "m", "private": true, "type": "module" }\n`, ext: ".ts" },
   commonjs: { pkg: `{ "name": "c", "private": true }\n`, ext: ".ts" },
   mts: { pkg: `{ "name": "c", "private": true }\n`, ext: ".mts" },
+  // Import syntax in a `.cts` file: the sync loader once used import.meta there, which rollup's
+  // and Rolldown's parsers refuse in a CommonJS module.
+  cts: { pkg: `{ "name": "c", "private": true }\n`, ext: ".cts" },
 } as const;
 const CASES = Object.keys(KINDS).flatMap((kind) => Object.keys(USES).map((use) => `${kind}-${use}`));
 /** One function per folder: its handler calls each case's module, after noting what was evaluated at init. */
@@ -111,7 +114,7 @@ describe.each(BUNDLERS)("%s: lazy CommonJS with __esModule in Node ES module and
   });
 
   it("the eager build: esbuild and Rolldown read the default the importer's way (module.exports in an ES module), rollup's commonjs plugin exports.default", async () => {
-    const nodeWay = (dir: string) => bundler !== "rollup" && dir !== "commonjs";
+    const nodeWay = (dir: string) => bundler !== "rollup" && dir !== "commonjs" && dir !== "cts";
     const values = (dir: string) => {
       const def = nodeWay(dir) ? "{counter,default,named}" : "exports.default";
       const of = { default: def, named: "named true", namespace: `${def} named number`, js: def };

@@ -139,9 +139,13 @@ export function rewrite({ inv, sel, project, analysis: analysed, nodeEsm, format
     // The bundler gives the `import()` its own chunk and writes that chunk's path into the
     // arrow function; loading it with `require` is synchronous (Node >= 22.12 requires ES
     // modules) and evaluates it once, like the import() would.
+    // A `.cts`/`.cjs` file is a CommonJS module to rollup's and Rolldown's parsers, which refuse
+    // import.meta there; its `__filename` names the same output chunk once bundled (slimfn
+    // rewrites free `__filename` in ES output, esm-globals.ts).
+    const here = /\.c[jt]s$/.test(inv.file) ? "__filename" : "import.meta.url";
     s.prepend('import { createRequire as __slimfn_createRequire } from "node:module";\n');
     s.append(
-      '\nfunction __slimfn_chunk(load) { const m = /import\\(\\s*(["\'`])(.+?)\\1\\s*\\)/.exec(String(load)); if (!m) throw new Error("slimfn: no chunk path in " + String(load)); return __slimfn_createRequire(import.meta.url)(m[2]); }\n',
+      `\nfunction __slimfn_chunk(load) { const m = /import\\(\\s*(["'\`])(.+?)\\1\\s*\\)/.exec(String(load)); if (!m) throw new Error("slimfn: no chunk path in " + String(load)); return __slimfn_createRequire(${here})(m[2]); }\n`,
     );
   }
   if (needsCjsHelper) {
