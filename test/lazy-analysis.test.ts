@@ -85,6 +85,10 @@ describe("every reason an import stays eager", () => {
     expect(verdicts((await analysed(inAsync, { mode: "async" })).analysis)).toEqual([{ module: "heavy", mode: "async", deferred: [] }]);
     expect(await reason(inSync, { mode: "async", splitting: true })).toBe('`h` at 2:29 is not directly in an async function body, and mode is "async"');
     expect(verdicts((await analysed(inAsync, { splitting: true, tla: ["heavy"] })).analysis)).toEqual([{ module: "heavy", mode: "async", deferred: [] }]);
+    // Mode "sync" rules out import() whatever the build can split: the mode is the reason.
+    for (const splitting of [true, false]) {
+      expect(await reason(inAsync, { mode: "sync", splitting, tla: ["heavy"] })).toBe('its target has top-level await, so it can only be loaded with import(), and mode is "sync"');
+    }
   });
 
   it("used at init through a const that cannot be deferred, for each reason a const cannot", async () => {

@@ -170,7 +170,7 @@ export function analyse(inv: Inventory, sel: Selection, uses: Uses, project: Pro
         }
         if (needsAsync(imp)) {
           const why = tla(imp.spec) ? "its target has top-level await, so it can only be loaded with import()" : 'mode is "async"';
-          if (!asyncAllowed) return `${why}, and this build cannot split code (it needs format esm with outdir)`;
+          if (!asyncAllowed) return build.mode === "sync" ? `${why}, and mode is "sync"` : `${why}, and this build cannot split code (it needs format esm with outdir)`;
           if (!inAsync(r)) return `${where} is not directly in an async function body, and ${why}`;
         }
       }
