@@ -14,7 +14,6 @@
  *
  * Caches live for one build: a watch rebuild after an edit answers like a fresh build.
  */
-import fs from "node:fs";
 import path from "node:path";
 import type { BundleOutput } from "./build-output.js";
 import { checkEntryExists, checkOutputShape, expectedFunctionNames, fileEntryPoints, startChecks, type EntryBeforeBuild } from "./build-checks.js";
@@ -30,7 +29,7 @@ import { checkLaziness, type ModuleGraph } from "./lazy/graph.js";
 import { checkLazyOutput, type LazyOutputShape } from "./lazy/output-check.js";
 import { originBody, originCache, withLocalResolve, type OriginCache, type OriginIO } from "./lazy/origins.js";
 import { moduleTypeReader } from "./lazy/module-type.js";
-import { findReach } from "./lazy/reach.js";
+import { findReach, proofOf, stillHolds, type ReachProof, type Reached } from "./lazy/reach.js";
 import { topLevelAwaitReader } from "./lazy/tla.js";
 import { allowlistOf, deferredExports, mayNeedLazy, transformLazy } from "./lazy/transform.js";
 import type { LazyDecision, LazyTransformContext } from "./lazy/types.js";
@@ -263,12 +262,13 @@ interface BuildState {
   lazyExternals: { specifier: string; importer: string }[];
 }
 
-/** What changes when a file is edited, replaced or rewritten in place. */
-function stampOf(file: string): string | undefined {
-  const st = fs.statSync(file, { throwIfNoEntry: false });
-  return st && `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-}
-const stamped = (files: Iterable<string>) => new Map([...files].map((f) => [f, stampOf(f)]));
+/**
+ * Scans of the setup (src/lazy/reach.ts) in this process, by project, entries, allowlist and
+ * aliases: a script that builds its functions one by one (serverless-esbuild, a CDK app,
+ * a build.mjs looping over handlers) scans the project once, while the proof holds.
+ */
+const scans = new Map<string, { reach: Reached; proof: ReachProof }>();
+const SCANS_KEPT = 16;
 
 export function createSession(userOptions: Options, host: BundlerHost): BuildSession {
   const root = path.resolve(host.root);
@@ -287,8 +287,8 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
   let builds = 0;
   /** The files the bundler's load filter names, when it was fixed at setup (`fixSourceFilter`). */
   let fixed: ReadonlySet<string> | undefined;
-  /** The files the latest scan read, with their stamps: an unchanged project is not scanned again. */
-  let scanned = new Map<string, string | undefined>();
+  /** The latest good scan and what it rests on: while that holds, a build is not scanned again. */
+  let scan: { reach: Reached; proof: ReachProof } | undefined;
   const fresh = (): BuildState => {
     const s: BuildState = {
       registry: new ShipRegistry(options!, (spec) => host.leavesToRuntime(spec)),
@@ -375,9 +375,10 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       needsMetadata: mayNeedMetadata,
       isSource,
       aliases,
-      leavesToRuntime: (spec) => host.leavesToRuntime(spec) || shipAsked(resolved(), spec),
+      leavesToRuntime,
       ahead,
     });
+  const leavesToRuntime = (spec: string) => host.leavesToRuntime(spec) || shipAsked(resolved(), spec);
   const rel = (file: string) => path.relative(root, file).split(path.sep).join("/");
   // Node 22.12+ loads ES modules with require(): sync loads can then use their own chunk. A
   // bundler that hoists require() has no other way to defer (Node 20.19+ requires ES modules too).
@@ -393,7 +394,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
     const out: Diagnostic[] = [];
     for (const id of [...graph.modules.keys()].sort()) {
       const file = path.resolve(root, id);
-      if (!isSource(file) || scanned.has(file) || fixed.has(file)) continue;
+      if (!isSource(file) || scan?.reach.scanned.has(file) || fixed.has(file)) continue;
       const code = await readSource(file).catch(() => "");
       if (!mayNeed(code, file) && !(await current().ahead.importsDeferred(code, file))) continue;
       out.push(warning("LAZY_FILE_UNSEEN", `${rel(file)} was bundled, but slimfn's scan of the imports from the entries did not find it, so its lazy imports and annotations were left as written (eager). Import it by a relative path from a file the entries reach.`));
@@ -442,12 +443,21 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
     async fixSourceFilter(doubt) {
       if (doubt || fileEntries.length !== written.length) return filter;
       const aliases = tsconfig.paths ? aliasPrefixes(tsconfig.paths) : await tsconfigAliases(tsconfig.file);
-      // The bundler's resolver cannot be asked during setup: relative imports are all the scan follows.
-      const ahead = lookAhead({ mentionsLazy: (code) => mayNeedLazy(code, allowlistOf(resolved().lazy)), resolve: async () => undefined, isSource, aliases: () => aliases });
-      const reach = reachOf(ahead, aliases);
-      if ("unknown" in reach) return filter;
-      fixed = reach.needed;
-      scanned = stamped([...reach.scanned, tsconfig.file]);
+      const key = JSON.stringify([workspace, [...entries].sort(), resolved().lazy.modules, aliases]);
+      const known = scans.get(key);
+      if (known && stillHolds(known.proof, leavesToRuntime)) {
+        scan = known;
+      } else {
+        // The bundler's resolver cannot be asked during setup: relative imports are all the scan follows.
+        const ahead = lookAhead({ mentionsLazy: (code) => mayNeedLazy(code, allowlistOf(resolved().lazy)), resolve: async () => undefined, isSource, aliases: () => aliases });
+        const reach = reachOf(ahead, aliases);
+        if ("unknown" in reach) return filter;
+        scan = { reach, proof: proofOf(reach, [tsconfig.file]) };
+        scans.delete(key);
+        scans.set(key, scan);
+        if (scans.size > SCANS_KEPT) scans.delete(scans.keys().next().value!);
+      }
+      fixed = scan.reach.needed;
       return exactFilter(fixed);
     },
 
@@ -459,16 +469,16 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       // The filter was fixed when the build (or context) was set up; files edited since may
       // need the transform now. Their imports cannot be rewritten: fail, rather than build
       // what a fresh build would not (a deferred const's importers must use its accessor).
-      if (!fixed || [...scanned].every(([file, stamp]) => stampOf(file) === stamp)) return [];
+      if (!fixed || (scan && stillHolds(scan.proof, leavesToRuntime))) return [];
       const reach = reachOf(state.ahead, state.aliases);
       const advice = "esbuild fixes which files a plugin sees when the build context is created: create the context again (restart the watch or serve) to build it.";
-      // The stamps stay those of the last good scan, so every later build looks again.
+      // The proof stays that of the last good scan, so every later build looks again.
       if ("unknown" in reach) {
         return [error("LAZY_RESTART_NEEDED", `Since the build was set up, ${reach.unknown}, so slimfn can no longer tell which files its lazy transform must see. ${advice}`)];
       }
       const missed = [...reach.needed].filter((f) => !fixed!.has(f)).map(rel).sort();
       if (!missed.length) {
-        scanned = stamped([...reach.scanned, tsconfig.file]);
+        scan = { reach, proof: proofOf(reach, [tsconfig.file]) };
         return [];
       }
       return [error("LAZY_RESTART_NEEDED", `${missed.join(", ")} now need${missed.length === 1 ? "s" : ""} slimfn's lazy transform (a lazy import or annotation, or an import of a deferred export), added since the build was set up. ${advice}`)];

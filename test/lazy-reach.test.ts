@@ -81,6 +81,38 @@ describe("the scan at setup", () => {
   });
 });
 
+describe("the scan is reused in one process only while what it read holds", () => {
+  const filterOf = async (root: string, external: string[] = []) => {
+    const session = createSession({ cache: false, lazy: ["zod"] }, { name: "esbuild", version: "-", root, resolve: async () => undefined, leavesToRuntime: (s) => external.includes(s) });
+    session.configure({ entries: ["src/handler.ts"], platform: "node", format: "esm", outdir: "dist" });
+    const filter = await session.fixSourceFilter();
+    expect(filter.source).not.toEqual(session.sourceFilter.source);
+    return (file: string) => filter.test(path.join(root, file));
+  };
+  it("an edited file, a new file that changes what an import names, a changed external", async () => {
+    const root = project({
+      "src/handler.ts": 'import { a } from "./a";\nimport "runtime-only-pkg";\nexport const handler = async () => a();\n',
+      "src/a.ts": "export const a = () => 1;\n",
+    });
+    let seen = await filterOf(root, ["runtime-only-pkg"]);
+    expect(["src/handler.ts", "src/a.ts"].map(seen)).toEqual([false, false]);
+    // An edit: a.ts now mentions zod.
+    fs.writeFileSync(path.join(root, "src/a.ts"), 'import { z } from "zod";\nexport const a = () => z.number().parse(1);\n');
+    seen = await filterOf(root, ["runtime-only-pkg"]);
+    expect(["src/handler.ts", "src/a.ts"].map(seen)).toEqual([true, true]);
+    // A new a.tsx: esbuild's "./a" now names it (.tsx before .ts); only the folder says so.
+    fs.writeFileSync(path.join(root, "src/a.ts"), "export const a = () => 1;\n");
+    expect(["src/a.ts"].map(await filterOf(root, ["runtime-only-pkg"]))).toEqual([false]);
+    fs.writeFileSync(path.join(root, "src/a.tsx"), 'import { z } from "zod";\nexport const a = () => z.number().parse(2);\n');
+    seen = await filterOf(root, ["runtime-only-pkg"]);
+    expect(["src/a.ts", "src/a.tsx"].map(seen)).toEqual([false, true]);
+    // The package no longer left to the runtime, and installed nowhere: the scan cannot know.
+    const session = createSession({ cache: false, lazy: ["zod"] }, { name: "esbuild", version: "-", root, resolve: async () => undefined, leavesToRuntime: () => false });
+    session.configure({ entries: ["src/handler.ts"], platform: "node", format: "esm", outdir: "dist" });
+    expect((await session.fixSourceFilter()).source).toEqual(session.sourceFilter.source);
+  });
+});
+
 /** Every output file's text, by path relative to the output folder. */
 function outputs(root: string, outdir = "dist"): Record<string, string> {
   const dir = path.join(root, outdir);

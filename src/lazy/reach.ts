@@ -52,14 +52,50 @@ export interface ReachHost {
   ahead: LookAhead;
 }
 
-export type Reach =
-  | {
-      /** Source files that may need the transform (absolute paths). */
-      needed: ReadonlySet<string>;
-      /** Every source file the scan read. */
-      scanned: ReadonlySet<string>;
-    }
-  | { unknown: string };
+export interface Reached {
+  /** Source files that may need the transform (absolute paths). */
+  needed: ReadonlySet<string>;
+  /** Every source file the scan read. */
+  scanned: ReadonlySet<string>;
+  /** The answers it took from outside the files: bare imports left to the runtime, by specifier. */
+  runtime: ReadonlyMap<string, boolean>;
+  /** Whether a package is installed in a node_modules folder, by `folder\nname`. */
+  packages: ReadonlyMap<string, boolean>;
+}
+
+export type Reach = Reached | { unknown: string };
+
+/**
+ * What a scan's answer rests on: the stamps of the files it read, of their folders (a new
+ * `x.tsx` beside `x.ts` changes what `./x` names) and of `extra` files (tsconfig), and its
+ * answers from outside the files. While all hold, scanning again would give the same answer.
+ */
+export interface ReachProof {
+  stamps: ReadonlyMap<string, string | undefined>;
+  runtime: ReadonlyMap<string, boolean>;
+  packages: ReadonlyMap<string, boolean>;
+}
+
+/** What changes when a file is edited, replaced or rewritten in place, or a folder gains or loses an entry. */
+function stampOf(file: string): string | undefined {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st && `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
+export function proofOf(reach: Reached, extra: readonly string[]): ReachProof {
+  const files = new Set([...reach.scanned, ...[...reach.scanned].map((f) => path.dirname(f)), ...extra]);
+  return { stamps: new Map([...files].map((f) => [f, stampOf(f)])), runtime: reach.runtime, packages: reach.packages };
+}
+
+export function stillHolds(proof: ReachProof, leavesToRuntime: (specifier: string) => boolean): boolean {
+  for (const [file, stamp] of proof.stamps) if (stampOf(file) !== stamp) return false;
+  for (const [spec, left] of proof.runtime) if (leavesToRuntime(spec) !== left) return false;
+  for (const [key, found] of proof.packages) {
+    const cut = key.indexOf("\n");
+    if (lookUp(key.slice(cut + 1), key.slice(0, cut)) !== found) return false;
+  }
+  return true;
+}
 
 /** What the scan keeps of a file. */
 interface Scanned {
@@ -74,6 +110,12 @@ interface Scanned {
 export function findReach(entries: readonly string[], host: ReachHost): Reach {
   const files = new Map<string, Scanned>();
   const packages = new Map<string, boolean>();
+  const runtime = new Map<string, boolean>();
+  const leaves = (spec: string) => {
+    let left = runtime.get(spec);
+    if (left === undefined) runtime.set(spec, (left = host.leavesToRuntime(spec)));
+    return left;
+  };
   const rel = (file: string) => path.relative(host.root, file).split(path.sep).join("/");
   for (const entry of entries) {
     if (!fs.statSync(entry, { throwIfNoEntry: false })?.isFile()) return { unknown: `the entry ${rel(entry)} is not a file` };
@@ -104,7 +146,7 @@ export function findReach(entries: readonly string[], host: ReachHost): Reach {
       if (spec.startsWith("/") || spec.startsWith("#") || host.aliases.some((a) => spec.startsWith(a))) {
         return { unknown: `${rel(file)} imports "${spec}", which only the bundler resolves` };
       }
-      if (isBuiltin(spec) || host.leavesToRuntime(spec)) continue;
+      if (isBuiltin(spec) || leaves(spec)) continue;
       const name = packageName(spec);
       if (name === undefined) return { unknown: `${rel(file)} imports "${spec}"` };
       const dir = path.dirname(file);
@@ -136,7 +178,7 @@ export function findReach(entries: readonly string[], host: ReachHost): Reach {
     const own = host.mentionsLazy(f.code) || host.needsMetadata(f.code, file);
     if (own || (LOCAL_IMPORT.test(f.code) && f.imports.some((t) => mayExport(t)))) needed.add(file);
   }
-  return { needed, scanned: new Set(files.keys()) };
+  return { needed, scanned: new Set(files.keys()), runtime, packages };
 }
 
 /** Whether Node's lookup from `dir` finds package `name` in a node_modules folder, really there (not a link out of it). */
