@@ -62,7 +62,8 @@ describe("the scan at setup", () => {
   it.each([
     ["a tsconfig paths alias", { "src/handler.ts": 'import { a } from "@app/a";\n' }, ["@app/"], '"@app/a", which only the bundler resolves'],
     ["a subpath import", { "src/handler.ts": 'import { a } from "#a";\n' }, [], '"#a", which only the bundler resolves'],
-    ["a template-literal import()", { "src/handler.ts": "export const load = (n: string) => import(`./locales/${n}.js`);\n" }, [], "src/handler.ts loads a template-literal path"],
+    ["a template-literal import()", { "src/handler.ts": "export const load = (n: string) => import(`./locales/${n}.js`);\n" }, [], "src/handler.ts loads a path built at run time"],
+    ["a concatenated require()", { "src/handler.ts": 'export const load = (n: string) => require("./locales/" + n);\n' }, [], "src/handler.ts loads a path built at run time"],
     ["a relative import slimfn cannot resolve", { "src/handler.ts": 'import "./missing.js";\n' }, [], '"./missing.js", which slimfn cannot resolve'],
     ["a folder with a package.json", { "src/handler.ts": 'import "./lib";\n', "src/lib/package.json": '{ "main": "main.js" }\n', "src/lib/index.ts": "", "src/lib/main.js": "" }, [], 'the folder "./lib", which has a package.json'],
     ["a bare import installed nowhere", { "src/handler.ts": 'import { a } from "lib/a";\n' }, [], '"lib/a", which is not installed in a node_modules folder'],

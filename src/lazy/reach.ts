@@ -10,8 +10,8 @@
  * The scan follows what the bundler would load: static imports and re-exports, `import()` and
  * `require()` of string literals, resolved by slimfn's relative resolver. Where it cannot know
  * what the bundler loads, it says so (`unknown`) and the caller keeps the broad filter: an own
- * import that is not relative (tsconfig alias, `#x`, `/x`), a template-literal `import()` or
- * `require()` (esbuild bundles every file such a pattern can name), a relative import it cannot
+ * import that is not relative (tsconfig alias, `#x`, `/x`), a template-literal or concatenated
+ * `import()` or `require()` (esbuild bundles every file such a pattern can name), a relative import it cannot
  * resolve or that names a folder with a package.json, a bare import that is not a builtin, not
  * left to the runtime, and not found in a node_modules folder (tsconfig `baseUrl`, `NODE_PATH`),
  * or found in one that links outside node_modules (a workspace sibling is source).
@@ -30,8 +30,11 @@ import { isBuiltin, packageName } from "../specifiers.js";
 
 /** Static imports, re-exports, `import "x"`, and `import()`/`require()` of a string literal. */
 const SPECIFIERS = /\b(?:from|import)\s*["']([^"']+)["']|\b(?:import|require)\s*\(\s*["']([^"']+)["']\s*\)/g;
-/** `import(` or `require(` of a template literal: the bundler may load any file it can match. */
-const TEMPLATE_LOAD = /\b(?:import|require)\s*\(\s*`/;
+/**
+ * `import(` or `require(` of a template literal or a string concatenation: esbuild turns
+ * either into a glob and bundles every file it can match.
+ */
+const TEMPLATE_LOAD = /\b(?:import|require)\s*\(\s*(?:`|["'][^"'\n]*["']\s*\+)/;
 /** A static import of a path: the transform's own test (transform.ts `LOCAL_IMPORT`). */
 const LOCAL_IMPORT = /\bfrom\s*["'][./#]/;
 
@@ -126,7 +129,7 @@ export function findReach(entries: readonly string[], host: ReachHost): Reach {
     if (files.has(file) || !host.isSource(file)) continue;
     const code = host.ahead.readSourceSync(file);
     if (code === undefined) return { unknown: `${rel(file)} could not be read` };
-    if (TEMPLATE_LOAD.test(code)) return { unknown: `${rel(file)} loads a template-literal path` };
+    if (TEMPLATE_LOAD.test(code)) return { unknown: `${rel(file)} loads a path built at run time (a template literal or concatenation)` };
     const targets = new Map<string, string>();
     for (const m of code.matchAll(SPECIFIERS)) {
       const spec = (m[1] ?? m[2])!;
