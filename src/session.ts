@@ -269,6 +269,8 @@ interface BuildState {
  */
 const scans = new Map<string, { reach: Reached; proof: ReachProof }>();
 const SCANS_KEPT = 16;
+/** A scan's files as the module graph names them (root-relative). */
+const scannedIds = new WeakMap<Reached, ReadonlySet<string>>();
 
 export function createSession(userOptions: Options, host: BundlerHost): BuildSession {
   const root = path.resolve(host.root);
@@ -391,10 +393,14 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
    */
   const unseenSources = async (graph: ModuleGraph): Promise<Diagnostic[]> => {
     if (!fixed) return [];
+    // The graph's ids are root-relative: compared as such, once per scan (resolving every
+    // module's id cost ~1 ms of a 600-file build).
+    let known = scan && scannedIds.get(scan.reach);
+    if (scan && !known) scannedIds.set(scan.reach, (known = new Set([...scan.reach.scanned].map(rel))));
     const out: Diagnostic[] = [];
-    for (const id of [...graph.modules.keys()].sort()) {
+    for (const id of [...graph.modules.keys()].filter((m) => !known?.has(m)).sort()) {
       const file = path.resolve(root, id);
-      if (!isSource(file) || scan?.reach.scanned.has(file) || fixed.has(file)) continue;
+      if (!isSource(file) || fixed.has(file)) continue;
       const code = await readSource(file).catch(() => "");
       if (!mayNeed(code, file) && !(await current().ahead.importsDeferred(code, file))) continue;
       out.push(warning("LAZY_FILE_UNSEEN", `${rel(file)} was bundled, but slimfn's scan of the imports from the entries did not find it, so its lazy imports and annotations were left as written (eager). Import it by a relative path from a file the entries reach.`));
@@ -442,8 +448,8 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
 
     async fixSourceFilter(doubt) {
       if (doubt || fileEntries.length !== written.length) return filter;
-      const aliases = tsconfig.paths ? aliasPrefixes(tsconfig.paths) : await tsconfigAliases(tsconfig.file);
-      const key = JSON.stringify([workspace, [...entries].sort(), resolved().lazy.modules, aliases]);
+      const aliases = tsconfig.paths ? aliasPrefixes(tsconfig.paths) : tsconfigAliases(tsconfig.file);
+      const key = JSON.stringify([root, workspace, [...entries].sort(), resolved().lazy.modules, aliases]);
       const known = scans.get(key);
       if (known && stillHolds(known.proof, leavesToRuntime)) {
         scan = known;
@@ -465,7 +471,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       builds++;
       state = fresh();
       // tsconfig `paths` aliases name the project's own modules (the bundler's tsconfig, else the root's).
-      state.aliases = tsconfig.paths ? aliasPrefixes(tsconfig.paths) : await tsconfigAliases(tsconfig.file);
+      state.aliases = tsconfig.paths ? aliasPrefixes(tsconfig.paths) : tsconfigAliases(tsconfig.file);
       // The filter was fixed when the build (or context) was set up; files edited since may
       // need the transform now. Their imports cannot be rewritten: fail, rather than build
       // what a fresh build would not (a deferred const's importers must use its accessor).
