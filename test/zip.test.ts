@@ -122,7 +122,9 @@ describe("zip writer records", () => {
       { path: "a/empty.txt", data: text("") },
       { path: "bin/run", data: text("#!/usr/bin/env node\nconsole.log(1)\n") },
       { path: "lib/ünïcödé.js", data: text("export const x = 'ü';\n".repeat(300)) },
-      { path: "lib/addon.node", data: fs.readFileSync(path.join(sharp, node)) },
+      // Its first 200 KB: whole entries only, as yazl writes them (one level-9 stream); from
+      // 256 KiB an entry is cut into pieces, a different (still valid) stream, tested below.
+      { path: "lib/addon.node", data: fs.readFileSync(path.join(sharp, node)).subarray(0, 200_000) },
       { path: "big.json", data: fs.readFileSync(path.join(REPO, "node_modules/mime-db/db.json")) },
     ];
     const mtime = zipTimestamp({});
@@ -169,5 +171,62 @@ describe("large entries, deflated in pieces on the thread pool", () => {
     unzipTest(file);
     const out = extractZip(file);
     expect(fs.readFileSync(path.join(out, "lib/large.js")).equals(large)).toBe(true);
+  });
+});
+
+describe("bundle-sized entries (256 KiB to 1 MiB), deflated in 256 KiB pieces", () => {
+  it("are the documented cut, extract byte for byte with Info-ZIP and give the same bytes from the sync and pooled paths", async () => {
+    const esbuild = await import("esbuild");
+    const { deflateAll, deflateEntry } = await import("../src/zip/deflate.js");
+    // A real minified bundle (zod, ajv and moment: ~650 KB, so three pieces, the last short).
+    const built = await esbuild.build({
+      stdin: { contents: 'export * as z from "zod"; export { default as Ajv } from "ajv"; export { default as moment } from "moment";', resolveDir: REPO, loader: "js" },
+      bundle: true, minify: true, platform: "node", format: "esm", write: false, logLevel: "silent",
+    });
+    const bundle = Buffer.from(built.outputFiles[0]!.contents);
+    expect(bundle.byteLength).toBeGreaterThan(512 << 10);
+    expect(bundle.byteLength).toBeLessThan(1 << 20);
+
+    const sync = deflateEntry(bundle, 9);
+    const [pooled] = await deflateAll([bundle], 9);
+    expect(Buffer.from(pooled!.bytes).equals(Buffer.from(sync.bytes))).toBe(true);
+    // The cut DEFLATE_SCHEME names: 256 KiB pieces at level 7, each primed with the 32 KiB
+    // before it, sync-flushed, the last one finished. Changing it means bumping the scheme.
+    const PIECE = 256 << 10;
+    const pieces = [];
+    for (let start = 0; start < bundle.byteLength; start += PIECE) {
+      const last = start + PIECE >= bundle.byteLength;
+      pieces.push(zlib.deflateRawSync(bundle.subarray(start, start + PIECE), {
+        level: 7,
+        finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+        ...(start > 0 ? { dictionary: bundle.subarray(start - 32 * 1024, start) } : {}),
+      }));
+    }
+    expect(pieces).toHaveLength(3);
+    expect(Buffer.from(sync.bytes).equals(Buffer.concat(pieces))).toBe(true);
+    // Within 0.5% of one level-9 stream.
+    expect(sync.bytes.byteLength / zlib.deflateRawSync(bundle, { level: 9 }).byteLength).toBeLessThan(1.005);
+
+    const entries = [
+      { path: "handler.mjs", data: bundle },
+      { path: "lib/small.js", data: text("export const x = 1;\n") },
+    ];
+    const first = await buildZip(entries);
+    const again = await buildZip([...entries].reverse());
+    expect(again.sha256).toBe(first.sha256);
+    const file = path.join(tempDir("slimfn-zip-bundle-"), "bundle.zip");
+    fs.writeFileSync(file, first.bytes);
+    expect(unzipTest(file)).toMatch(/No errors detected/);
+    const out = extractZip(file);
+    expect(fs.readFileSync(path.join(out, "handler.mjs")).equals(bundle)).toBe(true);
+  });
+
+  it("below 256 KiB stay one level-9 stream", async () => {
+    const { deflateAll, deflateEntry } = await import("../src/zip/deflate.js");
+    const typescript = fs.readFileSync(path.join(REPO, "node_modules/typescript/lib/typescript.js"));
+    const under = typescript.subarray(0, (256 << 10) - 1);
+    const whole = zlib.deflateRawSync(under, { level: 9 });
+    expect(Buffer.from(deflateEntry(under, 9).bytes).equals(whole)).toBe(true);
+    expect(Buffer.from((await deflateAll([under], 9))[0]!.bytes).equals(whole)).toBe(true);
   });
 });

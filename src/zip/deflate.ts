@@ -2,13 +2,29 @@
  * Deflating zip entries. What an entry becomes is a pure function of its bytes and the level,
  * so the shipped-file cache (src/cache/) can keep it and hand it back on the next build.
  *
- * A large entry (a shared library: sharp's libvips is 18.7 MB) is deflated as pigz does it: in
- * 1 MiB pieces, each primed with the 32 KiB before it as its dictionary and ended with a sync
- * flush (the last one finishes the stream), so the pieces run in parallel on the thread pool
- * and their concatenation is one valid deflate stream. Pieces are cut at fixed offsets: the
- * same bytes every run, whatever the scheduling. They are deflated at level 6: on binaries
- * level 9 searches ~2.5x longer for 0.1% fewer bytes (libvips: 8,222,382 B in pieces at level 6
- * vs 8,215,690 B as one level-9 stream, +0.08%).
+ * An entry of 256 KiB or more is deflated as pigz does it: in pieces, each primed with the
+ * 32 KiB before it as its dictionary and ended with a sync flush (the last one finishes the
+ * stream), so the pieces run in parallel on the thread pool and their concatenation is one
+ * valid deflate stream. Pieces are cut at fixed offsets (the entry's size alone decides them):
+ * the same bytes every run, whatever the scheduling or the core count.
+ *
+ * From 1 MiB (a shared library: sharp's libvips is 18.7 MB) the pieces are 1 MiB at level 6: on
+ * binaries level 9 searches ~2.5x longer for 0.1% fewer bytes (libvips: 8,222,382 B in pieces at
+ * level 6 vs 8,215,690 B as one level-9 stream, +0.08%).
+ *
+ * From 256 KiB to 1 MiB (a minified bundle: bench/scale-transform.bench.mjs's 600-file project
+ * bundles to 619 KB, and its build's end waited ~25 ms for that one level-9 stream, even with
+ * `zip: false`, since the size report needs the zip's size) the pieces are 256 KiB at level 7.
+ * Measured on 2 cores, idle (bench/deflate.bench.mjs: medians of 31 interleaved runs), wall
+ * time and bytes against one level-9 stream: minified bundles of 458 KB (zod) 0.56x, +0.27%; 480 KB
+ * (fixtures/realistic) 0.55x, +0.25%; 647 KB (zod, ajv, moment) 0.54x, +0.16%; 960 KB 0.53x,
+ * +0.07%; binaries: sharp's 415 KB .node 0.49x, +0.06%, 900 KB of node's executable 0.65x,
+ * +0.42%. The same pieces at level 6 are barely faster (0.42x-0.49x on the bundles) for +0.28%
+ * to +0.56% (+1.01% on the executable); at level 8 they cost 0.63x-0.75x for +0.01-0.06%.
+ * 512 KiB pieces leave a 480 KB bundle one piece (0.72x at level 7); 128 KiB pieces are no
+ * faster on 2 cores (0.54x-0.59x). Below 256 KiB an entry stays one level-9 stream: a few ms at
+ * most, and most shipped files are small. From 1 MiB the cut is unchanged: on typescript.js
+ * (3.5 MB) 256 KiB pieces at level 6 or 7 took 1.04x-1.11x the time of 1 MiB ones at level 6.
  */
 import os from "node:os";
 import zlib from "node:zlib";
@@ -29,36 +45,43 @@ export interface Deflated {
 }
 
 /**
- * Names how entries are deflated (piece size and level of large ones): the cache keeps
- * deflated bytes under it, so bytes made another way are never reused as if they were these.
+ * Names how entries are deflated (the cuts and levels below): the cache keeps deflated bytes
+ * under it, so bytes made another way are never reused as if they were these.
  */
-export const DEFLATE_SCHEME = "p1";
+export const DEFLATE_SCHEME = "p2";
 
-/** Entries at least this big are deflated in pieces of this size. */
-const PIECE = 1 << 20;
-const PIECE_LEVEL = 6;
+/**
+ * How entries at least `from` bytes big are cut: into `piece`-byte pieces, deflated at most at
+ * `level`. Decided by the size alone, never by the core count, so the bytes are the same on
+ * every machine. Largest first.
+ */
+const CUTS = [
+  { from: 1 << 20, piece: 1 << 20, level: 6 },
+  { from: 256 << 10, piece: 256 << 10, level: 7 },
+] as const;
 const WINDOW = 32 * 1024;
 
 /** Entries at least this big go to the thread pool; smaller ones cost more to hand over. */
 const POOL_BYTES = 64 * 1024;
 
-/** One deflate call: a whole entry, or one piece of a large one. */
+/** One deflate call: a whole entry, or one piece of a cut one. */
 interface Job {
   data: Uint8Array;
   options: zlib.ZlibOptions;
 }
 
 function jobsOf(data: Uint8Array, level: number): Job[] {
-  if (data.byteLength < PIECE) return [{ data, options: { level } }];
-  const count = Math.ceil(data.byteLength / PIECE);
+  const cut = CUTS.find((c) => data.byteLength >= c.from);
+  if (!cut) return [{ data, options: { level } }];
+  const count = Math.ceil(data.byteLength / cut.piece);
   return Array.from({ length: count }, (_, i): Job => {
-    const start = i * PIECE;
+    const start = i * cut.piece;
     const options: zlib.ZlibOptions = {
-      level: Math.min(level, PIECE_LEVEL),
+      level: Math.min(level, cut.level),
       finishFlush: i === count - 1 ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
     };
     if (i > 0) options.dictionary = data.subarray(start - WINDOW, start);
-    return { data: data.subarray(start, Math.min(data.byteLength, start + PIECE)), options };
+    return { data: data.subarray(start, Math.min(data.byteLength, start + cut.piece)), options };
   });
 }
 
