@@ -35,6 +35,10 @@ const inputs = {
   "fixtures/realistic bundle": await bundle({ entryPoints: ["src/handler.ts"], absWorkingDir: path.join(repo, "fixtures/realistic") }),
   "zod+ajv+moment bundle": await ofPackages(["zod", "ajv", "moment"]),
   "zod+ajv+acorn+lodash+moment+yaml bundle": await ofPackages(["zod", "ajv", "acorn", "lodash", "moment", "yaml"]),
+  "aws-sdk S3 + DynamoDB bundle": await bundle({
+    stdin: { contents: 'export * from "@aws-sdk/client-s3"; export * from "@aws-sdk/lib-dynamodb"; export * from "@aws-sdk/client-dynamodb";', resolveDir: repo, loader: "js" },
+    external: [],
+  }),
   ...(fs.existsSync(sharp) ? { "sharp .node (binary)": fs.readFileSync(path.join(sharp, fs.readdirSync(sharp).find((f) => f.endsWith(".node")))) } : {}),
   "900 KB of node's executable": fs.readFileSync(process.execPath).subarray(4 << 20, (4 << 20) + 900_000),
   "typescript bundle (over 1 MiB)": await ofPackages(["typescript"]),
@@ -70,7 +74,21 @@ for (const kib of [512, 256, 128]) for (const level of [9, 8, 7, 6]) schemes.pus
 // on an idle machine: with other work on every core the pieces get no speedup either.
 for (let r = 0; r < 10; r++) for (const [, f] of schemes) await f(inputs["zod bundle"]);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+// Were the cores free? Two pool jobs at once against one: ~1.0x when they were, ~2.0x when
+// other work held them (then the pieces' figures show no speedup either).
+const probe = inputs["zod bundle"].subarray(0, 256 << 10);
+const once = () => new Promise((res) => zlib.deflateRaw(probe, { level: 9 }, res));
+const probes = { one: [], two: [] };
+for (let r = 0; r < 15; r++) {
+  let t = process.hrtime.bigint();
+  await once();
+  probes.one.push(Number(process.hrtime.bigint() - t));
+  t = process.hrtime.bigint();
+  await Promise.all([once(), once()]);
+  probes.two.push(Number(process.hrtime.bigint() - t));
+}
 console.log(`${REPS} interleaved runs per input, medians, up to ${THREADS} pool jobs at a time; ratios to one level-9 stream`);
+console.log(`two pool jobs at once took ${(median(probes.two) / median(probes.one)).toFixed(2)}x one (1.0x: the cores were free)`);
 for (const [name, data] of Object.entries(inputs)) {
   const sizes = [];
   for (const [scheme, f] of schemes) {
