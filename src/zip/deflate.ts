@@ -15,16 +15,22 @@
  * From 256 KiB to 1 MiB (a minified bundle: bench/scale-transform.bench.mjs's 600-file project
  * bundles to 619 KB, and its build's end waited ~25 ms for that one level-9 stream, even with
  * `zip: false`, since the size report needs the zip's size) the pieces are 256 KiB at level 7.
- * Measured on 2 cores, idle (bench/deflate.bench.mjs: medians of 31 interleaved runs), wall
- * time and bytes against one level-9 stream: minified bundles of 458 KB (zod) 0.56x, +0.27%; 480 KB
- * (fixtures/realistic) 0.55x, +0.25%; 647 KB (zod, ajv, moment) 0.54x, +0.16%; 960 KB 0.53x,
- * +0.07%; binaries: sharp's 415 KB .node 0.49x, +0.06%, 900 KB of node's executable 0.65x,
- * +0.42%. The same pieces at level 6 are barely faster (0.42x-0.49x on the bundles) for +0.28%
- * to +0.56% (+1.01% on the executable); at level 8 they cost 0.63x-0.75x for +0.01-0.06%.
- * 512 KiB pieces leave a 480 KB bundle one piece (0.72x at level 7); 128 KiB pieces are no
- * faster on 2 cores (0.54x-0.59x). Below 256 KiB an entry stays one level-9 stream: a few ms at
- * most, and most shipped files are small. From 1 MiB the cut is unchanged: on typescript.js
- * (3.5 MB) 256 KiB pieces at level 6 or 7 took 1.04x-1.11x the time of 1 MiB ones at level 6.
+ * Measured on 2 free cores (bench/deflate.bench.mjs's method: medians of 31 interleaved runs),
+ * wall time and bytes against one level-9 stream: minified bundles of 458 KB (zod) 0.56x,
+ * +0.27%; 480 KB (fixtures/realistic) 0.55x, +0.25%; 647 KB (zod, ajv, moment) 0.54x, +0.16%;
+ * 960 KB 0.53x, +0.07%; an aws-sdk S3 + DynamoDB bundle (745 KB) 0.66x, -0.01%; binaries:
+ * sharp's 415 KB .node 0.49x, +0.06%, 900 KB of node's executable 0.65x, +0.42%. The same
+ * pieces at level 6 are barely faster (0.42x-0.49x on the bundles) for +0.28% to +0.56% (+1.01%
+ * on the executable); at level 8 they cost 0.63x-0.75x for +0.01-0.06%. 512 KiB pieces leave a
+ * 480 KB bundle one piece (0.72x at level 7); 128 KiB pieces are no faster on 2 cores
+ * (0.54x-0.59x). Generated code is the exception: bench/scale-transform's bundle (600
+ * near-identical modules) grows +0.81% (110,698 to 111,599 B), and +0.55% to +0.61% of that
+ * comes from cutting at all (level-9 pieces of 128 KiB to 512 KiB; zlib's blocks then end
+ * elsewhere), so no level of pieces keeps it within 0.5%.
+ *
+ * Below 256 KiB an entry stays one level-9 stream: a few ms at most, and most shipped files are
+ * small. From 1 MiB the cut is unchanged: on typescript minified (3.5 MB) 256 KiB pieces at
+ * level 6 or 7 took 1.04x-1.11x the time of 1 MiB ones at level 6.
  */
 import os from "node:os";
 import zlib from "node:zlib";
