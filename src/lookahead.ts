@@ -2,8 +2,8 @@
  * The lazy transform's look-ahead, one per build: may a file that mentions nothing lazy import a
  * project module that exports deferred consts? Only then is it parsed (the importers of such a
  * module are rewired to its accessors). Text tests, no parser: a module can export deferred
- * consts only when its text mentions something lazy, or when it re-exports a project module
- * that may.
+ * consts only when its text mentions something lazy and has an `export const`, or when it
+ * re-exports a project module that may.
  *
  * The files are read and relative imports resolved with synchronous calls, against one listing
  * per folder: a source file is small, and `fs.promises.readFile`/`stat` cost a thread-pool round
@@ -18,6 +18,12 @@ import { isRelative, resolveRelativeSync } from "./resolve-relative.js";
 
 /** `export ... from "x"` (named, namespace or star). */
 export const REEXPORT = /\bexport\s*(?:type\s*)?(?:\*(?:\s*as\s+[\w$]+)?|\{[^}]*\})\s*from\s*["']([^"']+)["']/g;
+/**
+ * `export const`: the only declaration the transform defers for importers (an exported const
+ * built from a lazy import becomes `<name>$slimfn()`; a const exported by `export { x }` stays
+ * eager). A module without one exports no deferred const of its own, whatever else it mentions.
+ */
+export const EXPORT_CONST = /\bexport\s+const\b/;
 /** Static imports and re-exports: `from "x"`, `import "x"`. */
 export const IMPORTED = /\b(?:from|import)\s*["']([^"']+)["']/g;
 
@@ -104,13 +110,13 @@ export function lookAhead(host: LookAheadHost): LookAhead {
     return target;
   };
 
-  /** Text test: `file` mentions something lazy, or re-exports a project module that may. */
+  /** Text test: `file` mentions something lazy and has an `export const`, or re-exports a project module that may. */
   const mayExportDeferred = (file: string, seen: ReadonlySet<string> = new Set()): Promise<boolean> => {
     let hit = exporting.get(file);
     if (hit) return hit;
     hit = (async () => {
       const code = await readSource(file).catch(() => "");
-      if (host.mentionsLazy(code)) return true;
+      if (host.mentionsLazy(code) && EXPORT_CONST.test(code)) return true;
       const chain = new Set([...seen, file]);
       for (const m of code.matchAll(REEXPORT)) {
         const target = isOwn(m[1]!) ? await resolveOwn(m[1]!, file) : undefined;

@@ -37,7 +37,8 @@ function reach(root: string, entries = ["src/handler.ts"], aliases: string[] = [
 describe("the scan at setup", () => {
   it("names the files that mention something lazy, their importers through barrels, decorated files; not the rest", () => {
     const root = project({
-      "src/handler.ts": 'import { run } from "./run.js";\nimport "./side.js";\nexport const handler = async () => run();\n',
+      "src/handler.ts": 'import { run } from "./run.js";\nimport "./side.js";\nimport { fmt } from "./fmt.js";\nexport const handler = async () => fmt(await run());\n',
+      "src/fmt.ts": 'import { z } from "zod";\nexport function fmt(v: unknown) { return z.string().parse(v); }\n',
       "src/run.ts": 'import { parse } from "./schema.js";\nimport { names } from "./barrel/index.js";\nimport type { Context } from "aws-lambda";\nexport const run = async () => parse(names);\n',
       "src/schema.ts": 'import { z } from "zod";\nexport const parse = (v: unknown) => z.array(z.string()).parse(v);\n',
       "src/barrel/index.ts": 'export * from "../clients.js";\nexport const names = ["a"];\n',
@@ -53,10 +54,11 @@ describe("the scan at setup", () => {
       "node_modules/@types/aws-lambda/index.d.ts": "export interface Context {}\n",
     });
     const found = reach(root);
-    // run.ts imports schema.ts (mentions zod, so it may export deferred consts) and the barrel
-    // (re-exports clients.ts); handler.ts imports only run.ts, which exports nothing deferred.
-    expect(found.needed).toEqual(["src/barrel/index.ts", "src/clients.ts", "src/later.ts", "src/run.ts", "src/schema.ts"]);
-    expect(found.scanned).toEqual(["src/barrel/index.ts", "src/clients.ts", "src/handler.ts", "src/inject.ts", "src/later.ts", "src/run.ts", "src/schema.ts", "src/side.ts", "src/util.js"]);
+    // run.ts imports schema.ts (mentions zod and has an `export const`, so it may export deferred
+    // consts) and the barrel (re-exports clients.ts); handler.ts imports run.ts, which exports
+    // nothing deferred, and fmt.ts, which mentions zod but exports only a function.
+    expect(found.needed).toEqual(["src/barrel/index.ts", "src/clients.ts", "src/fmt.ts", "src/later.ts", "src/run.ts", "src/schema.ts"]);
+    expect(found.scanned).toEqual(["src/barrel/index.ts", "src/clients.ts", "src/fmt.ts", "src/handler.ts", "src/inject.ts", "src/later.ts", "src/run.ts", "src/schema.ts", "src/side.ts", "src/util.js"]);
   });
 
   it.each([

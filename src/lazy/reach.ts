@@ -24,7 +24,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { IMPORTED, REEXPORT, type LookAhead } from "../lookahead.js";
+import { EXPORT_CONST, IMPORTED, REEXPORT, type LookAhead } from "../lookahead.js";
 import { isRelative } from "../resolve-relative.js";
 import { isBuiltin, packageName } from "../specifiers.js";
 
@@ -161,14 +161,15 @@ export function findReach(entries: readonly string[], host: ReachHost): Reach {
     const own = (re: RegExp) => [...new Set([...code.matchAll(re)].map((m) => targets.get(m[1]!)).filter((t) => t !== undefined))];
     files.set(file, { code, imports: own(IMPORTED), reexports: own(REEXPORT) });
   }
-  // May a module export deferred consts: it mentions something lazy, or re-exports one that may.
+  // May a module export deferred consts: it mentions something lazy and has an `export const`,
+  // or it re-exports one that may.
   const exporting = new Map<string, boolean>();
   const mayExport = (file: string, chain: Set<string> = new Set()): boolean => {
     const known = exporting.get(file);
     if (known !== undefined) return known;
     const f = files.get(file);
     if (!f) return false;
-    if (host.mentionsLazy(f.code)) return memo(file, true);
+    if (host.mentionsLazy(f.code) && EXPORT_CONST.test(f.code)) return memo(file, true);
     chain.add(file);
     const yes = f.reexports.some((t) => !chain.has(t) && mayExport(t, chain));
     chain.delete(file);
