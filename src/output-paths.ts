@@ -57,6 +57,43 @@ function canonical(p: string): string {
   }
 }
 
+/**
+ * Which input (and its function) is the file at canonical path `p`. An input can be that file
+ * only if its name is the same or it is itself a link (links in its folders do not change its
+ * name), so only those are canonicalised: realpath(3) of each of the realistic fixture's 710
+ * inputs took 7.5 ms of every build with a zip already there, an lstat of each 2 ms. Names are compared
+ * ignoring case, as a case-insensitive file system may answer either.
+ */
+function inputsAt(inputs: ReadonlyMap<string, string | undefined>): (p: string) => { fn: string | undefined } | undefined {
+  const real = new Map<string, string>();
+  const isLink = new Map<string, boolean>();
+  const linked = (input: string) => {
+    let link = isLink.get(input);
+    if (link === undefined) {
+      try {
+        link = fs.lstatSync(input, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+      } catch {
+        link = false;
+      }
+      isLink.set(input, link);
+    }
+    return link;
+  };
+  return (p) => {
+    const name = path.basename(p).toLowerCase();
+    // The last input that is the file names the function, as when they were a map by real path.
+    let found: { fn: string | undefined } | undefined;
+    for (const [input, fn] of inputs) {
+      const abs = path.resolve(input);
+      if (path.basename(abs).toLowerCase() !== name && !linked(abs)) continue;
+      let c = real.get(input);
+      if (c === undefined) real.set(input, (c = canonical(input)));
+      if (c === p) found = { fn };
+    }
+    return found;
+  };
+}
+
 function shown(root: string, p: string): string {
   const rel = path.relative(root, p);
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel.split(path.sep).join("/") : p;
@@ -89,10 +126,9 @@ function isOurKind(kind: OutputTarget["kind"], file: string): boolean {
 export function checkOutputPaths(targets: readonly OutputTarget[], ctx: OutputContext): Diagnostic[] {
   const problems: Diagnostic[] = [];
   if (!targets.length) return problems;
-  // Canonical once per check, and only when a target exists: an input was read, so it exists,
-  // and a path that does not exist cannot be one (a build without zips canonicalises nothing).
-  let known: Map<string, string | undefined> | undefined;
-  const canonicalInputs = () => (known ??= new Map([...ctx.inputs].map(([p, fn]) => [canonical(p), fn])));
+  // Only when a target exists: an input was read, so it exists, and a path that does not exist
+  // cannot be one (a build without zips looks at no input).
+  const inputs = inputsAt(ctx.inputs);
   const bundle = new Set((ctx.bundle ?? []).map(canonical));
   const outdir = ctx.outdir === undefined ? undefined : canonical(ctx.outdir);
   const claimed = new Map<string, OutputTarget>();
@@ -107,9 +143,9 @@ export function checkOutputPaths(targets: readonly OutputTarget[], ctx: OutputCo
       continue;
     }
     claimed.set(p, t);
-    const inputs = fs.existsSync(p) ? canonicalInputs() : undefined;
-    if (inputs?.has(p)) {
-      const fn = inputs.get(p);
+    const input = fs.existsSync(p) ? inputs(p) : undefined;
+    if (input) {
+      const { fn } = input;
       refuse("OUTPUT_IS_INPUT", `a source file of the build${fn === undefined ? "" : ` (bundled into function "${fn}")`}, which it would replace.`);
     } else if (bundle.has(p)) {
       refuse("OUTPUT_COLLISION", "an output file of the bundle: one would replace the other.");
