@@ -11,12 +11,21 @@ import { isBuiltin, packageName } from "../specifiers.js";
 import { packageOfModule } from "./attribute.js";
 import type { ImportsModel } from "./model.js";
 
-const nodeOf = (id: string) => packageOfModule(id)?.name ?? id;
+/** The function's node for a module id, each id worked out once (the walk meets one id per edge). */
+function nodeNames(): (id: string) => string {
+  const names = new Map<string, string>();
+  return (id) => {
+    let name = names.get(id);
+    if (name === undefined) names.set(id, (name = packageOfModule(id)?.name ?? id));
+    return name;
+  };
+}
 
 /** The folded graph of the function whose bundle holds `modules` (module ids). */
 export function importsModel(graph: ModuleGraph, modules: ReadonlySet<string>): ImportsModel | undefined {
   const entry = graph.entries.find((e) => modules.has(e));
   if (entry === undefined) return undefined;
+  const nodeOf = nodeNames();
   const init = initClosure({ ...graph, entries: [entry] });
   const edges = new Map<string, { from: string; to: string; kind: EdgeKind }>();
   const add = (from: string, to: string, kind: EdgeKind) => {
@@ -25,9 +34,10 @@ export function importsModel(graph: ModuleGraph, modules: ReadonlySet<string>): 
   };
   // Only what the function reaches: walk from its entry, through virtual modules.
   const seen = new Set([entry]);
+  // An index into the queue, not shift(): shift moves every element, quadratic over the SDK's modules.
   const queue = [entry];
-  while (queue.length) {
-    const id = queue.shift()!;
+  for (let next = 0; next < queue.length; next++) {
+    const id = queue[next]!;
     const from = nodeOf(id);
     for (const imp of graph.modules.get(id)?.imports ?? []) {
       const targets = graph.virtual.has(imp.path) ? (graph.modules.get(imp.path)?.imports ?? []).map((i) => i.path) : [imp.path];
