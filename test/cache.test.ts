@@ -24,20 +24,21 @@ function project(): string {
   return root;
 }
 
-/** Every shipped-file cache entry (blob/, package/) with its bytes; `inodes` tells a rewritten file apart. */
+/** Every shipped-file cache entry (blob/, pack/, package/) with its bytes; `inodes` tells a rewritten file apart. */
 function snapshot(dir: string, inodes?: Map<string, number>): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   if (!fs.existsSync(dir)) return out;
   for (const f of fs.readdirSync(dir, { recursive: true, encoding: "utf8" })) {
     const p = path.join(dir, f);
     const st = fs.statSync(p);
-    if (!st.isFile() || !/^(?:blob|package)\//.test(f)) continue;
+    if (!st.isFile() || !/^(?:blob|pack|package)\//.test(f)) continue;
     out.set(f, fs.readFileSync(p));
     inodes?.set(f, st.ino);
   }
   return out;
 }
 const blobs = (s: Map<string, Buffer>) => [...s.keys()].filter((k) => k.startsWith("blob/")).sort();
+const packs = (s: Map<string, Buffer>) => [...s.keys()].filter((k) => k.startsWith("pack/")).sort();
 
 async function zipOf(root: string, cache: false | string, verify: boolean | { event: Record<string, unknown> } = false): Promise<Buffer> {
   const out = await buildFixture("esbuild", {
@@ -63,6 +64,8 @@ describe("build cache", () => {
     // The bundle and every shipped file of both packages, each deflated once.
     expect(blobs(cold).length).toBe(uncached.toString("latin1").split("PK\x01\x02").length - 1);
     expect([...cold.keys()].filter((k) => k.startsWith("package/")).length).toBe(2);
+    // And each shipped package's deflated files once more, together in one pack.
+    expect(packs(cold).length).toBe(2);
 
     // Warm: nothing is deflated or decided again, nothing is written; the zip still starts.
     expect((await zipOf(root, cache, { event: { file: "a.json" } })).equals(uncached)).toBe(true);
@@ -78,18 +81,30 @@ describe("build cache", () => {
     const afterMove = snapshot(cache);
     expect(blobs(afterMove)).toEqual(blobs(cold));
 
-    // Poison one entry (same length, one byte changed) and truncate another: both are detected
-    // by their checksum, rebuilt, and the zip is unchanged.
+    // Poison one entry (same length, one byte changed) and truncate another, and the same to
+    // both packs so the files' own entries are read: all four are detected by their checksum,
+    // rebuilt, and the zip is unchanged.
+    const poison = (key: string) => {
+      const bad = Buffer.from(cold.get(key)!);
+      bad[bad.length - 10] ^= 0xff;
+      fs.writeFileSync(path.join(cache, key), bad);
+    };
     const [poisoned, truncated] = blobs(cold).filter((k) => cold.get(k)!.length > 200);
-    const bad = Buffer.from(cold.get(poisoned!)!);
-    bad[bad.length - 10] ^= 0xff;
-    fs.writeFileSync(path.join(cache, poisoned!), bad);
+    const [poisonedPack, truncatedPack] = packs(cold);
+    poison(poisoned!);
+    poison(poisonedPack!);
     fs.writeFileSync(path.join(cache, truncated!), cold.get(truncated!)!.subarray(0, 100));
+    fs.writeFileSync(path.join(cache, truncatedPack!), cold.get(truncatedPack!)!.subarray(0, 100));
     expect((await zipOf(root, cache)).equals(uncached)).toBe(true);
     const healedInodes = new Map<string, number>();
     const healed = snapshot(cache, healedInodes);
-    expect(healed.get(poisoned!)).toEqual(cold.get(poisoned!));
-    expect(healed.get(truncated!)).toEqual(cold.get(truncated!));
+    for (const k of [poisoned!, truncated!, poisonedPack!, truncatedPack!]) expect({ k, bytes: healed.get(k) }).toEqual({ k, bytes: cold.get(k) });
+
+    // A pack poisoned while the files' own entries are intact: found, rebuilt, never zipped.
+    poison(poisonedPack!);
+    expect((await zipOf(root, cache)).equals(uncached)).toBe(true);
+    expect(snapshot(cache).get(poisonedPack!)).toEqual(cold.get(poisonedPack!));
+    healedInodes.set(poisonedPack!, fs.statSync(path.join(cache, poisonedPack!)).ino);
 
     // A changed file in node_modules invalidates exactly its entry: one new blob, no other
     // blob rewritten, and the zip is what an uncached build of the changed tree gives.

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { ResolvedOptions } from "../options.js";
 import { DEFLATE_SCHEME, deflateAll, type Deflated } from "../zip/deflate.js";
 import type { ZipEntryInput } from "../zip/write.js";
+import { decodePack, encodePack, packKey } from "./packs.js";
 import { CacheStore, sha256, type CacheCounts } from "./store.js";
 
 /** What a build's cache did, for the summary and the tests. */
@@ -68,6 +69,9 @@ export class BuildCache {
   readonly store: CacheStore;
   private readonly blobs = new Map<string, Deflated>();
   private readonly records = new Map<string, unknown>();
+  private readonly packs = new Map<string, Deflated[]>();
+  /** Packs to write once every file in them has its deflated bytes (after `prepare`). */
+  private readonly pendingPacks = new Map<string, { hashes: readonly string[]; level: number }>();
   reused = 0;
   deflated = 0;
   packagesReused = 0;
@@ -93,6 +97,36 @@ export class BuildCache {
       if (d) this.blobs.set(key, d);
     }
     return d;
+  }
+
+  /**
+   * The deflated bytes of the files with content `hashes` (one package's kept files, in order),
+   * from one pack entry; undefined when there is none or it is unusable. A miss asks for the
+   * pack to be written by `prepare`, once the files' bytes are known.
+   */
+  packedOf(hashes: readonly string[], level: number): Deflated[] | undefined {
+    const key = packKey(hashes, level, DEFLATE_SCHEME);
+    let files = this.packs.get(key);
+    if (!files && !this.pendingPacks.has(key)) {
+      const raw = this.store.read("pack", key);
+      const blobs = raw && decodePack(raw, hashes.length);
+      const decoded = blobs?.map(decodeBlob);
+      if (decoded?.every((d) => d !== undefined && d.level === level)) files = decoded as Deflated[];
+      if (files) this.packs.set(key, files);
+      else this.pendingPacks.set(key, { hashes, level });
+    }
+    return files;
+  }
+
+  /** Write the packs asked for whose files all have their deflated bytes by now. */
+  private writePacks(): void {
+    for (const [key, { hashes, level }] of this.pendingPacks) {
+      const files = hashes.map((h) => this.blobs.get(blobKey(h, level)));
+      if (!files.every((d) => d !== undefined)) continue;
+      this.store.write("pack", key, encodePack((files as Deflated[]).map(encodeBlob)));
+      this.packs.set(key, files as Deflated[]);
+      this.pendingPacks.delete(key);
+    }
   }
 
   /**
@@ -134,6 +168,7 @@ export class BuildCache {
       for (const i of pending.get(t.hash)!) out[i] = { ...out[i]!, deflated: d };
       this.reused += pending.get(t.hash)!.length - 1;
     }
+    this.writePacks();
     return out;
   }
 

@@ -11,7 +11,7 @@ import { error, SlimfnError, type Diagnostic } from "../diagnostics.js";
 import type { ResolvedOptions } from "../options.js";
 import { BuildCache, decisionRulesVersion } from "../cache/build-cache.js";
 import { sha256 } from "../cache/store.js";
-import { ZIP_LEVEL, type ZipEntryInput } from "../zip/write.js";
+import { ZIP_LEVEL, type Deflated, type ZipEntryInput } from "../zip/write.js";
 import type { ShipPlan } from "./closure.js";
 import { listPackageTree } from "./files.js";
 import { isLinkedPackage, publishedFiles } from "./published-files.js";
@@ -64,10 +64,12 @@ export function shipmentEntries(
     const bins = binTargets(pkg);
     const shipped: ShippedPackageFiles = { pkg, paths: [], bytes: 0, native: [], removed };
     const known: Record<string, KnownFile> = {};
-    for (const file of keep) {
+    const packed = cache && cached ? packedFiles(cache, keep, cached.files) : undefined;
+    const hashes: string[] = [];
+    for (const [i, file] of keep.entries()) {
       const zipPath = `${pkg.zipDir}/${file.rel}`;
       const prior = cached?.files[file.rel];
-      const deflated = prior && prior.stamp === file.stamp ? cache!.deflatedOf(prior.hash, ZIP_LEVEL) : undefined;
+      const deflated = packed?.[i] ?? (prior && prior.stamp === file.stamp ? cache!.deflatedOf(prior.hash, ZIP_LEVEL) : undefined);
       let entry: ZipEntryInput;
       let native: boolean;
       if (deflated) {
@@ -80,6 +82,7 @@ export function shipmentEntries(
         native = isNativeFile(file.rel, file.abs, data);
       }
       if (cache && file.stamp) known[file.rel] = { stamp: file.stamp, hash: entry.contentHash ?? prior!.hash, native };
+      if (cache) hashes.push(entry.contentHash ?? prior!.hash);
       if (bins.has(file.rel)) entry.executable = true;
       entries.push(entry);
       shipped.paths.push(zipPath);
@@ -87,6 +90,8 @@ export function shipmentEntries(
       if (native) shipped.native.push(file.rel);
     }
     if (cache) saveSelection(cache, pkg, files, selection, known, options, context, planKey, cached);
+    // Not read from a pack: ask for one, written once the files' deflated bytes are known.
+    if (cache && !packed && hashes.length) cache.packedOf(hashes, ZIP_LEVEL);
     packages.push(shipped);
   }
   if (problems.length) throw new SlimfnError(problems);
@@ -120,6 +125,21 @@ function refuseSecrets(pkg: PlacedPackage, files: PackageFile[], options: Resolv
   }
   if (problems.length) throw new SlimfnError(problems);
   return { keep, removed };
+}
+
+/**
+ * The deflated bytes of all kept files from the package's pack, when every one of them is
+ * unchanged since the cache saw it (same stamp): the pack is found by their content hashes.
+ */
+function packedFiles(cache: BuildCache, keep: readonly PackageFile[], known: Record<string, KnownFile>): Deflated[] | undefined {
+  if (!keep.length) return undefined;
+  const hashes: string[] = [];
+  for (const file of keep) {
+    const prior = known[file.rel];
+    if (!prior || !file.stamp || prior.stamp !== file.stamp) return undefined;
+    hashes.push(prior.hash);
+  }
+  return cache.packedOf(hashes, ZIP_LEVEL);
 }
 
 function readShipped(abs: string, name: string): Buffer {
