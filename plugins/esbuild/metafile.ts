@@ -28,15 +28,19 @@ export function toBundleOutput(initial: BuildOptions, root: string, metafile: Me
   );
   const chunks: EmittedChunk[] = Object.entries(metafile.outputs)
     .filter(([key]) => /\.[cm]?js$/.test(key))
-    .map(([key, o]) => ({
-      file: abs(key),
-      ...(o.entryPoint !== undefined ? { entryPoint: abs(o.entryPoint) } : {}),
-      importTarget: importTargets.has(key),
-      exports: o.exports,
-      loads: o.imports.filter((i) => !i.external && LOADS.has(i.kind)).map((i) => abs(i.path)),
-      externals: o.imports.filter((i) => i.external).map((i) => i.path),
-      modules: Object.entries(o.inputs).map(([input, { bytesInOutput }]) => ({ path: input, bytes: bytesInOutput, output: abs(key) })),
-    }));
+    .map(([key, o]) => {
+      // Resolved once per chunk, not once per module in it (thousands with the AWS SDK).
+      const file = abs(key);
+      return {
+        file,
+        ...(o.entryPoint !== undefined ? { entryPoint: abs(o.entryPoint) } : {}),
+        importTarget: importTargets.has(key),
+        exports: o.exports,
+        loads: o.imports.filter((i) => !i.external && LOADS.has(i.kind)).map((i) => abs(i.path)),
+        externals: o.imports.filter((i) => i.external).map((i) => i.path),
+        modules: Object.entries(o.inputs).map(([input, { bytesInOutput }]) => ({ path: input, bytes: bytesInOutput, output: file })),
+      };
+    });
   return {
     format: initial.format === "cjs" ? "cjs" : "esm",
     outdir: path.resolve(root, initial.outdir ?? path.dirname(initial.outfile ?? ".")),

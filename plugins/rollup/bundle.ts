@@ -92,15 +92,17 @@ export function toBundleOutput(bundle: OutputBundle, output: NormalizedOutputOpt
     const assets = (c as { referencedFiles?: readonly string[] }).referencedFiles ?? [];
     // commonjs names a CommonJS entry `\0<file>?commonjs-entry`: the file is what counts.
     const source = c.facadeModuleId ? path.resolve(root, normaliseModuleId(c.facadeModuleId, root)) : undefined;
+    // Joined once per chunk, not once per module in it.
+    const file = abs(c.fileName);
     return {
-      file: abs(c.fileName),
+      file,
       ...(source !== undefined ? { entryPoint: source } : {}),
       isEntry: c.isEntry,
       importTarget: c.isDynamicEntry,
       exports: c.exports,
       loads: [...imported, ...assets].filter((i) => bundle[i]).map(abs),
       externals: imported.filter((i) => !bundle[i]),
-      modules: ids.map((id, i) => ({ path: name(id), bytes: bytes[i]!, output: abs(c.fileName) })),
+      modules: ids.map((id, i) => ({ path: name(id), bytes: bytes[i]!, output: file })),
     };
   });
   const files: BundleOutput["files"] = new Map();
