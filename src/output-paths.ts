@@ -79,13 +79,18 @@ function inputsAt(inputs: ReadonlyMap<string, string | undefined>): (p: string) 
     }
     return link;
   };
+  // Names worked out once for all targets (two zips and a model look at the same inputs).
+  let named: { input: string; abs: string; name: string; fn: string | undefined }[] | undefined;
   return (p) => {
     const name = path.basename(p).toLowerCase();
+    named ??= [...inputs].map(([input, fn]) => {
+      const abs = path.resolve(input);
+      return { input, abs, name: path.basename(abs).toLowerCase(), fn };
+    });
     // The last input that is the file names the function, as when they were a map by real path.
     let found: { fn: string | undefined } | undefined;
-    for (const [input, fn] of inputs) {
-      const abs = path.resolve(input);
-      if (path.basename(abs).toLowerCase() !== name && !linked(abs)) continue;
+    for (const { input, abs, name: inputName, fn } of named) {
+      if (inputName !== name && !linked(abs)) continue;
       let c = real.get(input);
       if (c === undefined) real.set(input, (c = canonical(input)));
       if (c === p) found = { fn };
