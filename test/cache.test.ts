@@ -5,6 +5,7 @@
  * Real builds of a project shipping real packages (mime-types and mime-db, copied from this
  * repository's node_modules), the warm zip run from its extracted folder by verification.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -24,14 +25,14 @@ function project(): string {
   return root;
 }
 
-/** Every shipped-file cache entry (blob/, pack/, package/) with its bytes; `inodes` tells a rewritten file apart. */
+/** Every shipped-file cache entry (blob/, pack/, package/, rules/) with its bytes; `inodes` tells a rewritten file apart. */
 function snapshot(dir: string, inodes?: Map<string, number>): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   if (!fs.existsSync(dir)) return out;
   for (const f of fs.readdirSync(dir, { recursive: true, encoding: "utf8" })) {
     const p = path.join(dir, f);
     const st = fs.statSync(p);
-    if (!st.isFile() || !/^(?:blob|pack|package)\//.test(f)) continue;
+    if (!st.isFile() || !/^(?:blob|pack|package|rules)\//.test(f)) continue;
     out.set(f, fs.readFileSync(p));
     inodes?.set(f, st.ino);
   }
@@ -117,6 +118,34 @@ describe("build cache", () => {
     for (const k of blobs(healed)) expect({ k, ino: afterInodes.get(k) }).toEqual({ k, ino: healedInodes.get(k) });
     expect(changed.equals(uncached)).toBe(false);
     expect(changed.equals(await zipOf(root, false))).toBe(true);
+  }, 120_000);
+});
+
+describe("the hash of slimfn's rules", () => {
+  // Kept per process, so each build here is a fresh `slimfn build` (the compiled CLI).
+  it("is kept in the cache under the code files' stamps; a poisoned entry is rebuilt and the zips are the same", () => {
+    const root = project();
+    const cache = path.join(root, "node_modules/.cache/slimfn");
+    const build = () => {
+      const r = spawnSync(process.execPath, [path.join(REPO, "dist/src/cli.js"), "build", "src/handler.ts", "--external", "mime-types", "--no-verify"], { cwd: root, encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
+      expect(r.status, r.stderr).toBe(0);
+      unzipTest(path.join(root, "dist/handler.zip"));
+      return fs.readFileSync(path.join(root, "dist/handler.zip"));
+    };
+    const cold = build();
+    const entries = [...snapshot(cache)].filter(([k]) => k.startsWith("rules/"));
+    expect(entries.length).toBe(1);
+    const [key, bytes] = entries[0]!;
+    // Warm: read, not written again.
+    const ino = fs.statSync(path.join(cache, key)).ino;
+    expect(build().equals(cold)).toBe(true);
+    expect(fs.statSync(path.join(cache, key)).ino).toBe(ino);
+    // Poisoned (the hash changed, the checksum not): detected, the hash computed and kept again.
+    const bad = Buffer.from(bytes);
+    bad[bad.length - 1] = bad[bad.length - 1] === 0x30 ? 0x31 : 0x30;
+    fs.writeFileSync(path.join(cache, key), bad);
+    expect(build().equals(cold)).toBe(true);
+    expect(fs.readFileSync(path.join(cache, key))).toEqual(bytes);
   }, 120_000);
 });
 

@@ -45,7 +45,7 @@ export class NativeIndex {
   static open(options: ResolvedOptions): NativeIndex {
     if (options.cache === false) return new NativeIndex(undefined, "", {});
     const store = new CacheStore(options.cache.dir);
-    const key = sha256(JSON.stringify([decisionRulesVersion(), options.root, installFingerprint(options.root)]));
+    const key = sha256(JSON.stringify([decisionRulesVersion(store), options.root, installFingerprint(options.root)]));
     return new NativeIndex(store, key, store.readJson<Entries>("native", key) ?? {});
   }
 

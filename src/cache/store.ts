@@ -13,7 +13,7 @@ import path from "node:path";
 const MAGIC = Buffer.from("slimfn-cache 1\n");
 const SUM = 32;
 
-export type CacheKind = "blob" | "pack" | "package" | "native" | "verify" | "verdict";
+export type CacheKind = "blob" | "pack" | "package" | "native" | "verify" | "verdict" | "rules";
 
 export interface CacheCounts {
   hits: number;
