@@ -41,7 +41,7 @@ import { resolveOptions, validateOptions, type Options, type ResolvedOptions } f
 import { earlyOutputProblems, writeBundleFiles } from "./output-paths.js";
 import { packageFunctions, type PackageResult } from "./package-functions.js";
 import { terminalProgress } from "./progress.js";
-import { lookAhead, type LookAhead } from "./lookahead.js";
+import { IMPORTED, lookAhead, type LookAhead } from "./lookahead.js";
 import { ShipRegistry, shipAsked } from "./ship/externals.js";
 import { exactFilter, isSourceFile, sourceFilter } from "./source-filter.js";
 import { formatSummary, useColor } from "./summary.js";
@@ -382,6 +382,23 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
     });
   const leavesToRuntime = (spec: string) => host.leavesToRuntime(spec) || shipAsked(resolved(), spec);
   const rel = (file: string) => path.relative(root, file).split(path.sep).join("/");
+  /**
+   * Ask now what the transform of `files` will ask about their imports (the bundler's
+   * resolution, a target's top-level await), without waiting: the answers are the same promises
+   * the transform awaits later. Asked from its load hook, each question was a round trip to a
+   * bundler busy bundling, on the critical path of everything the file imports (~9 ms a file
+   * importing zod on the 600-file project).
+   */
+  const prefetch = (files: ReadonlySet<string>) => {
+    const s = current();
+    for (const file of files) {
+      const code = s.ahead.readSourceSync(file);
+      if (code === undefined || !mayNeedLazy(code, allowlistOf(resolved().lazy))) continue;
+      for (const m of code.matchAll(IMPORTED)) {
+        void resolveTarget(m[1]!, file).then((r) => (r && !r.external && r.onDisk ? s.hasTopLevelAwait(r.path) : undefined));
+      }
+    }
+  };
   // Node 22.12+ loads ES modules with require(): sync loads can then use their own chunk. A
   // bundler that hoists require() has no other way to defer (Node 20.19+ requires ES modules too).
   const chunkRequire = () => resolved().runtime.nodeMajor >= 22 || host.requireDefers === false;
@@ -475,7 +492,11 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       // The filter was fixed when the build (or context) was set up; files edited since may
       // need the transform now. Their imports cannot be rewritten: fail, rather than build
       // what a fresh build would not (a deferred const's importers must use its accessor).
-      if (!fixed || (scan && stillHolds(scan.proof, leavesToRuntime))) return [];
+      if (!fixed) return [];
+      if (scan && stillHolds(scan.proof, leavesToRuntime)) {
+        prefetch(fixed);
+        return [];
+      }
       const reach = reachOf(state.ahead, state.aliases);
       const advice = "esbuild fixes which files a plugin sees when the build context is created: create the context again (restart the watch or serve) to build it.";
       // The proof stays that of the last good scan, so every later build looks again.
@@ -485,6 +506,7 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       const missed = [...reach.needed].filter((f) => !fixed!.has(f)).map(rel).sort();
       if (!missed.length) {
         scan = { reach, proof: proofOf(reach, [tsconfig.file]) };
+        prefetch(fixed);
         return [];
       }
       return [error("LAZY_RESTART_NEEDED", `${missed.join(", ")} now need${missed.length === 1 ? "s" : ""} slimfn's lazy transform (a lazy import or annotation, or an import of a deferred export), added since the build was set up. ${advice}`)];
