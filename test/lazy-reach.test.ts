@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { mayNeedMetadata } from "../src/decorators.js";
-import { findReach } from "../src/lazy/reach.js";
+import { findReach, proofOf, stillHolds } from "../src/lazy/reach.js";
 import { lookAhead } from "../src/lookahead.js";
 import { createSession } from "../src/session.js";
 import { isSourceFile } from "../src/source-filter.js";
@@ -85,6 +85,24 @@ describe("the scan at setup", () => {
 });
 
 describe("the scan is reused in one process only while what it read holds", () => {
+  it("a file edited while the scan reads it leaves a proof that fails (stamps are taken before the read)", () => {
+    const root = project({ "src/handler.ts": 'import { a } from "./a.js";\nexport const handler = async () => a();\n', "src/a.ts": "export const a = () => 1;\n" });
+    const isSource = isSourceFile(root);
+    const ahead = lookAhead({ mentionsLazy: () => false, resolve: async () => undefined, isSource, aliases: () => [] });
+    const read = ahead.readSourceSync;
+    ahead.readSourceSync = (file) => {
+      const text = read(file);
+      // The editor saves a.ts just after the scan read it (a new size, so the stamp differs
+      // whatever the clock's resolution).
+      if (file.endsWith("a.ts")) fs.writeFileSync(file, 'import { z } from "zod";\nexport const a = () => z.number().parse(1);\n');
+      return text;
+    };
+    const found = findReach([path.join(root, "src/handler.ts")], { root, mentionsLazy: (c) => c.includes("zod"), needsMetadata: () => false, isSource, aliases: [], leavesToRuntime: () => false, ahead });
+    if ("unknown" in found) throw new Error(found.unknown);
+    expect([...found.needed]).toEqual([]);
+    expect(stillHolds(proofOf(found, []), () => false)).toBe(false);
+  });
+
   const filterOf = async (root: string, external: string[] = []) => {
     const session = createSession({ cache: false, lazy: ["zod"] }, { name: "esbuild", version: "-", root, resolve: async () => undefined, leavesToRuntime: (s) => external.includes(s) });
     session.configure({ entries: ["src/handler.ts"], platform: "node", format: "esm", outdir: "dist" });

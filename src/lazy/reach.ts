@@ -64,6 +64,8 @@ export interface Reached {
   runtime: ReadonlyMap<string, boolean>;
   /** Whether a package is installed in a node_modules folder, by `folder\nname`. */
   packages: ReadonlyMap<string, boolean>;
+  /** Stamps of the files it read and the folders it looked in, each taken before it was read. */
+  stamps: ReadonlyMap<string, string | undefined>;
 }
 
 export type Reach = Reached | { unknown: string };
@@ -86,8 +88,9 @@ function stampOf(file: string): string | undefined {
 }
 
 export function proofOf(reach: Reached, extra: readonly string[]): ReachProof {
-  const files = new Set([...reach.scanned, ...[...reach.scanned].map((f) => path.dirname(f)), ...extra]);
-  return { stamps: new Map([...files].map((f) => [f, stampOf(f)])), runtime: reach.runtime, packages: reach.packages };
+  const stamps = new Map(reach.stamps);
+  for (const f of extra) if (!stamps.has(f)) stamps.set(f, stampOf(f));
+  return { stamps, runtime: reach.runtime, packages: reach.packages };
 }
 
 export function stillHolds(proof: ReachProof, leavesToRuntime: (specifier: string) => boolean): boolean {
@@ -119,6 +122,11 @@ export function findReach(entries: readonly string[], host: ReachHost): Reach {
     if (left === undefined) runtime.set(spec, (left = host.leavesToRuntime(spec)));
     return left;
   };
+  // Taken before each read, so an edit during the scan makes the proof fail rather than hold.
+  const stamps = new Map<string, string | undefined>();
+  const stamp = (f: string) => {
+    if (!stamps.has(f)) stamps.set(f, stampOf(f));
+  };
   const rel = (file: string) => path.relative(host.root, file).split(path.sep).join("/");
   for (const entry of entries) {
     if (!fs.statSync(entry, { throwIfNoEntry: false })?.isFile()) return { unknown: `the entry ${rel(entry)} is not a file` };
@@ -127,6 +135,8 @@ export function findReach(entries: readonly string[], host: ReachHost): Reach {
   while (queue.length) {
     const file = queue.pop()!;
     if (files.has(file) || !host.isSource(file)) continue;
+    stamp(file);
+    stamp(path.dirname(file));
     const code = host.ahead.readSourceSync(file);
     if (code === undefined) return { unknown: `${rel(file)} could not be read` };
     if (TEMPLATE_LOAD.test(code)) return { unknown: `${rel(file)} loads a path built at run time (a template literal or concatenation)` };
@@ -135,11 +145,15 @@ export function findReach(entries: readonly string[], host: ReachHost): Reach {
       const spec = (m[1] ?? m[2])!;
       if (targets.has(spec)) continue;
       if (isRelative(spec)) {
+        // The folders whose listings the resolution reads: the one the path names, and the path
+        // itself when it is a folder (its index).
+        const named = path.resolve(path.dirname(file), spec);
+        stamp(path.dirname(named));
+        stamp(named);
         const target = host.ahead.resolveRelative(spec, path.dirname(file));
         if (target === undefined) return { unknown: `${rel(file)} imports "${spec}", which slimfn cannot resolve` };
         // A folder's package.json `main` wins over its index in the bundler's resolution.
-        const folder = path.resolve(path.dirname(file), spec);
-        if (target.startsWith(folder + path.sep) && fs.existsSync(path.join(folder, "package.json"))) {
+        if (target.startsWith(named + path.sep) && fs.existsSync(path.join(named, "package.json"))) {
           return { unknown: `${rel(file)} imports the folder "${spec}", which has a package.json` };
         }
         targets.set(spec, target);
@@ -182,7 +196,7 @@ export function findReach(entries: readonly string[], host: ReachHost): Reach {
     const own = host.mentionsLazy(f.code) || host.needsMetadata(f.code, file);
     if (own || (LOCAL_IMPORT.test(f.code) && f.imports.some((t) => mayExport(t)))) needed.add(file);
   }
-  return { needed, scanned: new Set(files.keys()), runtime, packages };
+  return { needed, scanned: new Set(files.keys()), runtime, packages, stamps };
 }
 
 /** Whether Node's lookup from `dir` finds package `name` in a node_modules folder, really there (not a link out of it). */
