@@ -87,6 +87,7 @@ export type DiagnosticCode =
   | "LAZY_NEEDS_SPLITTING"
   | "LAZY_RESTART_NEEDED"
   | "LAZY_FILE_UNSEEN"
+  | "DECORATOR_METADATA_UNSEEN"
   | "PRESET_PACKAGE_MISSING"
   // reports and budgets
   | "BUDGET_EXCEEDED"
@@ -163,6 +164,7 @@ export const SEVERITY = Object.freeze({
   LAZY_NEEDS_SPLITTING: "error",
   LAZY_RESTART_NEEDED: "error",
   LAZY_FILE_UNSEEN: "warning",
+  DECORATOR_METADATA_UNSEEN: "error",
   PRESET_PACKAGE_MISSING: "error",
   // reports and budgets
   BUDGET_EXCEEDED: "error",

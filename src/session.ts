@@ -368,8 +368,6 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
   };
   const resolveOwn = (specifier: string, file: string) => current().ahead.resolveOwn(specifier, file);
   const readSource = (file: string) => current().ahead.readSource(file);
-  /** The transform's text tests of a file's own text (transform.ts, decorators.ts). */
-  const mayNeed = (code: string, file: string) => mayNeedLazy(code, allowlistOf(resolved().lazy)) || mayNeedMetadata(code, file);
   const reachOf = (ahead: LookAhead, aliases: readonly string[]) =>
     findReach([...entries], {
       root,
@@ -419,7 +417,13 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
       const file = path.resolve(root, id);
       if (!isSource(file) || fixed.has(file)) continue;
       const code = await readSource(file).catch(() => "");
-      if (!mayNeed(code, file) && !(await current().ahead.importsDeferred(code, file))) continue;
+      // Missing decorator metadata changes what the code computes (injection by type fails at
+      // run time): that is an error, where imports left eager are only a lost deferral.
+      if (mayNeedMetadata(code, file) && addDecoratorMetadata(code, file, current().tsconfigs, root).output) {
+        out.push(error("DECORATOR_METADATA_UNSEEN", `${rel(file)} was bundled, but slimfn's scan of the imports from the entries did not find it, so it got no decorator metadata, which its tsconfig asks for (emitDecoratorMetadata): injection by type (NestJS, TypeORM, tsyringe) would fail at run time. Import it by a relative path from a file the entries reach.`));
+        continue;
+      }
+      if (!mayNeedLazy(code, allowlistOf(resolved().lazy)) && !(await current().ahead.importsDeferred(code, file))) continue;
       out.push(warning("LAZY_FILE_UNSEEN", `${rel(file)} was bundled, but slimfn's scan of the imports from the entries did not find it, so its lazy imports and annotations were left as written (eager). Import it by a relative path from a file the entries reach.`));
     }
     return out;

@@ -252,4 +252,26 @@ describe("a context whose filter was fixed at setup", () => {
     expect(built.model!.functions[0]!.lazy!.map((d) => d.importer)).toEqual(["src/schema.ts"]);
     expect(answer(root, built)).toEqual({ ok: { n: 1, hi: "real" } });
   });
+
+  it("fails with DECORATOR_METADATA_UNSEEN when such a file needed decorator metadata (injection by type would break), and writes no zip", async () => {
+    const root = project({
+      "tsconfig.json": '{ "compilerOptions": { "experimentalDecorators": true, "emitDecoratorMetadata": true } }\n',
+      "src/handler.ts": 'import "reflect-metadata";\nimport { container } from "tsyringe";\nimport { Service } from "./service.js";\nexport const handler = async () => container.resolve(Service).run();\n',
+      "src/service.ts": "export class Service { run() { return 0; } }\n",
+      "src/service-real.ts": 'import { injectable } from "tsyringe";\nimport { Greeter } from "./greeter.js";\n@injectable()\nexport class Service {\n  constructor(private greeter: Greeter) {}\n  run() { return this.greeter.hi(); }\n}\n',
+      "src/greeter.ts": 'export class Greeter { hi() { return "hi"; } }\n',
+    });
+    const redirect = {
+      name: "redirect",
+      setup(build: { onResolve: (o: { filter: RegExp }, f: () => { path: string }) => void }) {
+        build.onResolve({ filter: /^\.\/service\.js$/ }, () => ({ path: path.join(root, "src/service-real.ts") }));
+      },
+    };
+    const built = await buildFixture("esbuild", { root, entries: ["src/handler.ts"], slimfn: { runtime: "nodejs22.x", verify: false }, esbuild: { plugins: [redirect] } });
+    expect(messages(built).errors).toEqual([
+      "DECORATOR_METADATA_UNSEEN: src/service-real.ts was bundled, but slimfn's scan of the imports from the entries did not find it, so it got no decorator metadata, which its tsconfig asks for (emitDecoratorMetadata): injection by type (NestJS, TypeORM, tsyringe) would fail at run time. Import it by a relative path from a file the entries reach.",
+    ]);
+    const dist = path.join(root, "dist");
+    expect(fs.existsSync(dist) ? fs.readdirSync(dist, { recursive: true }).filter((f) => String(f).endsWith(".zip")) : []).toEqual([]);
+  });
 });
