@@ -144,6 +144,14 @@ function outputs(root: string, outdir = "dist"): Record<string, string> {
   return out;
 }
 
+/** A user's esbuild plugin that resolves imports matching `filter` to the file `to`: what slimfn's scan cannot foresee. */
+const redirect = (filter: RegExp, to: string) => ({
+  name: "redirect",
+  setup(build: { onResolve: (o: { filter: RegExp }, f: () => { path: string }) => void }) {
+    build.onResolve({ filter }, () => ({ path: to }));
+  },
+});
+
 const messages = (b: FixtureBuild) => ({ errors: (b.failure?.errors ?? []).map((m) => m.text), warnings: (b.result?.warnings ?? b.failure?.warnings ?? []).map((m) => m.text) });
 
 describe("esbuild with the exact filter builds what the broad one builds", () => {
@@ -238,13 +246,7 @@ describe("a context whose filter was fixed at setup", () => {
       "src/greet.ts": 'export const greet = () => "hi";\n',
       "src/greet-real.ts": 'import { z } from "zod";\nexport const greet = () => z.string().parse("real");\n',
     });
-    const redirect = {
-      name: "redirect",
-      setup(build: { onResolve: (o: { filter: RegExp }, f: () => { path: string }) => void }) {
-        build.onResolve({ filter: /^\.\/greet\.js$/ }, () => ({ path: path.join(root, "src/greet-real.ts") }));
-      },
-    };
-    const built = await buildFixture("esbuild", { ...request(root), esbuild: { plugins: [redirect] } });
+    const built = await buildFixture("esbuild", { ...request(root), esbuild: { plugins: [redirect(/^\.\/greet\.js$/, path.join(root, "src/greet-real.ts"))] } });
     expect(messages(built).warnings).toEqual([
       'LAZY_STILL_EAGER: "zod" is lazy in src/schema.ts:1, but it is still evaluated at init because another module imports it statically. Make that import lazy too (add it to `lazy` or annotate it), or mark this one /* @eager */.',
       "LAZY_FILE_UNSEEN: src/greet-real.ts was bundled, but slimfn's scan of the imports from the entries did not find it, so its lazy imports and annotations were left as written (eager). Import it by a relative path from a file the entries reach.",
@@ -261,13 +263,8 @@ describe("a context whose filter was fixed at setup", () => {
       "src/service-real.ts": 'import { injectable } from "tsyringe";\nimport { Greeter } from "./greeter.js";\n@injectable()\nexport class Service {\n  constructor(private greeter: Greeter) {}\n  run() { return this.greeter.hi(); }\n}\n',
       "src/greeter.ts": 'export class Greeter { hi() { return "hi"; } }\n',
     });
-    const redirect = {
-      name: "redirect",
-      setup(build: { onResolve: (o: { filter: RegExp }, f: () => { path: string }) => void }) {
-        build.onResolve({ filter: /^\.\/service\.js$/ }, () => ({ path: path.join(root, "src/service-real.ts") }));
-      },
-    };
-    const built = await buildFixture("esbuild", { root, entries: ["src/handler.ts"], slimfn: { runtime: "nodejs22.x", verify: false }, esbuild: { plugins: [redirect] } });
+    const plugins = [redirect(/^\.\/service\.js$/, path.join(root, "src/service-real.ts"))];
+    const built = await buildFixture("esbuild", { root, entries: ["src/handler.ts"], slimfn: { runtime: "nodejs22.x", verify: false }, esbuild: { plugins } });
     expect(messages(built).errors).toEqual([
       "DECORATOR_METADATA_UNSEEN: src/service-real.ts was bundled, but slimfn's scan of the imports from the entries did not find it, so it got no decorator metadata, which its tsconfig asks for (emitDecoratorMetadata): injection by type (NestJS, TypeORM, tsyringe) would fail at run time. Import it by a relative path from a file the entries reach.",
     ]);
