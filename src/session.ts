@@ -389,10 +389,15 @@ export function createSession(userOptions: Options, host: BundlerHost): BuildSes
    */
   const prefetch = (files: ReadonlySet<string>) => {
     const s = current();
+    const allowlist = allowlistOf(resolved().lazy);
     for (const file of files) {
       const code = s.ahead.readSourceSync(file);
-      if (code === undefined || !mayNeedLazy(code, allowlistOf(resolved().lazy))) continue;
+      if (code === undefined || !mayNeedLazy(code, allowlist)) continue;
+      // Only imports the transform may choose: every one in an annotated file (or one with
+      // `import defer`), else those the allowlist names.
+      const annotated = code.includes("@lazy") || /\bimport\s+defer\b/.test(code);
       for (const m of code.matchAll(IMPORTED)) {
+        if (!annotated && !allowlist.match(m[1]!)) continue;
         void resolveTarget(m[1]!, file).then((r) => (r && !r.external && r.onDisk ? s.hasTopLevelAwait(r.path) : undefined));
       }
     }
