@@ -26,6 +26,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { EXPORT_CONST, IMPORTED, REEXPORT, type LookAhead } from "../lookahead.js";
 import { isRelative } from "../resolve-relative.js";
+import { fileStamp } from "../ship/files.js";
+import { findPackageDir } from "../ship/resolve.js";
 import { isBuiltin, packageName } from "../specifiers.js";
 
 /** Static imports, re-exports, `import "x"`, and `import()`/`require()` of a string literal. */
@@ -84,7 +86,7 @@ export interface ReachProof {
 /** What changes when a file is edited, replaced or rewritten in place, or a folder gains or loses an entry. */
 function stampOf(file: string): string | undefined {
   const st = fs.statSync(file, { throwIfNoEntry: false });
-  return st && `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  return st && fileStamp(st);
 }
 
 export function proofOf(reach: Reached, extra: readonly string[]): ReachProof {
@@ -208,15 +210,11 @@ function installed(name: string, dir: string, cache: Map<string, boolean>): bool
 }
 
 function lookUp(name: string, dir: string): boolean {
-  for (let d = dir; ; d = path.dirname(d)) {
-    const candidate = path.join(d, "node_modules", name);
-    if (fs.existsSync(candidate)) {
-      try {
-        return fs.realpathSync(candidate).split(path.sep).includes("node_modules");
-      } catch {
-        return false;
-      }
-    }
-    if (path.dirname(d) === d) return false;
+  let found: ReturnType<typeof findPackageDir>;
+  try {
+    found = findPackageDir(name, dir);
+  } catch {
+    return false;
   }
+  return found !== undefined && found.realDir.split(path.sep).includes("node_modules");
 }
