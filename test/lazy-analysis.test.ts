@@ -29,7 +29,7 @@ async function analysed(code: string, given: Given = {}) {
   if ("unparsed" in inv) throw new Error(inv.unparsed.message);
   const sel = select(inv, compileAllowlist(given.modules ?? ["heavy"]));
   const table = new Map(Object.entries(given.project ?? {}).map(([spec, names]) => [spec, new Set(names)]));
-  const project = given.project ? await askProjectModules(inv, sel, { root: "/p", splitting: true, deferredExportsOf: async (spec) => table.get(spec) }) : NO_PROJECT_ANSWERS;
+  const project = given.project ? await askProjectModules(inv, { root: "/p", splitting: true, deferredExportsOf: async (spec) => table.get(spec) }) : NO_PROJECT_ANSWERS;
   const uses = usesOf(inv, trackedNames(sel, project));
   const specs = [...new Set(usedImports(sel, uses).map((i) => i.spec))];
   const targets = {
@@ -158,6 +158,13 @@ describe("consts that stay eager, and what the decisions say (whole diagnostics)
         loc: loc(5, 0, 'export { h } from "heavy";'),
       },
     ]);
+  });
+
+  it("a lazy import of a project module's deferred export stays eager and goes through the accessor (its virtual module asked for a name the module no longer exports)", async () => {
+    const code = `import /* @lazy */ { logger } from "./logger";\nexport const f = () => logger.info("x");`;
+    expect(await reason(code, { project: { "./logger": ["logger"] }, splitting: true })).toBe(
+      '`logger` is a deferred export of "./logger" (built on first use there already), so it is imported through its accessor',
+    );
   });
 
   it("a project module's deferred const re-exported or used as a whole namespace cannot go through its accessor", async () => {

@@ -152,6 +152,10 @@ export function analyse(inv: Inventory, sel: Selection, uses: Uses, project: Pro
   const eagerReason = (imp: ImportStatement): string | undefined => {
     if (imp.bindings.size === 0) return "it is a side-effect-only import: its whole point is what it does when evaluated";
     if (isBuiltin(imp.spec)) return "it is a Node built-in, which the runtime has loaded already";
+    for (const local of imp.bindings.keys()) {
+      const deferred = project.bindings.get(local);
+      if (deferred?.imp === imp) return `\`${deferred.exported}\` is a deferred export of "${imp.spec}" (built on first use there already), so it is imported through its accessor`;
+    }
     // One eager import of the module loads it at init for every import of it.
     const other = inv.imports.find((o) => o !== imp && o.spec === imp.spec && (eager.has(o) || !sel.why.has(o)));
     if (other) return `"${imp.spec}" is also imported eagerly at ${at(inv, other.node.start)}`;

@@ -8,7 +8,6 @@
 import { packageName } from "../specifiers.js";
 import type { ImportStatement, Inventory } from "./inventory.js";
 import { isNode, type Node } from "./scope.js";
-import type { Selection } from "./selection.js";
 import type { LazyTransformContext } from "./types.js";
 
 /** What the project's own modules this module imports export as deferred consts. */
@@ -35,7 +34,7 @@ export const NO_PROJECT_ANSWERS: ProjectAnswers = { bindings: new Map(), namespa
  * Imports of this project's modules that export deferred consts are renamed to their accessors.
  * Only the rewrite depends on them, never a decision, so analyses cannot cycle.
  */
-export async function askProjectModules(inv: Inventory, sel: Selection, context: LazyTransformContext): Promise<ProjectAnswers> {
+export async function askProjectModules(inv: Inventory, context: LazyTransformContext): Promise<ProjectAnswers> {
   const remote = context.deferredExportsOf;
   if (!remote) return NO_PROJECT_ANSWERS;
   const aliases = context.aliases ?? [];
@@ -48,7 +47,9 @@ export async function askProjectModules(inv: Inventory, sel: Selection, context:
   // An analysis for an importer (analysisChain set) needs only what this module exports.
   if (context.analysisChain === undefined) {
     // Looked up side by side: each lookup may resolve, read and analyse another file.
-    const candidates = inv.imports.filter((imp) => !sel.why.has(imp) && ownModule(imp.spec) && imp.bindings.size > 0);
+    // Chosen imports too: one of a deferred export must go through its accessor (the analysis
+    // keeps it eager), or its virtual module would ask the target for a name it no longer exports.
+    const candidates = inv.imports.filter((imp) => ownModule(imp.spec) && imp.bindings.size > 0);
     const found = await Promise.all(candidates.map((imp) => remote(imp.spec, inv.file, chain)));
     for (const [i, imp] of candidates.entries()) {
       const deferred = found[i];

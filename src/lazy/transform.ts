@@ -57,7 +57,7 @@ export async function transformLazy(
     return { code, map: new MagicString(code).generateMap({ hires: true }), decisions: [], diagnostics: [parseError(rel, message, loc)], matchedEntries: [], deferredExports: [] };
   }
   const sel = select(inv, allowlist);
-  const project = await askProjectModules(inv, sel, context);
+  const project = await askProjectModules(inv, context);
   const analysed = needsAnalysis(inv, sel, project) ? await analyseWithAnswers(inv, sel, project, options, context) : undefined;
   // The virtual modules must see CommonJS as this file does (see virtualId).
   const nodeEsm = analysed !== undefined && analysed.verdicts.loaders.length > 0 && (await (context.isNodeEsm ?? moduleTypeReader())(file));
