@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { fileStamp } from "../ship/files.js";
 
 const MAGIC = Buffer.from("slimfn-cache 1\n");
 const SUM = 32;
@@ -81,6 +82,12 @@ export class CacheStore {
       // A checksummed entry that is not JSON was written by another format version.
       return undefined;
     }
+  }
+
+  /** The stamp of an entry's file (size, times, inode), or undefined when there is none. */
+  stampOf(kind: CacheKind, key: string): string | undefined {
+    const st = fs.statSync(this.file(kind, key), { throwIfNoEntry: false });
+    return st && fileStamp(st);
   }
 
   writeJson(kind: CacheKind, key: string, value: unknown): void {
