@@ -240,6 +240,25 @@ describe("a context whose filter was fixed at setup", () => {
     }
   });
 
+  it("an edit between setup and a context's first build: that build answers right, the next fails with LAZY_RESTART_NEEDED", async () => {
+    const root = project(files);
+    const ctx = await contextFixture("esbuild", request(root));
+    try {
+      // Right after setup: the first build may start on the setup's proof (PROOF_FRESH_MS in
+      // src/session.ts), as a build reading a file edited under it would.
+      fs.writeFileSync(path.join(root, "src/greet.ts"), 'import { z } from "zod";\nexport const greet = () => z.string().parse("hello");\n');
+      const first = await ctx.rebuild();
+      const errors = messages(first).errors.map((e) => e.split(":")[0]);
+      if (errors.length) expect(errors).toEqual(["LAZY_RESTART_NEEDED"]);
+      // Built on the old proof: greet.ts stayed eager, and the answer is the fresh build's.
+      else expect(answer(root, first)).toEqual({ ok: { n: 1, hi: "hello" } });
+      // Either way the proof predates the edit: the next build looks again and fails.
+      expect(messages(await ctx.rebuild()).errors.map((e) => e.split(":")[0])).toEqual(["LAZY_RESTART_NEEDED"]);
+    } finally {
+      await ctx.dispose();
+    }
+  });
+
   it("warns LAZY_FILE_UNSEEN for a bundled file the scan could not foresee (another plugin's resolution), which stays eager", async () => {
     const root = project({
       ...files,
